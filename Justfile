@@ -1,0 +1,30 @@
+# Rush tasks. `just` with no arguments lists them.
+
+# List the recipes
+default:
+    @just --list
+
+# Build release binaries
+build:
+    cargo build --release
+
+# Format the code
+fmt:
+    cargo fmt --all
+
+# Check formatting and run clippy with warnings denied
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Run every test (what CI runs)
+test:
+    cargo test --workspace
+
+# Run the conformance cases against rush, dash and bash --posix
+conformance:
+    cargo build --release
+    ../shared/conformance/run-spec "$PWD/target/release/rush"
+
+# Lint and test, as CI does
+ci: lint test

@@ -1,0 +1,1 @@
+//! `rushd`: the completion loop, connections, worker pool and workers.

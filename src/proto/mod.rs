@@ -1,0 +1,1 @@
+//! The wire format between `rush`, `rushd` and its workers (docs/protocol.md).

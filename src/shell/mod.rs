@@ -1,0 +1,3 @@
+//! The interpreter: syntax, expansion, execution and builtins.
+
+pub mod syntax;
