@@ -2,3 +2,53 @@
 //!
 //! Every call into libc goes through [`cvt`] so that a `-1` return becomes an
 //! `io::Error`, and raw descriptors become `OwnedFd` as soon as they exist.
+
+// libc's integer types differ between targets; casts that are no-ops on one
+// are needed on another.
+#![allow(clippy::unnecessary_cast)]
+
+pub mod fd;
+pub mod process;
+pub mod signal;
+
+use std::io;
+
+/// Turn a libc-style return value into `io::Result`: `-1` means "look at
+/// errno" (the funnel every syscall wrapper goes through, as mio's `syscall!`).
+#[inline]
+pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
+    if ret.is_minus_one() {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// Like [`cvt`], but retries the call while it fails with `EINTR`.
+#[inline]
+pub fn cvt_retry<T: IsMinusOne>(mut f: impl FnMut() -> T) -> io::Result<T> {
+    loop {
+        match cvt(f()) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Integer types whose `-1` signals failure.
+pub trait IsMinusOne {
+    fn is_minus_one(&self) -> bool;
+}
+
+macro_rules! impl_is_minus_one {
+    ($($t:ty)*) => {$(
+        impl IsMinusOne for $t {
+            #[inline]
+            fn is_minus_one(&self) -> bool { *self == -1 }
+        }
+    )*};
+}
+impl_is_minus_one! { i8 i16 i32 i64 isize }
+
+/// A process id.
+pub type Pid = i32;

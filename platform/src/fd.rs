@@ -1,0 +1,266 @@
+//! File descriptors by number, as a shell manages them.
+//!
+//! A shell's job is to arrange the fd table by number (`2>&1`, `exec 3<file`),
+//! so these wrappers take plain `RawFd`s. None of them touches memory the
+//! caller does not pass in; closing or replacing a descriptor that some
+//! `OwnedFd` elsewhere still owns is the caller's logic error, not undefined
+//! behaviour, and the shell keeps its own descriptors above
+//! [`SHELL_FD_BASE`] so that user redirections cannot hit them by accident.
+
+use crate::{cvt, cvt_retry};
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+
+/// The shell moves the descriptors it keeps for itself (saved stdio, script
+/// files) to this number or above, as dash and bash do with 10.
+pub const SHELL_FD_BASE: RawFd = 10;
+
+/// `open(2)` flags the shell uses, re-exported so `src/` needs no libc.
+pub mod flags {
+    pub const RDONLY: i32 = libc::O_RDONLY;
+    pub const WRONLY: i32 = libc::O_WRONLY;
+    pub const RDWR: i32 = libc::O_RDWR;
+    pub const CREAT: i32 = libc::O_CREAT;
+    pub const TRUNC: i32 = libc::O_TRUNC;
+    pub const APPEND: i32 = libc::O_APPEND;
+    pub const EXCL: i32 = libc::O_EXCL;
+    pub const CLOEXEC: i32 = libc::O_CLOEXEC;
+    pub const NOCTTY: i32 = libc::O_NOCTTY;
+    pub const DIRECTORY: i32 = libc::O_DIRECTORY;
+    pub const NONBLOCK: i32 = libc::O_NONBLOCK;
+}
+
+fn cstr(path: &[u8]) -> io::Result<CString> {
+    CString::new(path).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+/// `open(2)`, retried on `EINTR` (opening a FIFO can block and be
+/// interrupted by a signal the shell catches).
+pub fn open(path: &[u8], oflags: i32, mode: u32) -> io::Result<RawFd> {
+    let path = cstr(path)?;
+    // SAFETY: `path` is a valid NUL-terminated string for the duration of the call.
+    cvt_retry(|| unsafe { libc::open(path.as_ptr(), oflags, mode as libc::c_uint) })
+}
+
+/// `open(2)` returning an owned descriptor (opened close-on-exec).
+pub fn open_owned(path: &[u8], oflags: i32, mode: u32) -> io::Result<OwnedFd> {
+    let fd = open(path, oflags | libc::O_CLOEXEC, mode)?;
+    // SAFETY: `fd` was just returned by open(2) and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `close(2)`. Errors other than `EBADF` are ignored, as after close(2) the
+/// descriptor is gone whatever it returned (see close(2), "Dealing with
+/// error returns").
+pub fn close(fd: RawFd) -> io::Result<()> {
+    // SAFETY: closing a descriptor number has no memory-safety preconditions.
+    match cvt(unsafe { libc::close(fd) }) {
+        Err(e) if e.raw_os_error() == Some(libc::EBADF) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// `dup2(2)`: make `to` a copy of `from` (without close-on-exec).
+pub fn dup2(from: RawFd, to: RawFd) -> io::Result<()> {
+    // SAFETY: dup2 has no memory-safety preconditions.
+    cvt_retry(|| unsafe { libc::dup2(from, to) }).map(drop)
+}
+
+/// Duplicate `fd` to the lowest free number at or above `min`, close-on-exec.
+pub fn dup_above(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) has no memory-safety preconditions.
+    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) })
+}
+
+/// Duplicate `fd` to the lowest free number at or above `min` without
+/// close-on-exec.
+pub fn dup_above_inheritable(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
+    // SAFETY: fcntl(F_DUPFD) has no memory-safety preconditions.
+    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD, min) })
+}
+
+/// Is `fd` open?
+pub fn is_open(fd: RawFd) -> bool {
+    // SAFETY: fcntl(F_GETFD) has no memory-safety preconditions.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+}
+
+/// Set or clear close-on-exec on `fd`.
+pub fn set_cloexec(fd: RawFd, on: bool) -> io::Result<()> {
+    // SAFETY: fcntl(F_GETFD) has no memory-safety preconditions.
+    let old = cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
+    let new = if on {
+        old | libc::FD_CLOEXEC
+    } else {
+        old & !libc::FD_CLOEXEC
+    };
+    if new != old {
+        // SAFETY: fcntl(F_SETFD) has no memory-safety preconditions.
+        cvt(unsafe { libc::fcntl(fd, libc::F_SETFD, new) })?;
+    }
+    Ok(())
+}
+
+/// The file status flags (`O_ACCMODE`, `O_APPEND`, ...) of `fd`.
+pub fn status_flags(fd: RawFd) -> io::Result<i32> {
+    // SAFETY: fcntl(F_GETFL) has no memory-safety preconditions.
+    cvt(unsafe { libc::fcntl(fd, libc::F_GETFL) })
+}
+
+/// Set or clear `O_NONBLOCK` on `fd`.
+pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
+    let old = status_flags(fd)?;
+    let new = if on {
+        old | libc::O_NONBLOCK
+    } else {
+        old & !libc::O_NONBLOCK
+    };
+    if new != old {
+        // SAFETY: fcntl(F_SETFL) has no memory-safety preconditions.
+        cvt(unsafe { libc::fcntl(fd, libc::F_SETFL, new) })?;
+    }
+    Ok(())
+}
+
+/// A pipe, both ends close-on-exec: `(read, write)`.
+pub fn pipe() -> io::Result<(RawFd, RawFd)> {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
+    cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
+    Ok((fds[0], fds[1]))
+}
+
+/// `read(2)` into `buf`; `EINTR` is returned to the caller, who may have a
+/// trap to run.
+pub fn read(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    cvt(unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }).map(|n| n as usize)
+}
+
+/// `read(2)`, retried on `EINTR`.
+pub fn read_retry(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    cvt_retry(|| unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }).map(|n| n as usize)
+}
+
+/// `write(2)` once; returns how much was written.
+pub fn write(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
+    cvt(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) }).map(|n| n as usize)
+}
+
+/// Write all of `buf`, retrying on `EINTR` and short writes.
+pub fn write_all(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
+    while !buf.is_empty() {
+        match write(fd, buf) {
+            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
+            Ok(n) => buf = &buf[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Read everything until end of file, retrying on `EINTR`.
+pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> io::Result<()> {
+    let mut chunk = [0u8; 8192];
+    loop {
+        match read(fd, &mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => out.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whence values for [`lseek`].
+pub enum Whence {
+    Set,
+    Current,
+    End,
+}
+
+/// `lseek(2)`; fails with `ESPIPE` on pipes, sockets and terminals.
+pub fn lseek(fd: RawFd, offset: i64, whence: Whence) -> io::Result<i64> {
+    let whence = match whence {
+        Whence::Set => libc::SEEK_SET,
+        Whence::Current => libc::SEEK_CUR,
+        Whence::End => libc::SEEK_END,
+    };
+    // SAFETY: lseek has no memory-safety preconditions.
+    cvt(unsafe { libc::lseek(fd, offset as libc::off_t, whence) }).map(|n| n as i64)
+}
+
+/// Close every descriptor in `first..=last` (close_range(2) where the kernel
+/// has it, else one by one up to the soft `RLIMIT_NOFILE`).
+pub fn close_range(first: RawFd, last: RawFd) {
+    if first > last {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: close_range has no memory-safety preconditions.
+        let r = unsafe { libc::syscall(libc::SYS_close_range, first as u32, last as u32, 0u32) };
+        if r == 0 {
+            return;
+        }
+    }
+    let limit = crate::process::open_file_limit().min(last as u64 + 1) as RawFd;
+    for fd in first..limit {
+        // SAFETY: closing a descriptor number has no memory-safety preconditions.
+        unsafe { libc::close(fd) };
+    }
+}
+
+/// Is `fd` a terminal?
+pub fn isatty(fd: RawFd) -> bool {
+    // SAFETY: isatty has no memory-safety preconditions.
+    unsafe { libc::isatty(fd) == 1 }
+}
+
+/// Is `fd` a regular file or block device that can be read ahead and
+/// `lseek`ed back?
+pub fn is_seekable(fd: RawFd) -> bool {
+    lseek(fd, 0, Whence::Current).is_ok()
+}
+
+/// Take ownership of a raw descriptor.
+///
+/// # Safety
+/// `fd` must be open and owned by nobody else: the returned `OwnedFd` will
+/// close it.
+pub unsafe fn owned(fd: RawFd) -> OwnedFd {
+    // SAFETY: the caller guarantees `fd` is open and unowned.
+    unsafe { OwnedFd::from_raw_fd(fd) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_round_trip() {
+        let (r, w) = pipe().unwrap();
+        write_all(w, b"hello").unwrap();
+        close(w).unwrap();
+        let mut out = Vec::new();
+        read_to_end(r, &mut out).unwrap();
+        close(r).unwrap();
+        assert_eq!(out, b"hello");
+    }
+
+    #[test]
+    fn dup_above_base() {
+        let (r, w) = pipe().unwrap();
+        let d = dup_above(w, SHELL_FD_BASE).unwrap();
+        assert!(d >= SHELL_FD_BASE);
+        assert!(is_open(d));
+        for fd in [r, w, d] {
+            close(fd).unwrap();
+        }
+        assert!(!is_open(d));
+    }
+}

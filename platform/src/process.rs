@@ -1,0 +1,364 @@
+//! Processes: ids, fork, wait, kill, exit, process groups, umask, limits.
+
+use crate::{Pid, cvt, cvt_retry};
+use std::io;
+use std::os::fd::RawFd;
+
+/// The outcome of [`fork`].
+pub enum Fork {
+    /// In the parent: the child's pid.
+    Parent(Pid),
+    /// In the child.
+    Child,
+}
+
+/// `fork(2)`.
+///
+/// Safe to call here because rush's processes are single-threaded: the child
+/// gets a consistent copy of the only thread, so the allocator and every lock
+/// are in a usable state. A caller that has started threads must not use it.
+pub fn fork() -> io::Result<Fork> {
+    // SAFETY: rush never runs more than one thread in a process that forks
+    // (see the doc comment), so the child may go on running Rust code.
+    let pid = cvt(unsafe { libc::fork() })?;
+    Ok(if pid == 0 {
+        Fork::Child
+    } else {
+        Fork::Parent(pid)
+    })
+}
+
+/// How a child ended or changed state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitStatus {
+    Exited(i32),
+    Signaled { signal: i32, core_dumped: bool },
+    Stopped(i32),
+    Continued,
+}
+
+impl WaitStatus {
+    fn from_raw(status: libc::c_int) -> WaitStatus {
+        if libc::WIFEXITED(status) {
+            WaitStatus::Exited(libc::WEXITSTATUS(status))
+        } else if libc::WIFSIGNALED(status) {
+            WaitStatus::Signaled {
+                signal: libc::WTERMSIG(status),
+                core_dumped: libc::WCOREDUMP(status),
+            }
+        } else if libc::WIFSTOPPED(status) {
+            WaitStatus::Stopped(libc::WSTOPSIG(status))
+        } else {
+            WaitStatus::Continued
+        }
+    }
+
+    /// The shell's `$?` for this status: the exit code, or 128 + signal.
+    pub fn shell_status(self) -> i32 {
+        match self {
+            WaitStatus::Exited(code) => code,
+            WaitStatus::Signaled { signal, .. } | WaitStatus::Stopped(signal) => 128 + signal,
+            WaitStatus::Continued => 0,
+        }
+    }
+}
+
+/// Options for [`wait_pid`].
+#[derive(Clone, Copy, Default)]
+pub struct WaitOptions {
+    /// Return `Ok(None)` at once if no child has changed state.
+    pub nohang: bool,
+    /// Also report stopped children.
+    pub untraced: bool,
+}
+
+/// `waitpid(2)` for `pid` (or any child when `pid == -1`). `EINTR` is
+/// returned to the caller, who may have a trap to run.
+pub fn wait_pid(pid: Pid, options: WaitOptions) -> io::Result<Option<(Pid, WaitStatus)>> {
+    let mut flags = 0;
+    if options.nohang {
+        flags |= libc::WNOHANG;
+    }
+    if options.untraced {
+        flags |= libc::WUNTRACED;
+    }
+    let mut status: libc::c_int = 0;
+    // SAFETY: `status` is a valid int for waitpid to fill.
+    let got = cvt(unsafe { libc::waitpid(pid, &mut status, flags) })?;
+    if got == 0 {
+        return Ok(None);
+    }
+    Ok(Some((got, WaitStatus::from_raw(status))))
+}
+
+/// `kill(2)`. A negative `pid` names a process group.
+pub fn kill(pid: Pid, signal: i32) -> io::Result<()> {
+    // SAFETY: kill has no memory-safety preconditions.
+    cvt(unsafe { libc::kill(pid, signal) }).map(drop)
+}
+
+/// The calling process's id.
+pub fn getpid() -> Pid {
+    // SAFETY: getpid cannot fail and has no preconditions.
+    unsafe { libc::getpid() }
+}
+
+/// The parent's process id.
+pub fn getppid() -> Pid {
+    // SAFETY: getppid cannot fail and has no preconditions.
+    unsafe { libc::getppid() }
+}
+
+/// The real and effective user ids.
+pub fn getuid() -> u32 {
+    // SAFETY: getuid cannot fail and has no preconditions.
+    unsafe { libc::getuid() }
+}
+
+/// The effective user id.
+pub fn geteuid() -> u32 {
+    // SAFETY: geteuid cannot fail and has no preconditions.
+    unsafe { libc::geteuid() }
+}
+
+/// The effective group id.
+pub fn getegid() -> u32 {
+    // SAFETY: getegid cannot fail and has no preconditions.
+    unsafe { libc::getegid() }
+}
+
+/// End the process now with `status`, without running destructors or atexit
+/// handlers: what a forked child of the shell does when it is done.
+pub fn exit_now(status: i32) -> ! {
+    // SAFETY: _exit has no preconditions and does not return.
+    unsafe { libc::_exit(status) }
+}
+
+/// `setsid(2)`: a new session and process group led by the caller.
+pub fn setsid() -> io::Result<Pid> {
+    // SAFETY: setsid has no memory-safety preconditions.
+    cvt(unsafe { libc::setsid() })
+}
+
+/// `setpgid(2)`.
+pub fn setpgid(pid: Pid, pgid: Pid) -> io::Result<()> {
+    // SAFETY: setpgid has no memory-safety preconditions.
+    cvt(unsafe { libc::setpgid(pid, pgid) }).map(drop)
+}
+
+/// The caller's process group.
+pub fn getpgrp() -> Pid {
+    // SAFETY: getpgrp cannot fail and has no preconditions.
+    unsafe { libc::getpgrp() }
+}
+
+/// Set the file mode creation mask, returning the old one.
+pub fn set_umask(mask: u32) -> u32 {
+    // SAFETY: umask cannot fail and has no preconditions.
+    unsafe { libc::umask(mask as libc::mode_t) as u32 }
+}
+
+/// The current file mode creation mask (read by setting and restoring it).
+pub fn get_umask() -> u32 {
+    let old = set_umask(0o022);
+    set_umask(old);
+    old
+}
+
+/// `fchdir(2)`.
+pub fn fchdir(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fchdir has no memory-safety preconditions.
+    cvt(unsafe { libc::fchdir(fd) }).map(drop)
+}
+
+/// `chdir(2)` on a byte path.
+pub fn chdir(path: &[u8]) -> io::Result<()> {
+    let path =
+        std::ffi::CString::new(path).map_err(|_| io::Error::from_raw_os_error(libc::ENOENT))?;
+    // SAFETY: `path` is NUL-terminated and valid for the call.
+    cvt(unsafe { libc::chdir(path.as_ptr()) }).map(drop)
+}
+
+/// The current directory as bytes.
+pub fn getcwd() -> io::Result<Vec<u8>> {
+    use std::os::unix::ffi::OsStringExt;
+    std::env::current_dir().map(|p| p.into_os_string().into_vec())
+}
+
+/// A resource limit value meaning "no limit".
+pub const RLIM_INFINITY: u64 = libc::RLIM_INFINITY as u64;
+
+/// The resources `ulimit` knows, with the option letter, the unit divisor
+/// and a description, in the order `ulimit -a` prints them.
+pub const RESOURCES: &[Resource] = &[
+    Resource::new(
+        b'c',
+        libc::RLIMIT_CORE as i32,
+        512,
+        "core file size (blocks)",
+    ),
+    Resource::new(
+        b'd',
+        libc::RLIMIT_DATA as i32,
+        1024,
+        "data seg size (kbytes)",
+    ),
+    Resource::new(b'e', libc::RLIMIT_NICE as i32, 1, "scheduling priority"),
+    Resource::new(b'f', libc::RLIMIT_FSIZE as i32, 512, "file size (blocks)"),
+    Resource::new(b'i', libc::RLIMIT_SIGPENDING as i32, 1, "pending signals"),
+    Resource::new(
+        b'l',
+        libc::RLIMIT_MEMLOCK as i32,
+        1024,
+        "max locked memory (kbytes)",
+    ),
+    Resource::new(
+        b'm',
+        libc::RLIMIT_RSS as i32,
+        1024,
+        "max memory size (kbytes)",
+    ),
+    Resource::new(b'n', libc::RLIMIT_NOFILE as i32, 1, "open files"),
+    Resource::new(
+        b'q',
+        libc::RLIMIT_MSGQUEUE as i32,
+        1,
+        "POSIX message queues (bytes)",
+    ),
+    Resource::new(b'r', libc::RLIMIT_RTPRIO as i32, 1, "real-time priority"),
+    Resource::new(b's', libc::RLIMIT_STACK as i32, 1024, "stack size (kbytes)"),
+    Resource::new(b't', libc::RLIMIT_CPU as i32, 1, "cpu time (seconds)"),
+    Resource::new(b'u', libc::RLIMIT_NPROC as i32, 1, "max user processes"),
+    Resource::new(
+        b'v',
+        libc::RLIMIT_AS as i32,
+        1024,
+        "virtual memory (kbytes)",
+    ),
+    Resource::new(b'x', libc::RLIMIT_LOCKS as i32, 1, "file locks"),
+];
+
+/// One resource for `getrlimit`/`setrlimit`.
+#[derive(Clone, Copy, Debug)]
+pub struct Resource {
+    pub letter: u8,
+    pub id: i32,
+    pub unit: u64,
+    pub description: &'static str,
+}
+
+impl Resource {
+    const fn new(letter: u8, id: i32, unit: u64, description: &'static str) -> Resource {
+        Resource {
+            letter,
+            id,
+            unit,
+            description,
+        }
+    }
+}
+
+/// `(soft, hard)` limits of a resource.
+pub fn getrlimit(resource: i32) -> io::Result<(u64, u64)> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a valid rlimit for getrlimit to fill.
+    cvt(unsafe { libc::getrlimit(resource as _, &mut lim) })?;
+    Ok((lim.rlim_cur as u64, lim.rlim_max as u64))
+}
+
+/// Set the `(soft, hard)` limits of a resource.
+pub fn setrlimit(resource: i32, soft: u64, hard: u64) -> io::Result<()> {
+    let lim = libc::rlimit {
+        rlim_cur: soft as libc::rlim_t,
+        rlim_max: hard as libc::rlim_t,
+    };
+    // SAFETY: `lim` is a valid rlimit for setrlimit to read.
+    cvt(unsafe { libc::setrlimit(resource as _, &lim) }).map(drop)
+}
+
+/// The soft limit on open files, or 1024 when it cannot be read or is
+/// unlimited.
+pub fn open_file_limit() -> u64 {
+    match getrlimit(libc::RLIMIT_NOFILE as i32) {
+        Ok((soft, _)) if soft != RLIM_INFINITY => soft,
+        _ => 1024,
+    }
+}
+
+/// CPU times of the process and of its waited-for children, in seconds:
+/// `(user, system, children user, children system)`.
+pub fn times() -> (f64, f64, f64, f64) {
+    fn usage(who: libc::c_int) -> (f64, f64) {
+        // SAFETY: rusage is plain old data, all-zero is a valid value.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `ru` is a valid rusage for getrusage to fill.
+        unsafe { libc::getrusage(who, &mut ru) };
+        let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+        (secs(ru.ru_utime), secs(ru.ru_stime))
+    }
+    let (u, s) = usage(libc::RUSAGE_SELF);
+    let (cu, cs) = usage(libc::RUSAGE_CHILDREN);
+    (u, s, cu, cs)
+}
+
+/// Replace the process image (`execve(2)`). Returns only on failure.
+pub fn execve(path: &[u8], argv: &[&[u8]], envp: &[&[u8]]) -> io::Error {
+    use std::ffi::CString;
+    let Ok(path) = CString::new(path) else {
+        return io::Error::from_raw_os_error(libc::ENOENT);
+    };
+    let to_c = |v: &[&[u8]]| -> Option<Vec<CString>> {
+        v.iter()
+            .map(|s| CString::new(*s).ok())
+            .collect::<Option<Vec<_>>>()
+    };
+    let (Some(argv), Some(envp)) = (to_c(argv), to_c(envp)) else {
+        return io::Error::from_raw_os_error(libc::EINVAL);
+    };
+    let mut argv_p: Vec<*const libc::c_char> = argv.iter().map(|s| s.as_ptr()).collect();
+    argv_p.push(std::ptr::null());
+    let mut envp_p: Vec<*const libc::c_char> = envp.iter().map(|s| s.as_ptr()).collect();
+    envp_p.push(std::ptr::null());
+    // SAFETY: path, argv and envp are NUL-terminated strings in NULL-terminated
+    // arrays that live until execve returns (it only returns on failure).
+    unsafe { libc::execve(path.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
+    io::Error::last_os_error()
+}
+
+/// Wait for `pid`, retrying on `EINTR`: for callers with nothing to do
+/// between signals.
+pub fn wait_pid_blocking(pid: Pid) -> io::Result<WaitStatus> {
+    loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: `status` is a valid int for waitpid to fill.
+        let got = cvt_retry(|| unsafe { libc::waitpid(pid, &mut status, 0) })?;
+        if got == pid {
+            return Ok(WaitStatus::from_raw(status));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fork_and_wait() {
+        match fork().unwrap() {
+            Fork::Child => exit_now(7),
+            Fork::Parent(pid) => {
+                assert_eq!(wait_pid_blocking(pid).unwrap(), WaitStatus::Exited(7));
+            }
+        }
+    }
+
+    #[test]
+    fn umask_round_trip() {
+        let old = set_umask(0o027);
+        assert_eq!(get_umask(), 0o027);
+        set_umask(old);
+    }
+}

@@ -1,0 +1,282 @@
+//! Signals: names, dispositions, and a handler that only records arrival.
+//!
+//! The shell never runs code in a signal handler. [`Disposition::Catch`]
+//! installs a handler that sets a per-signal flag; the interpreter looks at
+//! the flags between commands and while it waits ([`take_pending`]), which is
+//! where POSIX says traps run. Handlers are installed without `SA_RESTART`
+//! so that a blocking `read` or `wait` returns `EINTR` and the trap can run.
+
+use crate::{Pid, cvt};
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Signal numbers are below this.
+pub const NSIG: i32 = 65;
+
+pub use libc::{
+    SIGABRT, SIGALRM, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGPIPE,
+    SIGPROF, SIGQUIT, SIGSEGV, SIGSTOP, SIGSYS, SIGTERM, SIGTRAP, SIGTSTP, SIGTTIN, SIGTTOU,
+    SIGURG, SIGUSR1, SIGUSR2, SIGVTALRM, SIGWINCH, SIGXCPU, SIGXFSZ,
+};
+
+/// Signal names without the `SIG` prefix, as `kill -l` and `trap` use them.
+pub const NAMES: &[(i32, &str)] = &[
+    (SIGHUP, "HUP"),
+    (SIGINT, "INT"),
+    (SIGQUIT, "QUIT"),
+    (SIGILL, "ILL"),
+    (SIGTRAP, "TRAP"),
+    (SIGABRT, "ABRT"),
+    (SIGBUS, "BUS"),
+    (SIGFPE, "FPE"),
+    (SIGKILL, "KILL"),
+    (SIGUSR1, "USR1"),
+    (SIGSEGV, "SEGV"),
+    (SIGUSR2, "USR2"),
+    (SIGPIPE, "PIPE"),
+    (SIGALRM, "ALRM"),
+    (SIGTERM, "TERM"),
+    (SIGCHLD, "CHLD"),
+    (SIGCONT, "CONT"),
+    (SIGSTOP, "STOP"),
+    (SIGTSTP, "TSTP"),
+    (SIGTTIN, "TTIN"),
+    (SIGTTOU, "TTOU"),
+    (SIGURG, "URG"),
+    (SIGXCPU, "XCPU"),
+    (SIGXFSZ, "XFSZ"),
+    (SIGVTALRM, "VTALRM"),
+    (SIGPROF, "PROF"),
+    (SIGWINCH, "WINCH"),
+    (SIGSYS, "SYS"),
+];
+
+/// The name of a signal without `SIG` (`"INT"`), if it has one.
+pub fn name(signal: i32) -> Option<&'static str> {
+    NAMES.iter().find(|&&(n, _)| n == signal).map(|&(_, s)| s)
+}
+
+/// The number of a signal named with or without `SIG`, in any case
+/// (`INT`, `SIGINT`, `int`).
+pub fn number(name: &[u8]) -> Option<i32> {
+    let upper: Vec<u8> = name.to_ascii_uppercase();
+    let bare = upper.strip_prefix(b"SIG").unwrap_or(&upper);
+    NAMES
+        .iter()
+        .find(|&&(_, s)| s.as_bytes() == bare)
+        .map(|&(n, _)| n)
+}
+
+/// The signal a daemon sends a worker to cancel the job it runs (its client
+/// went away). A real-time signal on Linux, so no job can have a use for it.
+pub fn cancel_signal() -> i32 {
+    #[cfg(target_os = "linux")]
+    {
+        libc::SIGRTMAX() - 1
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::SIGXFSZ
+    }
+}
+
+/// What the process does when a signal arrives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disposition {
+    Default,
+    Ignore,
+    /// Record the arrival for [`take_pending`].
+    Catch,
+}
+
+static PENDING: [AtomicBool; NSIG as usize] = [const { AtomicBool::new(false) }; NSIG as usize];
+static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+/// Bit `n` is set when signal `n` has a recording handler installed.
+static CAUGHT: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn record(signal: libc::c_int) {
+    if (0..NSIG).contains(&signal) {
+        PENDING[signal as usize].store(true, Ordering::Relaxed);
+        ANY_PENDING.store(true, Ordering::Release);
+    }
+}
+
+fn check_signal(signal: i32) -> io::Result<()> {
+    if (1..NSIG).contains(&signal) {
+        Ok(())
+    } else {
+        Err(io::Error::from_raw_os_error(libc::EINVAL))
+    }
+}
+
+/// Set the disposition of `signal`, returning the previous one.
+pub fn set_disposition(signal: i32, disposition: Disposition) -> io::Result<Disposition> {
+    check_signal(signal)?;
+    // SAFETY: sigaction is plain old data; all-zero is a valid value.
+    let mut act: libc::sigaction = unsafe { std::mem::zeroed() };
+    act.sa_sigaction = match disposition {
+        Disposition::Default => libc::SIG_DFL,
+        Disposition::Ignore => libc::SIG_IGN,
+        Disposition::Catch => record as extern "C" fn(libc::c_int) as libc::sighandler_t,
+    };
+    act.sa_flags = 0;
+    // SAFETY: `act.sa_mask` is a valid sigset_t to initialise.
+    unsafe { libc::sigemptyset(&mut act.sa_mask) };
+    // SAFETY: sigaction is plain old data; all-zero is a valid value.
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: `act` and `old` are valid sigaction structs; the handler only
+    // stores to atomics, which is async-signal-safe.
+    cvt(unsafe { libc::sigaction(signal, &act, &mut old) })?;
+    let bit = 1u64 << signal;
+    if disposition == Disposition::Catch {
+        CAUGHT.fetch_or(bit, Ordering::Relaxed);
+    } else {
+        CAUGHT.fetch_and(!bit, Ordering::Relaxed);
+    }
+    Ok(classify(old.sa_sigaction))
+}
+
+fn classify(handler: libc::sighandler_t) -> Disposition {
+    if handler == libc::SIG_DFL {
+        Disposition::Default
+    } else if handler == libc::SIG_IGN {
+        Disposition::Ignore
+    } else {
+        Disposition::Catch
+    }
+}
+
+/// The current disposition of `signal`, without changing it.
+pub fn disposition(signal: i32) -> io::Result<Disposition> {
+    check_signal(signal)?;
+    // SAFETY: sigaction is plain old data; all-zero is a valid value.
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: a null new action only queries; `old` is valid to fill.
+    cvt(unsafe { libc::sigaction(signal, std::ptr::null(), &mut old) })?;
+    Ok(classify(old.sa_sigaction))
+}
+
+/// Signals caught with [`Disposition::Catch`] as a bit set (bit n = signal n).
+pub fn caught_set() -> u64 {
+    CAUGHT.load(Ordering::Relaxed)
+}
+
+/// Has any caught signal arrived since the last [`take_pending`]? One atomic
+/// load: cheap enough to call between every two commands.
+#[inline]
+pub fn any_pending() -> bool {
+    ANY_PENDING.load(Ordering::Acquire)
+}
+
+/// Take the set of signals that arrived (bit n = signal n) and clear it.
+pub fn take_pending() -> u64 {
+    if !ANY_PENDING.swap(false, Ordering::Acquire) {
+        return 0;
+    }
+    let mut set = 0u64;
+    for (n, flag) in PENDING.iter().enumerate() {
+        if flag.swap(false, Ordering::Relaxed) {
+            set |= 1 << n;
+        }
+    }
+    set
+}
+
+/// Forget a pending arrival of `signal` (e.g. when its trap is reset).
+pub fn clear_pending(signal: i32) {
+    if (0..NSIG).contains(&signal) {
+        PENDING[signal as usize].store(false, Ordering::Relaxed);
+    }
+}
+
+/// Mark `signal` as arrived, as if its handler had run.
+pub fn mark_pending(signal: i32) {
+    record(signal);
+}
+
+/// The process signal mask as a bit set (bit n = signal n).
+pub fn blocked() -> u64 {
+    mask_op(libc::SIG_BLOCK, 0).unwrap_or(0)
+}
+
+/// Replace the signal mask, returning the old one.
+pub fn set_blocked(set: u64) -> io::Result<u64> {
+    mask_op(libc::SIG_SETMASK, set)
+}
+
+fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
+    // SAFETY: sigset_t is plain old data; sigemptyset initialises it.
+    let mut new: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: sigset_t is plain old data; sigprocmask fills it.
+    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `new` is a valid sigset_t.
+    unsafe { libc::sigemptyset(&mut new) };
+    for n in 1..NSIG {
+        if set & (1 << n) != 0 {
+            // SAFETY: `new` is initialised and `n` is a valid signal number.
+            unsafe { libc::sigaddset(&mut new, n) };
+        }
+    }
+    // SAFETY: both sets are valid; pthread_sigmask equals sigprocmask in a
+    // single-threaded process.
+    let r = unsafe { libc::pthread_sigmask(how, &new, &mut old) };
+    if r != 0 {
+        return Err(io::Error::from_raw_os_error(r));
+    }
+    let mut out = 0u64;
+    for n in 1..NSIG {
+        // SAFETY: `old` was filled by pthread_sigmask.
+        if unsafe { libc::sigismember(&old, n) } == 1 {
+            out |= 1 << n;
+        }
+    }
+    Ok(out)
+}
+
+/// Die of `signal` as a shell reports a child's death: restore its default
+/// action, unblock it and send it to ourselves. Falls back to exiting with
+/// `128 + signal` for signals whose default is not to terminate.
+pub fn die_of(signal: i32) -> ! {
+    let _ = set_disposition(signal, Disposition::Default);
+    let mask = blocked() & !(1u64 << signal);
+    let _ = set_blocked(mask);
+    let _ = crate::process::kill(crate::process::getpid(), signal);
+    crate::process::exit_now(128 + signal)
+}
+
+/// Send `signal` to process `pid` (negative: a process group).
+pub fn send(pid: Pid, signal: i32) -> io::Result<()> {
+    crate::process::kill(pid, signal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for &(n, s) in NAMES {
+            assert_eq!(number(s.as_bytes()), Some(n));
+            assert_eq!(name(n), Some(s));
+        }
+        assert_eq!(number(b"sigint"), Some(SIGINT));
+        assert_eq!(number(b"NOPE"), None);
+    }
+
+    #[test]
+    fn catch_records_arrival() {
+        let old = set_disposition(SIGUSR2, Disposition::Catch).unwrap();
+        crate::process::kill(crate::process::getpid(), SIGUSR2).unwrap();
+        // The test harness runs threads; the signal may land on another one.
+        let mut seen = 0;
+        for _ in 0..1000 {
+            seen |= take_pending();
+            if seen & (1 << SIGUSR2) != 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert_ne!(seen & (1 << SIGUSR2), 0);
+        set_disposition(SIGUSR2, old).unwrap();
+    }
+}
