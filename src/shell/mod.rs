@@ -1,3 +1,4 @@
 //! The interpreter: syntax, expansion, execution and builtins.
 
+pub mod expand;
 pub mod syntax;

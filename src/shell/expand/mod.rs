@@ -1,0 +1,3 @@
+//! Word expansion (XCU 2.6): tilde, parameter, command substitution, arithmetic, field splitting, pathname.
+
+pub mod pattern;
