@@ -1,0 +1,3 @@
+//! Builtin utilities: the special builtins and the regular ones the shell runs in-process.
+
+pub mod printf;
