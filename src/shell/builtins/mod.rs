@@ -1,3 +1,4 @@
 //! Builtin utilities: the special builtins and the regular ones the shell runs in-process.
 
+pub mod echo;
 pub mod printf;

@@ -264,7 +264,7 @@ impl<'a> Run<'a, '_> {
             b'b' => {
                 let s = self.next_arg().unwrap_or(b"");
                 let mut body = Vec::with_capacity(s.len());
-                let stop = expand_b(s, &mut body);
+                let stop = expand_b(s, &mut body, true);
                 spec.pad(out, b"", truncate(&body, spec.prec), false);
                 if stop {
                     return Some(Flow::Stop);
@@ -518,6 +518,10 @@ fn format_escape(f: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
         return i + 1;
     }
     match c {
+        b'"' => {
+            out.push(b'"');
+            i + 1
+        }
         b'0'..=b'7' => {
             let (b, n) = octal(&f[i..], 3);
             out.push(b);
@@ -532,7 +536,7 @@ fn format_escape(f: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
     }
 }
 
-/// The one-letter escapes common to the format and `%b`.
+/// The one-letter escapes common to the format, `%b` and `echo`.
 fn simple_escape(c: u8) -> Option<u8> {
     Some(match c {
         b'\\' => b'\\',
@@ -543,7 +547,7 @@ fn simple_escape(c: u8) -> Option<u8> {
         b'r' => b'\r',
         b't' => b'\t',
         b'v' => 0x0b,
-        b'"' => b'"',
+        b'e' => 0x1b,
         _ => return None,
     })
 }
@@ -583,8 +587,10 @@ fn octal(s: &[u8], max: usize) -> (u8, usize) {
     (v as u8, n)
 }
 
-/// Expands the escapes of a `%b` argument into `out`; true if `\c` ended it.
-fn expand_b(s: &[u8], out: &mut Vec<u8>) -> bool {
+/// Expands the escapes of a `%b` argument (and of `echo`'s operands) into
+/// `out`: `\\ \a \b \e \f \n \r \t \v`, `\0ddd` and `\ddd` octal, `\xHH` when
+/// `hex` (bash has it in `%b`, dash nowhere). Returns true if `\c` ended it.
+pub(crate) fn expand_b(s: &[u8], out: &mut Vec<u8>, hex: bool) -> bool {
     let mut i = 0;
     while i < s.len() {
         if s[i] != b'\\' {
@@ -615,7 +621,7 @@ fn expand_b(s: &[u8], out: &mut Vec<u8>) -> bool {
                 out.push(b);
                 i += n;
             }
-            b'x' => i = hex_escape(s, i, out),
+            b'x' if hex => i = hex_escape(s, i, out),
             _ => {
                 out.push(b'\\');
                 out.push(c);
@@ -1136,6 +1142,7 @@ mod tests {
         assert_eq!(out("%b", &[r"a\1234"]), "aS4");
         assert_eq!(out("%b|", &[r"\0"]), "\0|");
         assert_eq!(out("%b", &[r"\q\\\n"]), "\\q\\\n");
+        assert_eq!(out("%b|\\e|\\E", &[r#"\"\e"#]), "\\\"\x1b|\x1b|\\E");
         assert_eq!(out("%b", &["end\\"]), "end\\");
         assert_eq!(out("[%5b][%.1b]", &["ab", "abc"]), "[   ab][a]");
         assert_eq!(out("%b%s", &[r"a\cb", "x"]), "a");
