@@ -1,4 +1,4 @@
-//! File-system queries the shell's `test` utility needs: effective-id access checks and `isatty`.
+//! File-system queries the shell's `test` utility needs: effective-id access checks, effective ids, `isatty`.
 
 use std::ffi::CString;
 
@@ -37,6 +37,18 @@ pub fn isatty(fd: i32) -> bool {
     unsafe { libc::isatty(fd) == 1 }
 }
 
+/// The effective user id of the process (for `test -O`).
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// The effective group id of the process (for `test -G`).
+pub fn egid() -> u32 {
+    // SAFETY: getegid has no preconditions and cannot fail.
+    unsafe { libc::getegid() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +72,20 @@ mod tests {
         assert!(access(path, R_OK));
         assert!(access(path, W_OK));
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn effective_ids_match_a_new_file() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = std::env::temp_dir();
+        let file = dir.join(format!("rush-fs-ids-{}", std::process::id()));
+        if std::fs::write(&file, b"").is_ok() {
+            let meta = std::fs::metadata(&file);
+            std::fs::remove_file(&file).ok();
+            if let Ok(meta) = meta {
+                assert_eq!(meta.uid(), euid());
+            }
+        }
     }
 
     #[test]
