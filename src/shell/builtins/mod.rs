@@ -3,3 +3,4 @@
 pub mod echo;
 pub mod printf;
 pub mod test;
+pub mod umask;
