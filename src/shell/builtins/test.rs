@@ -657,4 +657,20 @@ mod tests {
         no(&["-t", "99999999999"]);
         usage(&["-t", "x"]);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(args in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("!"), proptest::strategy::Just("("), proptest::strategy::Just(")"),
+                proptest::strategy::Just("-a"), proptest::strategy::Just("-o"), proptest::strategy::Just("-n"),
+                proptest::strategy::Just("-z"), proptest::strategy::Just("="), proptest::strategy::Just("-eq"),
+                proptest::strategy::Just("1"), proptest::strategy::Just(""), proptest::strategy::Just("x"),
+                proptest::strategy::Just("-t"), proptest::strategy::Just("-lt"),
+            ],
+            0..9,
+        )) {
+            let _ = t(&args);
+        }
+    }
 }

@@ -922,4 +922,19 @@ mod tests {
             assert_eq!(ok(e).to_string(), line, "{e}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(expr in "[-+*/%<>=!~&|^?:,() 0-9xyab#]{0,24}") {
+            let mut v = Vars::with(&[("x", "3"), ("y", "x+1"), ("a", "b"), ("b", "a")]);
+            let _ = eval(expr.as_bytes(), &mut v);
+        }
+
+        #[test]
+        fn sums_like_i64(a in proptest::num::i64::ANY, b in proptest::num::i64::ANY) {
+            let e = format!("{a} + {b} * 3 - ({a} ^ {b})");
+            let want = a.wrapping_add(b.wrapping_mul(3)).wrapping_sub(a ^ b);
+            proptest::prop_assert_eq!(ev(&e), Ok(want));
+        }
+    }
 }
