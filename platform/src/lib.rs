@@ -8,6 +8,7 @@
 #![allow(clippy::unnecessary_cast)]
 
 pub mod fd;
+pub mod fs;
 pub mod process;
 pub mod signal;
 
