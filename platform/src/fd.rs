@@ -217,6 +217,9 @@ pub fn close_range(first: RawFd, last: RawFd) {
 
 /// Is `fd` a terminal?
 pub fn isatty(fd: RawFd) -> bool {
+    if fd < 0 {
+        return false;
+    }
     // SAFETY: isatty has no memory-safety preconditions.
     unsafe { libc::isatty(fd) == 1 }
 }

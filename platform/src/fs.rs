@@ -1,4 +1,4 @@
-//! File-system queries the shell's `test` utility needs: effective-id access checks, effective ids, `isatty`.
+//! File-system queries the shell's `test` utility needs: access checks with the effective ids.
 
 use std::ffi::CString;
 
@@ -25,28 +25,6 @@ pub fn access(path: &[u8], mode: i32) -> bool {
     // faccessat only reads it.
     let rc = unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), mode, libc::AT_EACCESS) };
     rc == 0
-}
-
-/// Whether `fd` is an open descriptor that refers to a terminal.
-pub fn isatty(fd: i32) -> bool {
-    if fd < 0 {
-        return false;
-    }
-    // SAFETY: isatty takes any integer and only queries it; an invalid fd
-    // yields 0 with EBADF.
-    unsafe { libc::isatty(fd) == 1 }
-}
-
-/// The effective user id of the process (for `test -O`).
-pub fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-/// The effective group id of the process (for `test -G`).
-pub fn egid() -> u32 {
-    // SAFETY: getegid has no preconditions and cannot fail.
-    unsafe { libc::getegid() }
 }
 
 #[cfg(test)]
@@ -83,14 +61,14 @@ mod tests {
             let meta = std::fs::metadata(&file);
             std::fs::remove_file(&file).ok();
             if let Ok(meta) = meta {
-                assert_eq!(meta.uid(), euid());
+                assert_eq!(meta.uid(), crate::process::geteuid());
             }
         }
     }
 
     #[test]
     fn isatty_on_bad_fds() {
-        assert!(!isatty(-1));
-        assert!(!isatty(9999));
+        assert!(!crate::fd::isatty(-1));
+        assert!(!crate::fd::isatty(9999));
     }
 }

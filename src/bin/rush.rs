@@ -1,5 +1,20 @@
 //! The `rush` executable: try the daemon first, else interpret directly.
 
-fn main() {
-    std::process::exit(0);
+#![no_main]
+
+use std::os::unix::ffi::OsStringExt;
+
+fn rush_main() -> i32 {
+    let argv: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
+    let environ: Vec<Vec<u8>> = std::env::vars_os()
+        .map(|(k, v)| {
+            let mut entry = k.into_vec();
+            entry.push(b'=');
+            entry.extend_from_slice(&v.into_vec());
+            entry
+        })
+        .collect();
+    rush::shell::cli::main(&argv, &environ)
 }
+
+platform::entry!(rush_main);

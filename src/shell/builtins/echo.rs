@@ -27,6 +27,17 @@ pub fn echo(args: &[&[u8]], out: &mut Vec<u8>) {
     }
 }
 
+/// The `echo` builtin.
+pub fn run(
+    sh: &mut crate::shell::env::Shell,
+    args: &[Vec<u8>],
+) -> Result<i32, crate::shell::exec::Divert> {
+    let operands: smallvec::SmallVec<[&[u8]; 8]> = args[1..].iter().map(|a| &a[..]).collect();
+    let mut out = Vec::with_capacity(64);
+    echo(&operands, &mut out);
+    Ok(super::write_out(sh, b"echo", &out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -943,6 +943,40 @@ fn make_f64(m: u64, sticky: bool, e: i64) -> f64 {
     }
 }
 
+/// The `printf` builtin.
+pub fn run(
+    sh: &mut crate::shell::env::Shell,
+    args: &[Vec<u8>],
+) -> Result<i32, crate::shell::exec::Divert> {
+    let mut first = 1;
+    match args.get(1).map(|a| &a[..]) {
+        Some(b"--") => first = 2,
+        Some(a) if a.len() > 1 && a[0] == b'-' => {
+            sh.utility_error(
+                b"printf",
+                format!("{}: invalid option", String::from_utf8_lossy(a)),
+            );
+            return Ok(2);
+        }
+        _ => {}
+    }
+    let Some(format) = args.get(first) else {
+        sh.utility_error(b"printf", "usage: printf format [arg ...]");
+        return Ok(2);
+    };
+    let operands: Vec<&[u8]> = args[first + 1..].iter().map(|a| &a[..]).collect();
+    let mut out = Vec::with_capacity(64);
+    let mut err = Vec::new();
+    let mut status = printf(format, &operands, &mut out, &mut err) as i32;
+    if super::write_out(sh, b"printf", &out) != 0 {
+        status = 1;
+    }
+    for line in err.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
+        sh.utility_error(b"printf", line);
+    }
+    Ok(status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,7 +138,7 @@ impl Unary {
             Unary::EmptyString => arg.is_empty(),
             Unary::Terminal => {
                 let fd = integer(arg)?;
-                i32::try_from(fd).is_ok_and(pfs::isatty)
+                i32::try_from(fd).is_ok_and(platform::fd::isatty)
             }
             Unary::Symlink => fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()),
             Unary::Exists => meta().is_some(),
@@ -155,8 +155,8 @@ impl Unary {
             Unary::Readable => pfs::access(arg, pfs::R_OK),
             Unary::Writable => pfs::access(arg, pfs::W_OK),
             Unary::Executable => pfs::access(arg, pfs::X_OK),
-            Unary::OwnedByUser => meta().is_some_and(|m| m.uid() == pfs::euid()),
-            Unary::OwnedByGroup => meta().is_some_and(|m| m.gid() == pfs::egid()),
+            Unary::OwnedByUser => meta().is_some_and(|m| m.uid() == platform::process::geteuid()),
+            Unary::OwnedByGroup => meta().is_some_and(|m| m.gid() == platform::process::getegid()),
             Unary::ModifiedSinceRead => {
                 meta().is_some_and(|m| mtime(&m) > (m.atime(), m.atime_nsec()))
             }
@@ -377,6 +377,40 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         Ok(!tok.is_empty())
+    }
+}
+
+/// The `test` builtin.
+pub fn run(
+    sh: &mut crate::shell::env::Shell,
+    args: &[Vec<u8>],
+) -> Result<i32, crate::shell::exec::Divert> {
+    let operands: smallvec::SmallVec<[&[u8]; 8]> = args[1..].iter().map(|a| &a[..]).collect();
+    Ok(report(sh, b"test", test(&operands)))
+}
+
+/// The `[` builtin: `test` with a closing `]`.
+pub fn bracket(
+    sh: &mut crate::shell::env::Shell,
+    args: &[Vec<u8>],
+) -> Result<i32, crate::shell::exec::Divert> {
+    if args.last().map(|a| &a[..]) != Some(b"]") {
+        sh.utility_error(b"[", "missing ]");
+        return Ok(2);
+    }
+    let operands: smallvec::SmallVec<[&[u8]; 8]> =
+        args[1..args.len() - 1].iter().map(|a| &a[..]).collect();
+    Ok(report(sh, b"[", test(&operands)))
+}
+
+fn report(sh: &crate::shell::env::Shell, name: &[u8], r: Result<bool, String>) -> i32 {
+    match r {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(message) => {
+            sh.utility_error(name, message);
+            2
+        }
     }
 }
 

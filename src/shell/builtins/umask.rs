@@ -126,6 +126,54 @@ fn symbolic_mode(spec: &[u8], current: u32) -> Option<u32> {
     Some(!perm & ALL)
 }
 
+/// The `umask` builtin: `umask [-S] [mask]`.
+pub fn run(
+    sh: &mut crate::shell::env::Shell,
+    args: &[Vec<u8>],
+) -> Result<i32, crate::shell::exec::Divert> {
+    let mut i = 1;
+    let mut symbolic_out = false;
+    while let Some(a) = args.get(i) {
+        match &a[..] {
+            b"-S" => symbolic_out = true,
+            b"--" => {
+                i += 1;
+                break;
+            }
+            a if a.len() > 1 && a[0] == b'-' => {
+                sh.utility_error(
+                    b"umask",
+                    format!("{}: invalid option", String::from_utf8_lossy(a)),
+                );
+                return Ok(2);
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let current = platform::process::get_umask();
+    match args.get(i) {
+        None => {
+            let text = if symbolic_out {
+                format!("{}\n", symbolic(current))
+            } else {
+                format!("{current:04o}\n")
+            };
+            Ok(super::write_out(sh, b"umask", text.as_bytes()))
+        }
+        Some(spec) => match parse(spec, current) {
+            Ok(mask) => {
+                platform::process::set_umask(mask);
+                Ok(0)
+            }
+            Err(message) => {
+                sh.utility_error(b"umask", message);
+                Ok(1)
+            }
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

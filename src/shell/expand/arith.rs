@@ -135,7 +135,9 @@ fn is_name_byte(b: u8) -> bool {
 }
 
 fn is_blank(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    // Only the shell's blanks and newline: dash and bash reject a carriage
+    // return, which usually means a script with DOS line endings.
+    matches!(b, b' ' | b'\t' | b'\n')
 }
 
 /// The evaluator's state over one expression text.
@@ -518,6 +520,10 @@ fn simple_integer(v: &[u8]) -> Option<i64> {
 /// Values too large wrap, as in bash.
 fn parse_constant(word: &[u8]) -> Option<i64> {
     if let Some(hash) = word.iter().position(|&b| b == b'#') {
+        // `02#1` is not a base: the base is written in plain decimal.
+        if word.first() == Some(&b'0') {
+            return None;
+        }
         let base = parse_digits(&word[..hash], 10)?;
         if !(2..=64).contains(&base) {
             return None;

@@ -496,7 +496,10 @@ pub fn has_meta(pat: &[u8]) -> bool {
     while i < pat.len() {
         match pat[i] {
             b'\\' => i += 2,
-            b'*' | b'?' | b'[' => return true,
+            b'*' | b'?' => return true,
+            // A `[` is special only if a `]` can close it (so `[` alone,
+            // the test utility, never costs a directory read).
+            b'[' if pat[i + 1..].iter().skip(1).any(|&c| c == b']') => return true,
             _ => i += 1,
         }
     }
@@ -724,7 +727,11 @@ mod tests {
     fn meta_and_unescape() {
         assert!(has_meta(b"a*"));
         assert!(has_meta(b"a?"));
-        assert!(has_meta(b"a["));
+        assert!(has_meta(b"a[bc]"));
+        // An unclosed `[` is literal: no directory read for `[` or `a[`.
+        assert!(!has_meta(b"a["));
+        assert!(!has_meta(b"["));
+        assert!(!has_meta(b"[]"));
         assert!(!has_meta(br"a\*\?\["));
         assert!(!has_meta(b"abc"));
         assert!(!has_meta(b"a\\"));

@@ -78,6 +78,26 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// For an in-memory source: is nothing left but blanks, newlines and
+    /// comments? A line source answers false (finding out would block).
+    pub fn rest_is_blank(&self) -> bool {
+        if self.input.is_some() {
+            return false;
+        }
+        let mut rest = &self.buf[self.mark.pos.min(self.buf.len())..];
+        loop {
+            match rest.first() {
+                None => return true,
+                Some(b' ' | b'\t' | b'\n') => rest = &rest[1..],
+                Some(b'#') => match rest.iter().position(|&c| c == b'\n') {
+                    Some(nl) => rest = &rest[nl..],
+                    None => return true,
+                },
+                Some(_) => return false,
+            }
+        }
+    }
+
     /// Forget the text already parsed, when reading from an `Input` (a long
     /// interactive session must not keep every line it has seen).
     pub fn discard_consumed(&mut self) {

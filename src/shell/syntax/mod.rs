@@ -7,4 +7,7 @@ mod lexer;
 mod parser;
 
 pub use lexer::{Input, is_name};
-pub use parser::{Aliases, MAX_NESTING, NoAliases, ParseError, Parser, SyntaxError, parse_program};
+pub use parser::{
+    Aliases, MAX_NESTING, NoAliases, ParseError, Parser, SyntaxError, parse_program,
+    parse_word_text,
+};

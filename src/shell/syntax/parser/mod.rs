@@ -178,6 +178,27 @@ impl<'a> Parser<'a> {
     pub fn line(&self) -> Line {
         self.src.mark.line
     }
+
+    /// Has an in-memory source nothing left but blanks and comments? Lets
+    /// the shell replace itself with the last command of `-c` (no fork).
+    pub fn at_end(&self) -> bool {
+        self.src.rest_is_blank()
+    }
+}
+
+/// Parse `text` as the body of an unquoted here-document: parameter,
+/// command and arithmetic expansions, backslash special only before `$`,
+/// `` ` ``, `\` and newline. For prompts (PS1, PS4), which undergo these
+/// expansions. `None` when the text does not parse.
+pub fn parse_word_text(text: &[u8]) -> Option<Word> {
+    if !text.iter().any(|&c| matches!(c, b'$' | b'`' | b'\\')) {
+        return Some(Word::literal(text));
+    }
+    let mut source = Source::from_owned(text.to_vec(), 1);
+    let parts = Parse::new(&mut source, &NoAliases, 0)
+        .word_parts(word::Context::HereDoc)
+        .ok()?;
+    Some(Word { parts })
 }
 
 /// Parse a whole program at once (e.g. the body of `eval` or a trap action).
