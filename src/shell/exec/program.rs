@@ -45,6 +45,9 @@ impl Shell {
                     return Err(Divert::Error(status::USAGE));
                 }
             };
+            if self.opt(crate::shell::env::options::Opt::Verbose) {
+                let _ = platform::fd::write_all(2, parser.last_text());
+            }
             let is_last = last && parser.at_end();
             self.run_list(&list, is_last)?;
         }

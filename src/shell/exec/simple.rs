@@ -128,7 +128,11 @@ impl Shell {
 
     /// `set -x`: print the command as it will run, after PS4.
     pub fn trace(&mut self, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>]) {
+        // No tracing while PS4 itself is expanded: `PS4='$(cmd) '` would
+        // otherwise trace `cmd`, expanding PS4 again, forever.
+        self.set_opt(Opt::XTrace, false);
         let mut line = self.prompt_text(b"PS4", b"+ ");
+        self.set_opt(Opt::XTrace, true);
         let mut first = true;
         for (name, value) in assigns {
             if !first {

@@ -120,6 +120,8 @@ impl From<io::Error> for ParseError {
 /// Reads complete commands one at a time from a buffer or a line source.
 pub struct Parser<'a> {
     src: Source<'a>,
+    /// Where the last complete command started in the source buffer.
+    last_start: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -128,6 +130,7 @@ impl<'a> Parser<'a> {
     pub fn from_bytes(src: &'a [u8], first_line: Line) -> Parser<'a> {
         Parser {
             src: Source::from_bytes(src, first_line),
+            last_start: 0,
         }
     }
 
@@ -135,6 +138,7 @@ impl<'a> Parser<'a> {
     pub fn from_input(input: &'a mut dyn Input, first_line: Line) -> Parser<'a> {
         Parser {
             src: Source::from_input(input, first_line),
+            last_start: 0,
         }
     }
 
@@ -146,6 +150,7 @@ impl<'a> Parser<'a> {
     /// that an interactive shell can go on with the next line.
     pub fn next_command(&mut self, aliases: &dyn Aliases) -> Result<Option<List>, ParseError> {
         self.src.discard_consumed();
+        self.last_start = self.src.mark.pos;
         self.src.continuation = false;
         let mut parse = Parse::new(&mut self.src, aliases, 0);
         let result = parse.complete_command();
@@ -177,6 +182,12 @@ impl<'a> Parser<'a> {
     /// The line number the parser has reached (for $LINENO of later commands).
     pub fn line(&self) -> Line {
         self.src.mark.line
+    }
+
+    /// The source text of the last complete command (for `set -v`), with
+    /// aliases already substituted.
+    pub fn last_text(&self) -> &[u8] {
+        self.src.slice(self.last_start, self.src.mark.pos)
     }
 
     /// Has an in-memory source nothing left but blanks and comments? Lets
