@@ -147,6 +147,51 @@ pub fn init_variables(sh: &mut Shell) {
     sh.vars.export(b"PWD");
 }
 
+/// The file named by `RUSH_ENV` after parameter expansion (as POSIX does
+/// for `ENV`), if the variable is set and not empty.
+pub fn startup_file(sh: &mut Shell) -> Option<Vec<u8>> {
+    let raw = sh.vars.get(b"RUSH_ENV")?.to_vec();
+    if raw.is_empty() {
+        return None;
+    }
+    let word = crate::shell::syntax::parse_word_text(&raw)?;
+    sh.expand_word_string(&word).ok().filter(|p| !p.is_empty())
+}
+
+/// Run the startup file named by `RUSH_ENV` in the current environment,
+/// before a non-interactive shell runs its command or script: the place
+/// for the functions and aliases every `make` recipe or script should see.
+/// A file that cannot be read is reported and skipped, as bash does with
+/// `BASH_ENV`.
+pub fn load_startup_file(sh: &mut Shell) -> Exec {
+    let Some(path) = startup_file(sh) else {
+        return Ok(());
+    };
+    let text = match read_script(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            let message = format!(
+                "rush: RUSH_ENV: {}: {}\n",
+                String::from_utf8_lossy(&path),
+                crate::shell::builtins::describe_error(&e)
+            );
+            let _ = fd::write_all(2, message.as_bytes());
+            return Ok(());
+        }
+    };
+    let label = std::mem::replace(&mut sh.source_label, path);
+    let mut parser = Parser::from_bytes(&text, 1);
+    let r = sh.run_program(&mut parser, false);
+    sh.source_label = label;
+    match r {
+        Ok(()) | Err(Divert::Return(_)) => {
+            sh.last_status = 0;
+            Ok(())
+        }
+        Err(d) => Err(d),
+    }
+}
+
 /// Read a whole script file.
 pub fn read_script(path: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
@@ -372,6 +417,8 @@ pub fn start(
     configure(sh, &inv, &argv0);
     if sh.interactive {
         sh.set_opt(Opt::Interactive, true);
+    } else if let Err(d) = load_startup_file(sh) {
+        return Ok(Err(d));
     }
     Ok(run_invocation(sh, &inv))
 }
