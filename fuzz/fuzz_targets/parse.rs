@@ -1,0 +1,26 @@
+//! Fuzz the parser: any bytes, read command by command, must neither panic
+//! nor fail to make progress, and whatever parses must print back as source
+//! that parses again.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rush::shell::syntax::{NoAliases, ParseError, Parser, parse_program};
+
+fuzz_target!(|data: &[u8]| {
+    let mut parser = Parser::from_bytes(data, 1);
+    for _ in 0..=data.len() + 1 {
+        match parser.next_command(&NoAliases) {
+            Ok(None) => break,
+            Ok(Some(list)) => {
+                let printed = list.to_source();
+                assert!(
+                    parse_program(&printed, &NoAliases).is_ok(),
+                    "printed form does not parse: {:?}",
+                    String::from_utf8_lossy(&printed)
+                );
+            }
+            Err(ParseError::Syntax(_)) => {}
+            Err(ParseError::Io(e)) => panic!("no I/O here: {e}"),
+        }
+    }
+});
