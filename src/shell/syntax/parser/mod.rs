@@ -255,21 +255,18 @@ impl<'p, 's> Parse<'p, 's> {
     }
 
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth = self.depth.saturating_sub(1);
     }
 
     // ---- tokens ----
 
     /// The next token, without consuming it.
     fn peek(&mut self) -> PResult<&Token> {
-        if self.peeked.is_none() {
-            let token = self.lex()?;
-            self.peeked = Some(token);
-        }
-        match &self.peeked {
-            Some(t) => Ok(t),
-            None => unreachable!("a token was just stored"),
-        }
+        let token = match self.peeked.take() {
+            Some(token) => token,
+            None => self.lex()?,
+        };
+        Ok(self.peeked.insert(token))
     }
 
     /// The next token, consumed.
@@ -842,6 +839,22 @@ pub(crate) mod tests {
         // Blank line and first line with PS1, the rest with PS2; "c" not read.
         assert_eq!(input.prompts, [false, false, true]);
         assert_eq!(input.lines, ["c\n"]);
+    }
+
+    #[test]
+    fn input_here_doc_bodies_are_read_with_the_command() {
+        let mut input = Lines {
+            lines: vec!["cat <<E; echo \\\n", "x\n", "hi $x\n", "E\n", "echo next\n"],
+            prompts: Vec::new(),
+        };
+        {
+            let mut p = Parser::from_input(&mut input, 1);
+            let l = p.next_command(&NoAliases).unwrap().unwrap();
+            assert_eq!(l.to_string(), "cat <<E\nhi $x\nE\necho x");
+            assert_eq!(p.line(), 5);
+        }
+        assert_eq!(input.prompts, [false, true, true, true]);
+        assert_eq!(input.lines, ["echo next\n"]);
     }
 
     #[test]
