@@ -789,8 +789,31 @@ mod tests {
                 .prop_map(|tokens| tokens.concat().into_bytes())
         }
 
+        #[test]
+        fn past_failures() {
+            for src in [
+                "<<\\",
+                "2>&1 {",
+                "{$((\\))",
+                "$'\0'",
+                "<<'\\\n'",
+                "<<{\nEOF\n\\",
+                "!<<{\nEOF\necho\\\n",
+                "<<$'\nEOF\n$'|\\",
+            ] {
+                parse_all(src.as_bytes());
+                if let Err(e) = round_trip(src.as_bytes()) {
+                    panic!("{e}");
+                }
+            }
+        }
+
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(1500))]
+            #![proptest_config(ProptestConfig {
+                cases: 1500,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
 
             #[test]
             fn arbitrary_bytes_never_panic(src in prop::collection::vec(any::<u8>(), 0..120)) {

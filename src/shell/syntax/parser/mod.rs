@@ -953,6 +953,10 @@ pub(crate) mod tests {
             ("f", "g"),
             ("semi", "echo 1;"),
             ("empty", ""),
+            ("LEFT", "("),
+            ("e_", "for i in 1 2 3; do echo $i;"),
+            ("q", "echo \""),
+            ("br", "echo [ "),
         ];
         for (src, expected) in [
             ("ll x", "ls -a -l x"),
@@ -979,6 +983,14 @@ pub(crate) mod tests {
                 "for ll in ll; do ls -a -l; done",
             ),
             ("case ll in ll) ll;; esac", "case ll in ll) ls -a -l;; esac"),
+            ("LEFT echo one; echo two )", "(echo one; echo two)"),
+            ("e_ done", "for i in 1 2 3; do echo $i; done"),
+            ("empty (( var = 0 ))", "( (var = 0))"),
+            (
+                "q '${var}\"'",
+                "error: line 1, column 16: unterminated single quote",
+            ),
+            ("cat <<E\n$(br ])\nE\n", "cat <<E\n$(echo [ ])\nE\n"),
         ] {
             assert_eq!(with_aliases(src, &t), expected, "{src}");
         }
