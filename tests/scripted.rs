@@ -212,13 +212,20 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Case>, String> {
             match word {
                 "stdin" | "stdout" | "stderr" => {
                     if !value.trim().is_empty() {
-                        return Err(format!("{}: `## {word}:` takes its text on the lines below", at()));
+                        return Err(format!(
+                            "{}: `## {word}:` takes its text on the lines below",
+                            at()
+                        ));
                     }
                     block = Some(word);
                 }
-                "status" => case.status = parse_status(value).map_err(|e| format!("{}: {e}", at()))?,
+                "status" => {
+                    case.status = parse_status(value).map_err(|e| format!("{}: {e}", at()))?
+                }
                 "stderr-contains" => case.stderr_contains.push(value.to_owned()),
-                "argv" => case.argv = Some(split_argv(value).map_err(|e| format!("{}: {e}", at()))?),
+                "argv" => {
+                    case.argv = Some(split_argv(value).map_err(|e| format!("{}: {e}", at()))?)
+                }
                 "differs" => case.differs.extend(
                     value
                         .split(|c: char| c == ',' || c.is_whitespace())
@@ -252,10 +259,10 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Case>, String> {
     }
     for case in &cases {
         if case.stdin.is_some()
-            && case
-                .argv
-                .as_ref()
-                .is_some_and(|a| !a.iter().any(|w| w.contains("{script}") || w.contains("{file}")))
+            && case.argv.as_ref().is_some_and(|a| {
+                !a.iter()
+                    .any(|w| w.contains("{script}") || w.contains("{file}"))
+            })
         {
             return Err(format!(
                 "{file}:{}: `## stdin:` with an argv that feeds the script on stdin",
@@ -361,13 +368,20 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
         None => vec!["-c".to_owned(), case.script.clone()],
         Some(argv) => {
             if argv.iter().any(|w| w.contains("{file}")) {
-                std::fs::write(dir.join("script.sh"), &case.script).map_err(|e| format!("script.sh: {e}"))?;
+                std::fs::write(dir.join("script.sh"), &case.script)
+                    .map_err(|e| format!("script.sh: {e}"))?;
             }
-            if !argv.iter().any(|w| w.contains("{script}") || w.contains("{file}")) {
+            if !argv
+                .iter()
+                .any(|w| w.contains("{script}") || w.contains("{file}"))
+            {
                 stdin = Some(case.script.clone());
             }
             argv.iter()
-                .map(|w| w.replace("{script}", &case.script).replace("{file}", "script.sh"))
+                .map(|w| {
+                    w.replace("{script}", &case.script)
+                        .replace("{file}", "script.sh")
+                })
                 .collect()
         }
     };
@@ -377,11 +391,18 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
         .args(&args)
         .current_dir(dir)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
+        .env(
+            "PATH",
+            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+        )
         .env("HOME", dir)
         .env("LC_ALL", "C")
         .env("TESTSHELL", shell.command.join(" "))
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Its own process group, so a timeout kills background jobs too.
@@ -392,7 +413,9 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
         }
     }
 
-    let mut child = cmd.spawn().map_err(|e| format!("spawn {:?}: {e}", shell.command))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("spawn {:?}: {e}", shell.command))?;
     let pgid = child.id();
     if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
         // A thread, so a script that never reads cannot block the runner.
@@ -470,10 +493,7 @@ fn check(case: &Case, got: &Outcome) -> Option<String> {
         Some(_) => {}
     }
     if stdout != case.stdout {
-        problems.push(format!(
-            "stdout:\n{}",
-            diff(&case.stdout, &stdout)
-        ));
+        problems.push(format!("stdout:\n{}", diff(&case.stdout, &stdout)));
     }
     if let Some(want) = &case.stderr
         && *want != stderr
@@ -516,7 +536,8 @@ fn diff(want: &str, got: &str) -> String {
 fn scripted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let shell = Shell::from_env();
-    let known_bugs = std::env::var_os("RUSH_TEST_KNOWN_BUGS").is_some_and(|v| v == "1") || !shell.is_rush();
+    let known_bugs =
+        std::env::var_os("RUSH_TEST_KNOWN_BUGS").is_some_and(|v| v == "1") || !shell.is_rush();
     let filter = std::env::var("RUSH_TEST_FILTER").ok();
     let jobs: usize = std::env::var("RUSH_TEST_JOBS")
         .ok()
@@ -527,14 +548,22 @@ fn scripted() {
     let mut cases = Vec::new();
     let mut parse_errors = Vec::new();
     for path in case_files(&root, known_bugs) {
-        let rel = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
         match parse_file(&rel, &text) {
             Ok(cs) => cases.extend(cs),
             Err(e) => parse_errors.push(e),
         }
     }
-    assert!(parse_errors.is_empty(), "bad case files:\n{}", parse_errors.join("\n"));
+    assert!(
+        parse_errors.is_empty(),
+        "bad case files:\n{}",
+        parse_errors.join("\n")
+    );
     if let Some(f) = &filter {
         cases.retain(|c| c.file.contains(f.as_str()) || c.name.contains(f.as_str()));
     }
@@ -572,7 +601,7 @@ fn scripted() {
     let mut tolerated = Vec::new();
     for (case, verdict) in &results {
         let Some(report) = verdict else { continue };
-        if case.differs.iter().any(|d| *d == shell.name) {
+        if case.differs.contains(&shell.name) {
             tolerated.push(format!("{}:{}: {}", case.file, case.line, case.name));
             continue;
         }
@@ -599,7 +628,10 @@ fn scripted() {
     for t in &tolerated {
         eprintln!("  known difference ({}): {t}", shell.name);
     }
-    assert!(failed == 0, "{failed} of {total} scripted cases failed:{failures}");
+    assert!(
+        failed == 0,
+        "{failed} of {total} scripted cases failed:{failures}"
+    );
 }
 
 fn indent(s: &str) -> String {
