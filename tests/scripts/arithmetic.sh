@@ -115,14 +115,6 @@ echo $((1 +))
 ## status: 2
 ## differs: bash
 
-#### arithmetic on a non-numeric variable is an error
-x=abc
-echo $((x + 1))
-## status: 2
-## differs: bash
-# POSIX requires the value be an integer constant; dash errors, bash
-# treats it as the name of another variable (0).
-
 #### assignment result is stored as a decimal
 x=0x10
 : $((x += 0))
@@ -139,3 +131,38 @@ echo $((1 | 2 == 2)) $((3 & 1 << 1))
 echo $((!(1 == 2)))
 ## stdout:
 1
+
+#### invalid octal constant is an error
+echo $((08))
+## status: 2
+## differs: bash
+
+#### arithmetic with command substitution result
+n=$(echo 41)
+echo $((n + 1))
+## stdout:
+42
+
+#### arithmetic assignment creates the variable
+unset z
+: $((z = 5 * 5))
+echo $z
+## stdout:
+25
+
+#### spaces inside $(( )) and a variable with spaces
+x=' 3 '
+echo $((x + 1))
+## stdout:
+4
+## differs: bash
+
+#### conditional operator nested
+echo $((1 ? 0 ? 5 : 6 : 7))
+## stdout:
+6
+
+#### comparison of negative values
+echo $((-1 < 0)) $((-1 > -2))
+## stdout:
+1 1

@@ -125,3 +125,14 @@ s=$?
 ## stdout:
 usr1
 interrupted
+
+#### asynchronous lists ignore SIGINT and SIGQUIT without job control
+sh -c 'kill -s INT $$; kill -s QUIT $$; echo survived' &
+wait $!
+echo "status $?"
+## stdout:
+survived
+status 0
+## differs: dash
+# XCU 2.11: with job control disabled an asynchronous list inherits
+# SIG_IGN for SIGINT and SIGQUIT (bash does this); dash does not.

@@ -344,3 +344,71 @@ ok
 for do in 1; do echo $do; done
 ## stdout:
 1
+
+#### keywords need a separator: {echo is a command name
+{echo x 2>/dev/null
+echo "status $?"
+## stdout:
+status 127
+
+#### line continuation inside an operator
+true &\
+& echo joined
+## stdout:
+joined
+
+#### case in a command substitution with a pattern paren
+x=$(case b in (a) echo A;; (b) echo B;; esac)
+echo $x
+## stdout:
+B
+
+#### loop variable in a function is global
+f() { for i in x y; do :; done; }
+i=before
+f
+echo $i
+## stdout:
+y
+
+#### for loop over "$@" with empty parameters
+set -- '' a ''
+n=0
+for i in "$@"; do n=$((n+1)); done
+echo $n
+## stdout:
+3
+
+#### while loop with a pipeline condition
+printf 'a\nb\n' > f
+while read -r l && [ "$l" != b ]; do echo "$l"; done < f
+## stdout:
+a
+
+#### deeply nested subshells
+# With spaces: "((" at the start of a command is unspecified.
+( ( ( (echo deep) ) ) )
+## stdout:
+deep
+
+#### subshell status and exit trap inside a loop
+for i in 1 2; do (trap 'echo "trap $i"' EXIT; exit $i); echo "st $?"; done
+## stdout:
+trap 1
+st 1
+trap 2
+st 2
+
+#### continue in a while loop re-evaluates the condition
+i=0
+while [ $i -lt 3 ]; do i=$((i+1)); [ $i = 2 ] && continue; echo $i; done
+## stdout:
+1
+3
+
+#### a brace group and a subshell both with redirections and pipes
+{ echo a; (echo b; echo c) | tr b B; } | cat
+## stdout:
+a
+B
+c

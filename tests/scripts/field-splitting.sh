@@ -237,3 +237,59 @@ printf '[%s]\n' "$@" ""
 ## stdout:
 [a]
 []
+
+#### unquoted $* with empty IFS keeps parameters apart
+set -- 'a b' c
+IFS=
+printf '[%s]\n' $*
+## stdout:
+[a b]
+[c]
+
+#### unquoted $@ with empty IFS keeps parameters apart
+set -- 'a b' '' c
+IFS=
+printf '[%s]\n' $@
+## stdout:
+[a b]
+[c]
+
+#### "$*" with a multi-character IFS uses only the first
+set -- 1 2
+IFS='-+'
+echo "$*"
+## stdout:
+1-2
+
+#### "$@" in an assignment joins with spaces
+set -- a b c
+x="$@"
+echo "$x"
+## stdout:
+a b c
+
+#### splitting with a backslash in IFS-separated data is literal
+x='a\ b'
+printf '[%s]\n' $x
+## stdout:
+[a\]
+[b]
+
+#### an empty field from non-whitespace IFS in the middle of $@
+set -- 'a:' 'b'
+IFS=:
+printf '[%s]\n' $@
+## stdout:
+[a]
+[b]
+## differs: bash
+# Each parameter is split on its own; a trailing delimiter ends a field
+# without making an empty one. bash --posix yields an extra empty field.
+
+#### adjacent expansions join before splitting
+a='1 2' b='3 4'
+printf '[%s]\n' $a$b
+## stdout:
+[1]
+[23]
+[4]

@@ -206,12 +206,6 @@ echo ${10} $10
 ## stdout:
 ten 10
 
-#### length of a multibyte value in the C locale counts bytes
-x=é
-echo ${#x}
-## stdout:
-2
-
 #### ${x=} on a readonly variable fails
 readonly r=1
 (: ${r:=2}) 2>/dev/null || echo failed
@@ -252,3 +246,75 @@ unset u
 echo ${#u}
 ## stdout:
 0
+
+#### right brace inside a command substitution in a default word
+unset u
+echo ${u:-$(echo '}')}
+## stdout:
+}
+
+#### double-quoted $@ inside a default word of a quoted expansion
+set -- a 'b c'
+unset u
+printf '[%s]\n' "${u-"$@"}"
+## stdout:
+[a]
+[b c]
+
+#### removal patterns with * in the middle
+x=a.b.c.d
+echo ${x#*.} ${x##*.} ${x%.*} ${x%%.*}
+## stdout:
+b.c.d d a.b.c a
+
+#### removal of a pattern with a question mark
+x=abcd
+echo ${x#??} ${x%?}
+## stdout:
+cd abc
+
+#### ${x:-} of an empty value with quotes is an empty field
+e=
+set -- "${e:-}"
+echo $#
+## stdout:
+1
+
+#### length of a positional parameter
+set -- hello
+echo ${#1}
+## stdout:
+5
+
+#### ${x+set} distinguishes set-empty from unset in a loop
+e=
+unset u
+for v in e u; do eval "echo $v:\${$v+set}"; done
+## stdout:
+e:set
+u:
+
+#### assigning a default to a positional parameter is an error
+set --
+(: ${1:=x}) 2>/dev/null
+[ $? -ne 0 ] && echo error
+## stdout:
+error
+
+#### $LINENO counts lines
+echo $LINENO
+echo $LINENO
+## stdout:
+1
+2
+## differs: dash
+# dash 0.5.12 built without LINENO support expands it to nothing.
+
+#### LINENO inside a function body
+f() {
+  echo $LINENO
+}
+f
+## stdout:
+2
+## differs: dash
