@@ -182,3 +182,18 @@ echo not reached
 ## differs: bash
 # XCU 2.8.1: a special built-in's error exits a non-interactive shell
 # anyway (dash: 2); bash --posix returns 1 from shift and errexit exits 1.
+
+#### a brace group whose failure came from an exempt && list does not exit
+# XCU set -e: a compound command other than a subshell is not affected
+# when its status came from a command run while -e was ignored.
+set -e
+{ false && :; }
+echo survived
+## stdout:
+survived
+
+#### a subshell whose failure came from an exempt && list exits
+set -e
+(false && :)
+echo not reached
+## status: 1

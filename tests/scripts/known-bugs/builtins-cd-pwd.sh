@@ -10,3 +10,13 @@ status 2
 ## stderr-contains: nonexistent-rush-dir
 ## differs: bash
 # POSIX: non-zero; dash 2, bash 1.
+
+#### cd // keeps the two leading slashes
+# XCU cd: the canonical form keeps exactly two leading slashes, which
+# POSIX lets an implementation treat specially.
+cd //
+pwd
+echo "$PWD"
+## stdout:
+//
+//
