@@ -350,6 +350,9 @@ struct Outcome {
     stderr: Vec<u8>,
     /// `None` when the case timed out.
     status: Option<Status>,
+    /// A process outside the case's process group kept stdout or stderr
+    /// open after the shell exited.
+    leaked: bool,
 }
 
 /// Run one case in `mode` in a fresh temporary directory.
@@ -423,20 +426,15 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
             let _ = pipe.write_all(text.as_bytes());
         });
     }
+    // Readers collect into shared buffers, so whatever arrived is kept even
+    // when a pipe never reaches end-of-file.
     let (tx, rx) = mpsc::channel();
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let tx2 = tx.clone();
-    thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        let _ = tx.send((1, v));
-    });
-    thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        let _ = tx2.send((2, v));
-    });
+    let stdout_buf = Arc::new(Mutex::new(Vec::new()));
+    let stderr_buf = Arc::new(Mutex::new(Vec::new()));
+    let out = child.stdout.take().expect("piped stdout");
+    let err = child.stderr.take().expect("piped stderr");
+    spawn_reader(out, Arc::clone(&stdout_buf), tx.clone());
+    spawn_reader(err, Arc::clone(&stderr_buf), tx);
 
     let deadline = Instant::now() + TIMEOUT;
     let status = loop {
@@ -452,23 +450,44 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
     if status.is_none() {
         let _ = child.wait();
     }
-    let mut outcome = Outcome {
-        stdout: Vec::new(),
-        stderr: Vec::new(),
+    let mut leaked = false;
+    for _ in 0..2 {
+        if rx.recv_timeout(Duration::from_secs(2)).is_err() {
+            leaked = true;
+            break;
+        }
+    }
+    let take = |buf: &Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *buf.lock().expect("output buffer"));
+    Ok(Outcome {
+        stdout: take(&stdout_buf),
+        stderr: take(&stderr_buf),
+        leaked,
         status: status.map(|st| match st.code() {
             Some(c) => Status::Exited(c),
             None => Status::Signaled(st.signal().unwrap_or(0)),
         }),
-    };
-    for _ in 0..2 {
-        match rx.recv_timeout(Duration::from_secs(2)) {
-            Ok((1, v)) => outcome.stdout = v,
-            Ok((_, v)) => outcome.stderr = v,
-            // A process outside the group still holds a pipe open.
-            Err(_) => break,
+    })
+}
+
+/// Copy a pipe into `buf` until end-of-file, then say so on `done`.
+fn spawn_reader(
+    mut pipe: impl Read + Send + 'static,
+    buf: Arc<Mutex<Vec<u8>>>,
+    done: mpsc::Sender<()>,
+) {
+    thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf
+                    .lock()
+                    .expect("output buffer")
+                    .extend_from_slice(&chunk[..n]),
+            }
         }
-    }
-    Ok(outcome)
+        let _ = done.send(());
+    });
 }
 
 /// SIGKILL a whole process group (without `unsafe`: via kill(1)).
@@ -491,6 +510,12 @@ fn check(case: &Case, got: &Outcome) -> Option<String> {
             problems.push(format!("status: expected {}, got {st}", case.status));
         }
         Some(_) => {}
+    }
+    if got.leaked {
+        problems.push(
+            "stdout or stderr was still held open by a process outside the case's process group"
+                .to_owned(),
+        );
     }
     if stdout != case.stdout {
         problems.push(format!("stdout:\n{}", diff(&case.stdout, &stdout)));
@@ -636,4 +661,50 @@ fn scripted() {
 
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+#[test]
+fn case_format() {
+    let text = "header comment\n\
+                #### first\n\
+                echo a\n\
+                ## stdout:\n\
+                a\n\
+                \n\
+                ## status: 3\n\
+                # a note\n\
+                \n\
+                #### second\n\
+                cat\n\
+                ## stdin:\n\
+                in\n\
+                ## stdout:\n\
+                in\n\
+                \n\
+                \n\
+                #### third\n\
+                ## argv: -c 'a b' {script}\n\
+                ## status: signal 15\n\
+                ## differs: dash, bash\n\
+                ## stderr-contains: oops\n";
+    let cases = parse_file("t.sh", text).expect("parses");
+    assert_eq!(cases.len(), 3);
+    assert_eq!(cases[0].script, "echo a\n");
+    // Inside a block, blank lines before a directive are output.
+    assert_eq!(cases[0].stdout, "a\n\n");
+    assert_eq!(cases[0].status, Status::Exited(3));
+    // Before the next case they only separate.
+    assert_eq!(cases[1].stdout, "in\n");
+    assert_eq!(cases[1].stdin.as_deref(), Some("in\n"));
+    assert_eq!(cases[2].script, "");
+    assert_eq!(
+        cases[2].argv,
+        Some(vec!["-c".into(), "a b".into(), "{script}".into()])
+    );
+    assert_eq!(cases[2].status, Status::Signaled(15));
+    assert_eq!(cases[2].differs, ["dash", "bash"]);
+    assert_eq!(cases[2].stderr_contains, ["oops"]);
+
+    assert!(parse_file("t.sh", "#### x\n## stdot:\n").is_err());
+    assert!(parse_file("t.sh", "#### x\n## status: 0\nstray text\n").is_err());
 }
