@@ -210,3 +210,13 @@ echo never
 ## stdout:
 good
 ## status: 2
+
+#### -C makes > refuse an existing file
+echo a > f
+echo b > f
+[ $? -ne 0 ] && echo refused
+cat f
+## argv: -C -c {script}
+## stdout:
+refused
+a

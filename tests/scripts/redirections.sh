@@ -239,3 +239,22 @@ f
 cat g.out
 ## stdout:
 body
+
+#### a failed redirection fails only its command (any non-zero status)
+# The exact status is in known-bugs/redirections.sh (dash's 2).
+echo x > /nonexistent-dir/f
+[ $? -ne 0 ] && echo failed
+{ echo inside; } > /nonexistent-dir/f
+[ $? -ne 0 ] && echo group-failed
+echo x >&7
+[ $? -ne 0 ] && echo dup-failed
+## stdout:
+failed
+group-failed
+dup-failed
+
+#### a failed redirection on a special builtin exits the shell (non-zero)
+(: > /nonexistent-dir/f; echo not reached) 2>/dev/null
+[ $? -ne 0 ] && echo exited
+## stdout:
+exited
