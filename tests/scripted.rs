@@ -14,8 +14,6 @@
 //! Environment knobs:
 //! - `RUSH_TEST_SHELL="bash --posix"` runs the cases with another shell, to
 //!   prove the expectations are POSIX behaviour and not just rush's.
-//! - `RUSH_TEST_KNOWN_BUGS=1` also runs `tests/scripts/known-bugs/*.sh`
-//!   (always run when `RUSH_TEST_SHELL` is set).
 //! - `RUSH_TEST_FILTER=text` runs only cases whose file name or case name
 //!   contains `text`.
 //! - `RUSH_TEST_JOBS=n` sets how many cases run at once (default 4).
@@ -273,20 +271,13 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Case>, String> {
     Ok(cases)
 }
 
-/// Every case file under `dir` (sorted), with `known-bugs/` when asked.
-fn case_files(dir: &Path, known_bugs: bool) -> Vec<PathBuf> {
+/// Every case file under `dir`, sorted.
+fn case_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
-            let path = entry.expect("read_dir entry").path();
-            if path.is_dir() {
-                if known_bugs && path.file_name().is_some_and(|n| n == "known-bugs") {
-                    dirs.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "sh") {
-                files.push(path);
-            }
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("read_dir entry").path();
+        if path.extension().is_some_and(|e| e == "sh") {
+            files.push(path);
         }
     }
     files.sort();
@@ -336,10 +327,6 @@ impl Shell {
                 name: "rush".to_owned(),
             },
         }
-    }
-
-    fn is_rush(&self) -> bool {
-        self.name == "rush"
     }
 }
 
@@ -561,8 +548,6 @@ fn diff(want: &str, got: &str) -> String {
 fn scripted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let shell = Shell::from_env();
-    let known_bugs =
-        std::env::var_os("RUSH_TEST_KNOWN_BUGS").is_some_and(|v| v == "1") || !shell.is_rush();
     let filter = std::env::var("RUSH_TEST_FILTER").ok();
     let jobs: usize = std::env::var("RUSH_TEST_JOBS")
         .ok()
@@ -572,7 +557,7 @@ fn scripted() {
 
     let mut cases = Vec::new();
     let mut parse_errors = Vec::new();
-    for path in case_files(&root, known_bugs) {
+    for path in case_files(&root) {
         let rel = path
             .strip_prefix(&root)
             .unwrap_or(&path)

@@ -166,3 +166,11 @@ echo $((1 ? 0 ? 5 : 6 : 7))
 echo $((-1 < 0)) $((-1 > -2))
 ## stdout:
 1 1
+
+#### arithmetic on a non-numeric variable is an error
+x=abc
+echo $((x + 1))
+## status: 2
+## differs: bash
+# POSIX requires the value be an integer constant; dash errors, bash
+# treats it as the name of another variable (0).

@@ -110,3 +110,22 @@ normal
 [ "$(pwd)" = "$(pwd -P)" ] && echo same
 ## stdout:
 same
+
+#### cd to a missing directory fails
+cd /nonexistent-rush-dir
+echo "status $?"
+## stdout:
+status 1
+## stderr-contains: nonexistent-rush-dir
+## differs: dash
+# POSIX: non-zero; dash 2, bash 1; rush follows bash.
+
+#### cd // keeps the two leading slashes
+# XCU cd: the canonical form keeps exactly two leading slashes, which
+# POSIX lets an implementation treat specially.
+cd //
+pwd
+echo "$PWD"
+## stdout:
+//
+//

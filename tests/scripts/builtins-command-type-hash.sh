@@ -103,3 +103,24 @@ chmod +x x
 command -v ./x
 ## stdout:
 ./x
+
+#### command -v of an unknown name fails with no output
+command -v no-such-thing-rush
+echo $?
+## stdout:
+127
+## differs: bash
+# POSIX: >0; dash 127, bash 1.
+
+#### PATH assignment clears the hash
+mkdir a b
+printf '#!/bin/sh\necho a\n' > a/cmd
+printf '#!/bin/sh\necho b\n' > b/cmd
+chmod +x a/cmd b/cmd
+PATH=$PWD/a:$PATH
+cmd
+PATH=$PWD/b:$PATH
+cmd
+## stdout:
+a
+b

@@ -69,3 +69,8 @@ exec 5>&-
 cat out
 ## stdout:
 child
+
+#### assignments before exec are exported to the program
+X=assigned exec sh -c 'echo $X'
+## stdout:
+assigned

@@ -167,3 +167,10 @@ echo "[$a] [$b]"
 one	two words
 ## stdout:
 [one] [two words]
+
+#### read with no variable name is an error in POSIX
+echo x | { read 2>/dev/null; [ $? -ne 0 ] && echo error; }
+## stdout:
+error
+## differs: bash
+# bash stores into REPLY; POSIX requires at least one name, dash errors.

@@ -124,3 +124,19 @@ set -o errexit
 case $- in *e*) echo on ;; esac
 ## stdout:
 on
+
+#### set -x traces to stderr with PS4
+set -x
+echo traced 2>/dev/null
+set +x
+## stdout:
+traced
+## stderr-contains: + echo traced
+
+#### set -v echoes input lines
+set -v
+echo verbose
+## argv: {file}
+## stdout:
+verbose
+## stderr-contains: echo verbose

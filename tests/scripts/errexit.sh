@@ -197,3 +197,25 @@ set -e
 (false && :)
 echo not reached
 ## status: 1
+
+#### a function whose failure came from an exempt && list still exits
+# The call is a simple command, not exempt; only the && inside was.
+set -e
+f() { false && :; }
+f
+echo not reached
+## status: 1
+
+#### a function ending in a negated pipeline that fails exits
+set -e
+f() { ! true; }
+f
+echo not reached
+## status: 1
+
+#### a failing test in an && list at the end of a function exits
+set -e
+f() { [ 1 = 2 ] && echo two; }
+f
+echo not reached
+## status: 1

@@ -220,3 +220,23 @@ cat f
 ## stdout:
 refused
 a
+
+#### -v writes input to stderr
+echo verbose
+## argv: -v {file}
+## stdout:
+verbose
+## stderr-contains: echo verbose
+
+#### -C sets noclobber
+echo a > f
+echo b > f
+echo "status $?"
+cat f
+## argv: -C -c {script}
+## stdout:
+status 1
+a
+## differs: dash
+# The failed redirection fails only that command: dash 2, bash 1; rush
+# follows bash.

@@ -318,3 +318,9 @@ f
 ## stdout:
 2
 ## differs: dash
+
+#### length of a multibyte value in the C locale counts bytes
+x=é
+echo ${#x}
+## stdout:
+2

@@ -258,3 +258,40 @@ dup-failed
 [ $? -ne 0 ] && echo exited
 ## stdout:
 exited
+
+#### redirection to a missing directory fails the command only
+echo x > /nonexistent-dir/f
+echo "status $?"
+## stdout:
+status 1
+## differs: dash
+# POSIX: a redirection error fails the command with a non-zero status;
+# dash uses 2, bash 1; rush follows bash.
+## stderr-contains: nonexistent-dir
+
+#### a failed redirection on a special builtin exits the shell
+: > /nonexistent-dir/f
+echo not reached
+## status: 1
+## differs: dash
+# XCU 2.8.1: a redirection error with a special built-in shall exit a
+# non-interactive shell; dash exits 2, bash --posix 1; rush follows bash.
+
+#### failed redirection on a compound command skips it
+{ echo inside; } > /nonexistent-dir/f
+echo "status $?"
+## stdout:
+status 1
+## differs: dash
+# POSIX: a redirection error fails the command with a non-zero status;
+# dash uses 2, bash 1; rush follows bash.
+
+#### dup output to an fd that is not open fails
+echo x >&7
+echo "status $?"
+## stdout:
+status 1
+## differs: dash
+# POSIX: a redirection error fails the command with a non-zero status;
+# dash uses 2, bash 1; rush follows bash.
+## stderr-contains: 7

@@ -155,3 +155,12 @@ echo "$x"
 ## stdout:
 body
 inner-exit
+
+#### return in a trap action returns from the interrupted function
+trap 'echo trap; return 7' USR1
+f() { kill -s USR1 $$; echo not-in-f; }
+f
+echo "f=$?"
+## stdout:
+trap
+f=7

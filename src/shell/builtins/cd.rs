@@ -19,12 +19,22 @@ pub fn canonicalize(path: &[u8]) -> Vec<u8> {
         }
     }
     let mut out = Vec::with_capacity(path.len());
+    // Exactly two leading slashes are kept: POSIX lets them mean something
+    // else than one (XCU cd, step 9).
+    if path.starts_with(b"//") && !path.starts_with(b"///") {
+        out.push(b'/');
+    }
     for p in &parts {
         out.push(b'/');
         out.extend_from_slice(p);
     }
-    if out.is_empty() {
+    if out.is_empty() || out == b"/" {
         out.push(b'/');
+        out.truncate(if path.starts_with(b"//") && !path.starts_with(b"///") {
+            2
+        } else {
+            1
+        });
     }
     out
 }
@@ -214,6 +224,10 @@ mod tests {
     fn lexical_dot_dot() {
         assert_eq!(canonicalize(b"/a/b/../c/./d/"), b"/a/c/d");
         assert_eq!(canonicalize(b"/.."), b"/");
-        assert_eq!(canonicalize(b"//"), b"/");
+        assert_eq!(canonicalize(b"///"), b"/");
+        // Exactly two leading slashes are kept (POSIX leaves their meaning
+        // to the implementation).
+        assert_eq!(canonicalize(b"//"), b"//");
+        assert_eq!(canonicalize(b"//a/.."), b"//");
     }
 }

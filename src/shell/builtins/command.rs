@@ -138,7 +138,7 @@ pub fn command(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                             format!("{}: not found", String::from_utf8_lossy(name)),
                         );
                     }
-                    status = 1;
+                    status = status::NOT_FOUND;
                 }
             }
         }

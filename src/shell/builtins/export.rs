@@ -82,7 +82,7 @@ fn declare(sh: &mut Shell, args: &[Vec<u8>], readonly: bool) -> Result<i32, Dive
             && let Err(e) = sh.vars.set(var, value)
         {
             sh.error(e.to_string());
-            status = 1;
+            status = status::USAGE;
             continue;
         }
         if readonly {

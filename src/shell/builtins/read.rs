@@ -144,11 +144,12 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         }
         i += 1;
     }
-    let names: Vec<Vec<u8>> = if i < args.len() {
-        args[i..].to_vec()
-    } else {
-        vec![b"REPLY".to_vec()]
-    };
+    // POSIX requires a name (bash's REPLY is an extension dash lacks).
+    if i >= args.len() {
+        sh.utility_error(b"read", "usage: read [-r] [-d delim] name...");
+        return Ok(status::USAGE);
+    }
+    let names: Vec<Vec<u8>> = args[i..].to_vec();
     for name in &names {
         if !is_name(name) {
             sh.utility_error(

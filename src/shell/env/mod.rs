@@ -18,7 +18,8 @@ use vars::Vars;
 pub mod status {
     pub const SUCCESS: i32 = 0;
     pub const FAILURE: i32 = 1;
-    /// Syntax errors, usage errors of builtins, expansion errors.
+    /// Syntax errors, usage errors of builtins, expansion errors, failed
+    /// assignments (as dash). Failed redirections give 1, as in bash.
     pub const USAGE: i32 = 2;
     /// Found but not executable.
     pub const NOT_EXECUTABLE: i32 = 126;
@@ -72,6 +73,8 @@ pub struct Shell {
     pub jobs: Jobs,
     /// The command search cache (`hash`): name -> path.
     pub hash: FxHashMap<Box<[u8]>, Box<[u8]>>,
+    /// The PATH generation `hash` was filled under.
+    pub hash_generation: u64,
     /// Descriptors replaced by redirections, with the shell's copy of each
     /// (`None`: the target was closed before), innermost last.
     pub saved_fds: Vec<(std::os::fd::RawFd, Option<std::os::fd::RawFd>)>,
@@ -128,6 +131,7 @@ impl Shell {
             shell_pid: platform::process::getpid(),
             jobs: Jobs::default(),
             hash: FxHashMap::default(),
+            hash_generation: 0,
             saved_fds: Vec::new(),
             origin: Origin::CommandString,
             source_label: b"-c".to_vec(),

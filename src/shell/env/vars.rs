@@ -48,6 +48,9 @@ pub struct Vars {
     env_cache: Option<Rc<Vec<Vec<u8>>>>,
     /// `set -a`: every assignment exports.
     pub allexport: bool,
+    /// Counts changes to PATH, so the command search cache knows when to
+    /// forget what it found.
+    pub path_generation: u64,
 }
 
 /// Is `name` a valid variable name (`[A-Za-z_][A-Za-z0-9_]*`)?
@@ -110,6 +113,9 @@ impl Vars {
     /// Set `name` to `value`, taking the buffer.
     pub fn set_owned(&mut self, name: &[u8], value: Vec<u8>) -> Result<(), ReadonlyError> {
         let allexport = self.allexport;
+        if name == b"PATH" {
+            self.path_generation += 1;
+        }
         if let Some(var) = self.map.get_mut(name) {
             if var.readonly {
                 return Err(ReadonlyError {
@@ -147,6 +153,9 @@ impl Vars {
 
     /// Remove `name` (`unset`). Unsetting an unset variable succeeds.
     pub fn unset(&mut self, name: &[u8]) -> Result<(), ReadonlyError> {
+        if name == b"PATH" {
+            self.path_generation += 1;
+        }
         match self.map.get(name) {
             Some(var) if var.readonly => Err(ReadonlyError {
                 name: name.to_vec(),
@@ -224,6 +233,9 @@ impl Vars {
             return;
         };
         for Saved { name, var } in saved.into_iter().rev() {
+            if &name[..] == b"PATH" {
+                self.path_generation += 1;
+            }
             let exported_now = self.map.get(&name).is_some_and(|v| v.exported);
             let exported_then = var.as_ref().is_some_and(|v| v.exported);
             if exported_now || exported_then {

@@ -20,7 +20,7 @@ impl Shell {
         let saved = match self.apply_redirects(redirects, true) {
             Ok(saved) => saved,
             Err(_) => {
-                self.last_status = 1;
+                self.last_status = crate::shell::env::status::FAILURE;
                 return Ok(());
             }
         };
@@ -146,7 +146,7 @@ impl Shell {
         for item in items {
             if let Err(e) = self.vars.set_owned(name, item) {
                 self.error(e.to_string());
-                r = Err(Divert::Error(1));
+                r = Err(Divert::Error(crate::shell::env::status::USAGE));
                 break;
             }
             match self.run_list(body, false) {

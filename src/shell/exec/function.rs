@@ -45,7 +45,7 @@ impl Shell {
             }
         };
         if self.opt(Opt::XTrace) {
-            self.trace(&traced, &fields);
+            self.trace(&traced, &fields, saved.mark());
         }
         fields.remove(0);
         let old_positional = std::mem::replace(&mut self.positional, fields);
@@ -57,6 +57,9 @@ impl Shell {
         self.positional = old_positional;
         self.restore_redirects(saved);
         self.vars.pop_scope();
+        // A function call is a simple command: `set -e` applies to its
+        // status whatever command inside produced it.
+        self.failure_ignored = false;
         match r {
             Ok(()) => Ok(()),
             Err(Divert::Return(s)) => {

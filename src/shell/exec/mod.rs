@@ -192,6 +192,11 @@ impl Shell {
                 self.last_status = saved;
                 Ok(())
             }
+            // `return` in a trap action returns from the function or dot
+            // script the trap interrupted; elsewhere it just ends the action.
+            Err(Divert::Return(s)) if self.function_depth > 0 || self.dot_depth > 0 => {
+                Err(Divert::Return(s))
+            }
             Err(Divert::Return(_)) => {
                 self.last_status = saved;
                 Ok(())

@@ -23,6 +23,14 @@ pub struct Saved {
     mark: usize,
 }
 
+impl Saved {
+    /// The length of the shell's saved-descriptor stack before these
+    /// redirections: the copies above it belong to them.
+    pub fn mark(&self) -> usize {
+        self.mark
+    }
+}
+
 /// Here-documents up to this size are written straight into a pipe, which
 /// holds them without blocking (Linux's default pipe capacity is 64 KiB,
 /// pipe(7); 16 KiB on macOS — anything above goes through a writer child).

@@ -4,9 +4,6 @@
 use crate::shell::env::Shell;
 use std::os::unix::ffi::OsStrExt;
 
-/// The search path when PATH is unset.
-const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/usr/bin:/bin";
-
 /// Is `path` a regular file we may execute?
 pub fn is_executable_file(path: &[u8]) -> bool {
     let os = std::ffi::OsStr::from_bytes(path);
@@ -22,6 +19,10 @@ impl Shell {
     pub fn find_command(&mut self, name: &[u8]) -> Option<Vec<u8>> {
         if name.contains(&b'/') {
             return Some(name.to_vec());
+        }
+        if self.hash_generation != self.vars.path_generation {
+            self.hash.clear();
+            self.hash_generation = self.vars.path_generation;
         }
         if let Some(path) = self.hash.get(name) {
             return Some(path.to_vec());
@@ -42,7 +43,9 @@ impl Shell {
 
     /// Search PATH for `name` without the cache.
     pub fn search_path(&self, name: &[u8]) -> Option<Vec<u8>> {
-        let path_var = self.vars.get(b"PATH").unwrap_or(DEFAULT_PATH);
+        // PATH unset: nothing is found (as in dash and bash); the shell
+        // sets a default PATH at start-up when none was inherited.
+        let path_var = self.vars.get(b"PATH")?;
         let mut candidate = Vec::with_capacity(64);
         for dir in path_var.split(|&c| c == b':') {
             candidate.clear();

@@ -71,11 +71,14 @@ impl Shell {
             }
         };
         let r = self.assign_each(&cmd.assigns, false);
-        self.restore_redirects(saved);
-        let traced = r?;
-        if self.opt(Opt::XTrace) && !traced.is_empty() {
-            self.trace(&traced, &[]);
+        if let Ok(traced) = &r
+            && self.opt(Opt::XTrace)
+            && !traced.is_empty()
+        {
+            self.trace(traced, &[], saved.mark());
         }
+        self.restore_redirects(saved);
+        r?;
         self.last_status = self.subst_status.unwrap_or(0);
         Ok(())
     }
@@ -127,7 +130,11 @@ impl Shell {
     }
 
     /// `set -x`: print the command as it will run, after PS4.
-    pub fn trace(&mut self, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>]) {
+    ///
+    /// The trace goes to the shell's standard error as it was before this
+    /// command's redirections (`echo x 2>/dev/null` is still traced): the
+    /// saved copy of fd 2 above `mark`, if the command redirected it.
+    pub fn trace(&mut self, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>], mark: usize) {
         // No tracing while PS4 itself is expanded: `PS4='$(cmd) '` would
         // otherwise trace `cmd`, expanding PS4 again, forever.
         self.set_opt(Opt::XTrace, false);
@@ -151,7 +158,15 @@ impl Shell {
             line.extend_from_slice(&crate::shell::builtins::quote(field));
         }
         line.push(b'\n');
-        let _ = platform::fd::write_all(2, &line);
+        let fd = match self.saved_fds[mark.min(self.saved_fds.len())..]
+            .iter()
+            .find(|&&(target, _)| target == 2)
+        {
+            Some(&(_, Some(copy))) => copy,
+            Some(&(_, None)) => return,
+            None => 2,
+        };
+        let _ = platform::fd::write_all(fd, &line);
     }
 
     /// Special builtins: assignments before them persist, and their errors
@@ -168,9 +183,16 @@ impl Shell {
             Ok(saved) => saved,
             Err(_) => return Err(Divert::Error(status::FAILURE)),
         };
+        // `X=v exec cmd`: the assignments reach cmd's environment.
+        let export = builtin.name == b"exec" && fields.len() > 1;
         let r = self.assign_each(&cmd.assigns, false).and_then(|traced| {
+            if export {
+                for (name, _) in &traced {
+                    self.vars.export(name);
+                }
+            }
             if self.opt(Opt::XTrace) {
-                self.trace(&traced, fields);
+                self.trace(&traced, fields, saved.mark());
             }
             (builtin.run)(self, fields)
         });
@@ -201,7 +223,7 @@ impl Shell {
         }
         let r = self.assign_each(&cmd.assigns, scoped).and_then(|traced| {
             if self.opt(Opt::XTrace) {
-                self.trace(&traced, fields);
+                self.trace(&traced, fields, saved.mark());
             }
             body(self)
         });
@@ -244,24 +266,31 @@ impl Shell {
         };
         let Some(path) = path else {
             // Redirections and assignments are still performed, as in other
-            // shells; then the failure.
-            self.with_temporaries(cmd, &fields, |_| Ok(()))?;
-            let name = String::from_utf8_lossy(&fields[0]).into_owned();
-            self.error(format!("{name}: not found"));
-            self.last_status = status::NOT_FOUND;
+            // shells, and the message goes where the command's stderr does.
+            let found = self.with_temporaries(cmd, &fields, |sh| {
+                let name = String::from_utf8_lossy(&fields[0]).into_owned();
+                sh.error(format!("{name}: not found"));
+                Ok(())
+            })?;
+            self.last_status = match found {
+                Some(()) => status::NOT_FOUND,
+                None => status::FAILURE,
+            };
             return Ok(());
         };
         if last && self.may_replace_process() {
-            if self.apply_redirects(&cmd.redirects, false).is_err() {
+            // Saved (close-on-exec) copies keep the shell's own stderr for
+            // `set -x`; the exec takes them away.
+            let Ok(saved) = self.apply_redirects(&cmd.redirects, true) else {
                 self.last_status = status::FAILURE;
                 return Ok(());
-            }
+            };
             if !cmd.assigns.is_empty() {
                 self.vars.push_scope();
             }
             let traced = self.assign_each(&cmd.assigns, true)?;
             if self.opt(Opt::XTrace) {
-                self.trace(&traced, &fields);
+                self.trace(&traced, &fields, saved.mark());
             }
             let env = self.vars.environ();
             let err = self.exec_utility(&path, &mut fields, &env);

@@ -8,8 +8,8 @@
 //!
 //! Arithmetic is signed 64-bit and wraps, as in bash. Beyond POSIX it
 //! accepts what bash does and scripts rely on: `++`/`--`, the comma
-//! operator, `base#digits` constants, and variables whose value is itself an
-//! expression (evaluated recursively, with a depth limit against cycles).
+//! operator and `base#digits` constants. A variable's value must be an
+//! integer constant, as in dash (bash would evaluate it as an expression).
 
 use std::fmt;
 
@@ -472,7 +472,9 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// The value of variable `name`: 0 if unset or empty, else its value
-    /// read as an expression (usually just a number).
+    /// read as an integer constant (blanks around it and a sign allowed).
+    /// Like dash, and unlike bash, a value that is not a number is an error,
+    /// not an expression to evaluate.
     fn var(&mut self, name: &[u8]) -> Result<i64> {
         let value = match self.env.get(name) {
             None => return Ok(0),
@@ -481,18 +483,33 @@ impl<'a> Parser<'a, '_> {
         if let Some(n) = simple_integer(value) {
             return Ok(n);
         }
-        let text = value.to_vec();
-        self.nested(|p| {
-            let mut inner = Parser {
-                s: &text,
-                pos: 0,
-                env: &mut *p.env,
-                depth: p.depth,
-                skip: false,
-            };
-            inner.whole()
-        })
+        let trimmed = trim_blanks(value);
+        let (neg, digits) = match trimmed.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            Some((b'+', rest)) => (false, rest),
+            _ => (false, trimmed),
+        };
+        match (digits.is_empty(), parse_constant(digits)) {
+            (true, _) if trimmed.is_empty() => Ok(0),
+            (false, Some(n)) if !digits.contains(&b'#') => {
+                Ok(if neg { n.wrapping_neg() } else { n })
+            }
+            _ => Err(self.error(format!(
+                "Illegal number: {}",
+                String::from_utf8_lossy(value)
+            ))),
+        }
     }
+}
+
+/// `v` without leading and trailing blanks and newlines.
+fn trim_blanks(v: &[u8]) -> &[u8] {
+    let start = v.iter().position(|&b| !is_blank(b)).unwrap_or(v.len());
+    let end = v
+        .iter()
+        .rposition(|&b| !is_blank(b))
+        .map_or(start, |e| e + 1);
+    &v[start..end]
 }
 
 /// The common case of a variable's value: an optional `-` and decimal
@@ -785,7 +802,8 @@ mod tests {
         assert_eq!(eval(b"x * 2", &mut v), Ok(10));
         assert_eq!(eval(b"e + 1", &mut v), Ok(1));
         assert_eq!(eval(b"unset + 1", &mut v), Ok(1));
-        assert_eq!(eval(b"y * 2", &mut v), Ok(6));
+        // Not a number: an error, as in dash.
+        assert!(eval(b"y * 2", &mut v).is_err());
         assert_eq!(eval(b"o", &mut v), Ok(8));
         assert_eq!(eval(b"n * n", &mut v), Ok(9));
         assert_eq!(eval(b"-n", &mut v), Ok(3));
@@ -794,15 +812,12 @@ mod tests {
         v.map.insert(b"bad".to_vec(), b"a b".to_vec());
         assert!(eval(b"bad", &mut v).is_err());
         v.map.insert(b"a".to_vec(), b"b".to_vec());
-        v.map.insert(b"b".to_vec(), b"a".to_vec());
         assert_eq!(
             eval(b"a", &mut v).map_err(|e| e.message),
-            Err("expression recursion level exceeded".to_string())
+            Err("Illegal number: b".to_string())
         );
-        // A value with a side effect, as bash evaluates it.
-        v.map.insert(b"side".to_vec(), b"z = 7".to_vec());
-        assert_eq!(eval(b"side + 1", &mut v), Ok(8));
-        assert_eq!(v.val("z"), Some("7"));
+        v.map.insert(b"h".to_vec(), b"0x1f".to_vec());
+        assert_eq!(eval(b"h", &mut v), Ok(31));
     }
 
     #[test]

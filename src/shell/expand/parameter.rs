@@ -48,6 +48,19 @@ impl Shell {
         }
     }
 
+    /// Is the character type locale UTF-8 (LC_ALL, then LC_CTYPE, then
+    /// LANG)? Then `${#x}` counts characters; otherwise bytes, as in the C
+    /// locale.
+    pub fn utf8_locale(&self) -> bool {
+        for name in [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"] {
+            if let Some(v) = self.vars.get(name).filter(|v| !v.is_empty()) {
+                let v = v.to_ascii_lowercase();
+                return v.windows(4).any(|w| w == b"utf8") || v.windows(5).any(|w| w == b"utf-8");
+            }
+        }
+        false
+    }
+
     /// `$-`: the letters of the options that are on.
     pub fn option_letters(&self) -> Vec<u8> {
         let mut letters = self.options.letters();
@@ -102,8 +115,10 @@ impl Shell {
                 Ok(())
             }
             ParamOp::Length => {
+                let utf8 = self.utf8_locale();
                 let len = match self.param_value(&exp.param) {
-                    Value::One(v) => char_count(&v),
+                    Value::One(v) if utf8 => char_count(&v),
+                    Value::One(v) => v.len(),
                     Value::Positional { .. } => self.positional.len(),
                     Value::Unset => {
                         self.check_nounset(&exp.param)?;
