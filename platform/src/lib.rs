@@ -7,9 +7,13 @@
 // are needed on another.
 #![allow(clippy::unnecessary_cast)]
 
+pub mod child;
+pub mod event;
 pub mod fd;
 pub mod process;
 pub mod signal;
+pub mod sockdir;
+pub mod unix;
 
 use std::io;
 
