@@ -8,6 +8,7 @@
 #![allow(clippy::unnecessary_cast)]
 
 pub mod child;
+pub mod environ;
 pub mod event;
 pub mod fd;
 pub mod process;
