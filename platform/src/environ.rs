@@ -45,6 +45,25 @@ pub fn for_each(mut f: impl FnMut(&[u8])) {
     }
 }
 
+/// Call `f` with every `KEY=VALUE` entry at once, borrowed for the call.
+pub fn with_entries<R>(f: impl FnOnce(&[&[u8]]) -> R) -> R {
+    let mut entries: Vec<&[u8]> = Vec::with_capacity(64);
+    let mut p = table();
+    while !p.is_null() {
+        // SAFETY: `p` points into the NULL-terminated environment array.
+        let entry = unsafe { *p };
+        if entry.is_null() {
+            break;
+        }
+        // SAFETY: each entry is a NUL-terminated string owned by libc that
+        // outlives this call (nothing modifies the environment during it).
+        entries.push(unsafe { CStr::from_ptr(entry) }.to_bytes());
+        // SAFETY: not past the terminating NULL, which was checked above.
+        p = unsafe { p.add(1) };
+    }
+    f(&entries)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

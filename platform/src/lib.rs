@@ -57,3 +57,11 @@ impl_is_minus_one! { i8 i16 i32 i64 isize }
 
 /// A process id.
 pub type Pid = i32;
+
+/// `errno` values callers in `src/` compare against.
+pub mod errno {
+    pub use libc::{
+        EAGAIN, ECANCELED, ECONNREFUSED, EINTR, EMFILE, ENFILE, ENOBUFS, ENOENT, ENOMEM, EPIPE,
+        ESRCH,
+    };
+}

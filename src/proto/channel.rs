@@ -72,6 +72,13 @@ impl Channel {
         self.fd
     }
 
+    /// Move the socket to a descriptor number at or above `min`
+    /// (close-on-exec), out of the way of numbers a job needs.
+    pub fn relocate(&mut self, min: RawFd) -> io::Result<()> {
+        self.fd = platform::fd::dup_above_owned(self.fd.as_raw_fd(), min)?;
+        Ok(())
+    }
+
     /// Send one encoded frame (or several) with `fds`, blocking until all
     /// of it is written.
     pub fn send(&self, frame: &[u8], fds: &[RawFd]) -> io::Result<()> {

@@ -388,6 +388,27 @@ impl JobSummary {
     }
 }
 
+/// A hash of every resource limit of this process (soft and hard), as the
+/// client sends it and the daemon compares it: FNV-1a over each resource's
+/// id and limits, in the order of `platform::process::RESOURCES`.
+pub fn limits_hash() -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: u64| {
+        for b in v.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for r in platform::process::RESOURCES {
+        let (soft, hard) =
+            platform::process::getrlimit(r.id).unwrap_or((u64::MAX - 1, u64::MAX - 1));
+        eat(r.id as u64);
+        eat(soft);
+        eat(hard);
+    }
+    h
+}
+
 impl ExitStatus {
     /// The status a shell reports for it (`$?`): the code, or 128 + signal.
     pub fn shell_status(self) -> i32 {
