@@ -306,6 +306,9 @@ pub fn open_cwd() -> io::Result<OwnedFd> {
 
 /// Is `fd` a terminal?
 pub fn isatty(fd: RawFd) -> bool {
+    if fd < 0 {
+        return false;
+    }
     // SAFETY: isatty has no memory-safety preconditions.
     unsafe { libc::isatty(fd) == 1 }
 }

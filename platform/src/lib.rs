@@ -11,9 +11,11 @@ pub mod child;
 pub mod environ;
 pub mod event;
 pub mod fd;
+pub mod fs;
 pub mod process;
 pub mod signal;
 pub mod sockdir;
+pub mod spawn;
 pub mod unix;
 
 use std::io;
@@ -58,10 +60,27 @@ impl_is_minus_one! { i8 i16 i32 i64 isize }
 /// A process id.
 pub type Pid = i32;
 
-/// `errno` values callers in `src/` compare against.
+/// errno values and their descriptions.
+pub mod entry;
+
 pub mod errno {
     pub use libc::{
-        EAGAIN, ECANCELED, ECONNREFUSED, EINTR, EMFILE, ENFILE, ENOBUFS, ENOENT, ENOMEM, EPIPE,
-        ESRCH,
+        E2BIG, EACCES, EAGAIN, EBADF, ECANCELED, ECONNREFUSED, EEXIST, EINTR, EINVAL, EISDIR,
+        EMFILE, ENFILE, ENOBUFS, ENOENT, ENOEXEC, ENOMEM, ENOTDIR, EPIPE, ESPIPE, ESRCH,
     };
+
+    /// The system's description of an errno value ("No such file or
+    /// directory"), without the "(os error N)" that `io::Error` adds.
+    pub fn describe(code: i32) -> String {
+        let mut buf = [0 as libc::c_char; 256];
+        // SAFETY: `buf` is valid for writes of its length; the XSI
+        // strerror_r NUL-terminates within it on success.
+        let r = unsafe { libc::strerror_r(code, buf.as_mut_ptr(), buf.len()) };
+        if r != 0 {
+            return format!("error {code}");
+        }
+        // SAFETY: strerror_r succeeded, so `buf` holds a NUL-terminated string.
+        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        text.to_string_lossy().into_owned()
+    }
 }

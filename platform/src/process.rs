@@ -304,30 +304,6 @@ pub fn times() -> (f64, f64, f64, f64) {
     (u, s, cu, cs)
 }
 
-/// Replace the process image (`execve(2)`). Returns only on failure.
-pub fn execve(path: &[u8], argv: &[&[u8]], envp: &[&[u8]]) -> io::Error {
-    use std::ffi::CString;
-    let Ok(path) = CString::new(path) else {
-        return io::Error::from_raw_os_error(libc::ENOENT);
-    };
-    let to_c = |v: &[&[u8]]| -> Option<Vec<CString>> {
-        v.iter()
-            .map(|s| CString::new(*s).ok())
-            .collect::<Option<Vec<_>>>()
-    };
-    let (Some(argv), Some(envp)) = (to_c(argv), to_c(envp)) else {
-        return io::Error::from_raw_os_error(libc::EINVAL);
-    };
-    let mut argv_p: Vec<*const libc::c_char> = argv.iter().map(|s| s.as_ptr()).collect();
-    argv_p.push(std::ptr::null());
-    let mut envp_p: Vec<*const libc::c_char> = envp.iter().map(|s| s.as_ptr()).collect();
-    envp_p.push(std::ptr::null());
-    // SAFETY: path, argv and envp are NUL-terminated strings in NULL-terminated
-    // arrays that live until execve returns (it only returns on failure).
-    unsafe { libc::execve(path.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
-    io::Error::last_os_error()
-}
-
 /// Wait for `pid`, retrying on `EINTR`: for callers with nothing to do
 /// between signals.
 pub fn wait_pid_blocking(pid: Pid) -> io::Result<WaitStatus> {

@@ -13,6 +13,17 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 /// Signal numbers are below this.
 pub const NSIG: i32 = 65;
 
+/// The bit for `signal` in a signal set (`u64`, bit n = signal n). Signal
+/// 64, the last real-time signal, has no bit: no shell feature needs it.
+#[inline]
+pub const fn bit(signal: i32) -> u64 {
+    if signal > 0 && signal < 64 {
+        1u64 << signal
+    } else {
+        0
+    }
+}
+
 pub use libc::{
     SIGABRT, SIGALRM, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGPIPE,
     SIGPROF, SIGQUIT, SIGSEGV, SIGSTOP, SIGSYS, SIGTERM, SIGTRAP, SIGTSTP, SIGTTIN, SIGTTOU,
@@ -170,7 +181,7 @@ pub fn set_disposition(signal: i32, disposition: Disposition) -> io::Result<Disp
     // SAFETY: `act` and `old` are valid sigaction structs; the handler only
     // stores to atomics, which is async-signal-safe.
     cvt(unsafe { libc::sigaction(signal, &act, &mut old) })?;
-    let bit = 1u64 << signal;
+    let bit = bit(signal);
     if disposition == Disposition::Catch {
         CAUGHT.fetch_or(bit, Ordering::Relaxed);
     } else {
@@ -219,7 +230,7 @@ pub fn take_pending() -> u64 {
     let mut set = 0u64;
     for (n, flag) in PENDING.iter().enumerate() {
         if flag.swap(false, Ordering::Relaxed) {
-            set |= 1 << n;
+            set |= bit(n as i32);
         }
     }
     set
@@ -254,9 +265,8 @@ fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
     let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
     // SAFETY: `new` is a valid sigset_t.
     unsafe { libc::sigemptyset(&mut new) };
-    // A u64 bit set holds signals 1..=63; 64 (SIGRTMAX on Linux) cannot be named.
-    for n in 1..NSIG.min(64) {
-        if set & (1 << n) != 0 {
+    for n in 1..NSIG {
+        if set & bit(n) != 0 {
             // SAFETY: `new` is initialised and `n` is a valid signal number.
             unsafe { libc::sigaddset(&mut new, n) };
         }
@@ -268,10 +278,10 @@ fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
         return Err(io::Error::from_raw_os_error(r));
     }
     let mut out = 0u64;
-    for n in 1..NSIG.min(64) {
+    for n in 1..NSIG {
         // SAFETY: `old` was filled by pthread_sigmask.
         if unsafe { libc::sigismember(&old, n) } == 1 {
-            out |= 1 << n;
+            out |= bit(n);
         }
     }
     Ok(out)
@@ -282,7 +292,7 @@ fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
 /// `128 + signal` for signals whose default is not to terminate.
 pub fn die_of(signal: i32) -> ! {
     let _ = set_disposition(signal, Disposition::Default);
-    let mask = blocked() & !(1u64 << signal);
+    let mask = blocked() & !bit(signal);
     let _ = set_blocked(mask);
     let _ = crate::process::kill(crate::process::getpid(), signal);
     crate::process::exit_now(128 + signal)

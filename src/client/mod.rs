@@ -214,13 +214,13 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     wait(ch, ignored)
 }
 
-/// Signals ignored in this process (bit n = signal n). SIGPIPE is left out:
-/// Rust's runtime ignores it in every program before `main`, so its
-/// disposition here says nothing about what `rush` inherited.
+/// Signals ignored in this process (bit n = signal n), as `rush` inherited
+/// them: its binary is `#![no_main]` (`platform::entry!`), so Rust's runtime
+/// has not set SIGPIPE to "ignore" behind our back.
 fn ignored_signals() -> u64 {
     let mut set = 0u64;
     for sig in 1..32 {
-        if sig == signal::SIGKILL || sig == signal::SIGSTOP || sig == signal::SIGPIPE {
+        if sig == signal::SIGKILL || sig == signal::SIGSTOP {
             continue;
         }
         if matches!(signal::disposition(sig), Ok(Disposition::Ignore)) {

@@ -59,10 +59,15 @@ pub const FORWARDED: [i32; 9] = [
 // it lands: runs `/bin/sh` with `argv[1..]` in the job's process group and
 // maps its status.
 fn run_job(ctx: &JobContext) -> JobOutcome {
-    let argv0 = ctx.argv.first().map_or(&b"sh"[..], Vec::as_slice);
-    let mut argv: Vec<&[u8]> = vec![argv0];
-    argv.extend(ctx.argv.iter().skip(1).map(Vec::as_slice));
-    let env: Vec<&[u8]> = ctx.env.iter().map(Vec::as_slice).collect();
+    let nul = |s: &Vec<u8>| {
+        let mut v = s.clone();
+        v.push(0);
+        v
+    };
+    let argv0 = ctx.argv.first().map_or_else(|| b"sh\0".to_vec(), nul);
+    let mut argv: Vec<Vec<u8>> = vec![argv0];
+    argv.extend(ctx.argv.iter().skip(1).map(nul));
+    let env: Vec<Vec<u8>> = ctx.env.iter().map(nul).collect();
     match process::fork() {
         Ok(Fork::Child) => {
             let _ = process::setpgid(0, ctx.job_pgid);
@@ -77,7 +82,7 @@ fn run_job(ctx: &JobContext) -> JobOutcome {
                 };
                 let _ = signal::set_disposition(sig, d);
             }
-            let e = process::execve(b"/bin/sh", &argv, &env);
+            let e = platform::spawn::exec(b"/bin/sh\0", &argv, &env);
             let _ = fd::write_all(2, format!("rush: /bin/sh: {e}\n").as_bytes());
             process::exit_now(127)
         }
@@ -355,7 +360,17 @@ fn serve(
     baseline_umask: u32,
 ) -> JobOutcome {
     let mut fds = fds.into_iter();
-    let cwd = fds.next();
+    // The directory first: its descriptor sits at a low number that a
+    // client descriptor may be about to take.
+    let in_dir = match fds.next() {
+        Some(dir) => process::fchdir(dir.as_raw_fd()).is_ok(),
+        None => false,
+    };
+    if !in_dir {
+        // The directory may have been removed; the shell then starts where
+        // the path leads, as directly.
+        let _ = process::chdir(&job.cwd);
+    }
     let received: Vec<OwnedFd> = fds.collect();
     if let Err(e) = install_fds(internal, received, &job.fds) {
         note(
@@ -365,19 +380,10 @@ fn serve(
         restore(internal, baseline_umask);
         return JobOutcome::Exited(126);
     }
-    let in_dir = match &cwd {
-        Some(dir) => process::fchdir(dir.as_raw_fd()).is_ok(),
-        None => false,
-    };
-    drop(cwd);
-    if !in_dir {
-        // The directory may have been removed; the shell then starts where
-        // the path leads, or in `/` as a last resort, as directly.
-        let _ = process::chdir(&job.cwd);
-    }
     process::set_umask(job.umask);
-    let cancel = 1u64 << signal::cancel_signal();
-    let _ = signal::set_blocked(job.blocked & !cancel & !forwarded_mask());
+    // The job starts with the client's mask; only the cancel signal must
+    // always get through.
+    let _ = signal::set_blocked(job.blocked & !signal::bit(signal::cancel_signal()));
     let ctx = JobContext {
         argv: &job.argv,
         env: &job.env,
@@ -389,10 +395,6 @@ fn serve(
     let outcome = run_job(&ctx);
     restore(internal, baseline_umask);
     outcome
-}
-
-fn forwarded_mask() -> u64 {
-    FORWARDED.iter().fold(0, |m, &s| m | (1u64 << s))
 }
 
 /// Close everything below the internal descriptors, put `/dev/null` on

@@ -2,3 +2,12 @@
 //! printing a tree back as source.
 
 pub mod ast;
+mod display;
+mod lexer;
+mod parser;
+
+pub use lexer::{Input, is_name};
+pub use parser::{
+    Aliases, MAX_NESTING, NoAliases, ParseError, Parser, SyntaxError, parse_program,
+    parse_word_text,
+};

@@ -1,0 +1,114 @@
+//! `kill`: send a signal to processes, or list signal names.
+
+use super::write_out;
+use crate::shell::env::Shell;
+use crate::shell::exec::Divert;
+use platform::signal;
+
+/// A signal operand: a name (with or without SIG) or a number.
+fn parse_signal(spec: &[u8]) -> Option<i32> {
+    if !spec.is_empty() && spec.iter().all(u8::is_ascii_digit) {
+        let n: i32 = std::str::from_utf8(spec).ok()?.parse().ok()?;
+        return (0..signal::NSIG).contains(&n).then_some(n);
+    }
+    signal::number(spec)
+}
+
+/// `kill [-s sig | -sig] pid...`, `kill -l [status]`.
+pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
+    let mut sig = signal::SIGTERM;
+    let mut i = 1;
+    match args.get(1).map(|a| &a[..]) {
+        Some(b"-l") | Some(b"-L") => {
+            let mut out = Vec::new();
+            if let Some(arg) = args.get(2) {
+                let n: i32 = std::str::from_utf8(arg)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(-1);
+                let n = if n > 128 { n - 128 } else { n };
+                match signal::name(n) {
+                    Some(name) => out.extend_from_slice(format!("{name}\n").as_bytes()),
+                    None => {
+                        sh.utility_error(
+                            b"kill",
+                            format!("{}: invalid signal", String::from_utf8_lossy(arg)),
+                        );
+                        return Ok(1);
+                    }
+                }
+            } else {
+                for (_, name) in signal::NAMES {
+                    out.extend_from_slice(name.as_bytes());
+                    out.push(b'\n');
+                }
+            }
+            return Ok(write_out(sh, b"kill", &out));
+        }
+        Some(b"-s") | Some(b"-n") => {
+            let Some(spec) = args.get(2) else {
+                sh.utility_error(b"kill", "option requires an argument");
+                return Ok(2);
+            };
+            match parse_signal(spec) {
+                Some(s) => sig = s,
+                None => {
+                    sh.utility_error(
+                        b"kill",
+                        format!("{}: invalid signal", String::from_utf8_lossy(spec)),
+                    );
+                    return Ok(1);
+                }
+            }
+            i = 3;
+        }
+        Some(a) if a.len() > 1 && a[0] == b'-' && a != b"--" => {
+            match parse_signal(&a[1..]) {
+                Some(s) => sig = s,
+                None => {
+                    sh.utility_error(
+                        b"kill",
+                        format!("{}: invalid signal", String::from_utf8_lossy(&a[1..])),
+                    );
+                    return Ok(1);
+                }
+            }
+            i = 2;
+        }
+        _ => {}
+    }
+    if args.get(i).map(|a| &a[..]) == Some(b"--") {
+        i += 1;
+    }
+    if i >= args.len() {
+        sh.utility_error(b"kill", "usage: kill [-s sigspec | -signum] pid...");
+        return Ok(2);
+    }
+    let mut status = 0;
+    for a in &args[i..] {
+        let spec = a.strip_prefix(b"%").unwrap_or(a);
+        let Some(pid) = std::str::from_utf8(spec)
+            .ok()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
+            sh.utility_error(
+                b"kill",
+                format!(
+                    "{}: arguments must be process or job IDs",
+                    String::from_utf8_lossy(a)
+                ),
+            );
+            status = 1;
+            continue;
+        };
+        if let Err(e) = platform::process::kill(pid, sig) {
+            sh.utility_error(
+                b"kill",
+                format!("({}) - {}", pid, super::describe_error(&e)),
+            );
+            status = 1;
+        }
+    }
+    // A signal sent to ourselves: let its trap run before the next command.
+    Ok(status)
+}

@@ -1,0 +1,367 @@
+//! Invocation (XCU `sh`): options, `-c`, script files, standard input and
+//! the interactive prompt; the start-up every way of running shares.
+
+use crate::shell::env::options::{Opt, Options};
+use crate::shell::env::{Origin, ProcessRole, Shell, status};
+use crate::shell::exec::{Divert, Exec};
+use crate::shell::syntax::{Input, Parser};
+use platform::fd;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+const HELP: &str = "\
+usage: rush [options] [-c command [name [arg...]]]
+       rush [options] file [arg...]
+       rush [options] [-s] [arg...]
+
+Options (+ instead of - turns one off):
+  -a  allexport    -b  notify      -C  noclobber   -e  errexit
+  -f  noglob       -h  hashall     -i  interactive -m  monitor
+  -n  noexec       -s  stdin       -u  nounset     -v  verbose
+  -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof)
+  --version, --help
+
+Environment: RUSH_DAEMON=auto|off|require chooses whether a running rushd
+serves the command (see rushd --help).
+";
+
+/// What the command line asks for.
+#[derive(Debug, Default)]
+pub struct Invocation {
+    /// `(option, on)` in the order given.
+    pub options: Vec<(Opt, bool)>,
+    /// `-c`: the command string.
+    pub command: Option<Vec<u8>>,
+    /// The operands after the options (for `-c`: name and args; else the
+    /// script file and args, or with `-s` the args).
+    pub operands: Vec<Vec<u8>>,
+    pub read_stdin: bool,
+    pub interactive: bool,
+}
+
+/// What to do instead of running a shell.
+#[derive(Debug)]
+pub enum Early {
+    Version,
+    Help,
+    Usage(String),
+}
+
+/// Parse the command line (`argv[0]` excluded).
+pub fn parse_args(args: &[Vec<u8>]) -> Result<Invocation, Early> {
+    let mut inv = Invocation::default();
+    let mut want_c = false;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match &a[..] {
+            b"--version" => return Err(Early::Version),
+            b"--help" => return Err(Early::Help),
+            b"--" | b"-" => {
+                i += 1;
+                break;
+            }
+            _ => {}
+        }
+        let on = match a.first() {
+            Some(b'-') => true,
+            Some(b'+') => false,
+            _ => break,
+        };
+        if a.len() < 2 {
+            break;
+        }
+        for &c in &a[1..] {
+            match c {
+                b'c' if on => want_c = true,
+                b's' if on => inv.read_stdin = true,
+                b'i' => inv.interactive = on,
+                b'l' => {}
+                b'o' => {
+                    i += 1;
+                    let Some(name) = args.get(i) else {
+                        return Err(Early::Usage("-o: option name required".into()));
+                    };
+                    match Options::by_name(name) {
+                        Some(opt) => inv.options.push((opt, on)),
+                        None => {
+                            return Err(Early::Usage(format!(
+                                "{}: invalid option name",
+                                String::from_utf8_lossy(name)
+                            )));
+                        }
+                    }
+                }
+                c => match Options::by_letter(c) {
+                    Some(opt) => inv.options.push((opt, on)),
+                    None => {
+                        return Err(Early::Usage(format!("-{}: invalid option", c as char)));
+                    }
+                },
+            }
+        }
+        i += 1;
+    }
+    let rest = &args[i..];
+    if want_c {
+        let Some((command, operands)) = rest.split_first() else {
+            return Err(Early::Usage("-c: option requires an argument".into()));
+        };
+        inv.command = Some(command.clone());
+        inv.operands = operands.to_vec();
+    } else {
+        inv.operands = rest.to_vec();
+        if inv.operands.is_empty() {
+            inv.read_stdin = true;
+        }
+    }
+    Ok(inv)
+}
+
+/// The shell's own variables at start-up (XCU 2.5.3): IFS, PPID, PS2, PS4,
+/// OPTIND, and PWD when the inherited one is not right.
+pub fn init_variables(sh: &mut Shell) {
+    let _ = sh.vars.set(b"IFS", b" \t\n");
+    sh.vars.unexport(b"IFS");
+    let _ = sh.vars.set(b"OPTIND", b"1");
+    if sh.vars.get(b"PS2").is_none() {
+        let _ = sh.vars.set(b"PS2", b"> ");
+    }
+    if sh.vars.get(b"PATH").is_none() {
+        // As dash: a usable search path even when none was inherited.
+        let _ = sh.vars.set(
+            b"PATH",
+            b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        );
+    }
+    if sh.vars.get(b"PS4").is_none() {
+        let _ = sh.vars.set(b"PS4", b"+ ");
+    }
+    let pwd_ok = sh
+        .vars
+        .get(b"PWD")
+        .is_some_and(|p| p.starts_with(b"/") && crate::shell::builtins::cd::same_as_cwd(p));
+    if !pwd_ok && let Ok(cwd) = platform::process::getcwd() {
+        let _ = sh.vars.set(b"PWD", &cwd);
+    }
+    sh.vars.export(b"PWD");
+}
+
+/// Read a whole script file.
+pub fn read_script(path: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    std::fs::read(std::ffi::OsStr::from_bytes(path))
+}
+
+/// Run the script file at `path` in `sh` (already set up).
+pub fn run_script_file(sh: &mut Shell, path: &[u8]) -> Exec {
+    let text = match read_script(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let code = if e.kind() == std::io::ErrorKind::NotFound {
+                status::NOT_FOUND
+            } else {
+                status::NOT_EXECUTABLE
+            };
+            sh.lineno = 0;
+            sh.error(format!(
+                "cannot open {}: {}",
+                String::from_utf8_lossy(path),
+                crate::shell::builtins::describe_error(&e)
+            ));
+            return Err(Divert::Exit(code));
+        }
+    };
+    let mut parser = Parser::from_bytes(&text, 1);
+    sh.run_program(&mut parser, true)
+}
+
+/// Input from a file descriptor, a line at a time, never reading past the
+/// end of the line: commands the script runs may read the same input (XCU
+/// `sh`, "INPUT FILES"). On a pipe that means one byte per read; on a
+/// seekable file, a block and a seek back.
+pub struct FdInput {
+    fd: i32,
+    seekable: bool,
+    /// Interactive: prompt with PS1/PS2 on standard error.
+    prompt: Option<Prompts>,
+}
+
+/// The prompts of an interactive shell, expanded before each line.
+pub struct Prompts {
+    pub ps1: Vec<u8>,
+    pub ps2: Vec<u8>,
+}
+
+impl FdInput {
+    pub fn new(fd: i32, prompt: Option<Prompts>) -> FdInput {
+        FdInput {
+            fd,
+            seekable: fd::is_seekable(fd),
+            prompt,
+        }
+    }
+}
+
+impl Input for FdInput {
+    fn read_line(&mut self, buf: &mut Vec<u8>, continuation: bool) -> std::io::Result<bool> {
+        if let Some(p) = &self.prompt {
+            let text = if continuation { &p.ps2 } else { &p.ps1 };
+            let _ = fd::write_all(2, text);
+        }
+        let mut chunk = [0u8; 1024];
+        let mut got_any = false;
+        loop {
+            let want = if self.seekable { chunk.len() } else { 1 };
+            let n = match fd::read(self.fd, &mut chunk[..want]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    if self.prompt.is_some() && platform::signal::any_pending() {
+                        // An interrupted prompt: start over on a new line.
+                        platform::signal::take_pending();
+                        let _ = fd::write_all(2, b"\n");
+                        buf.clear();
+                        return Ok(true);
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                return Ok(got_any);
+            }
+            got_any = true;
+            if let Some(nl) = chunk[..n].iter().position(|&c| c == b'\n') {
+                buf.extend_from_slice(&chunk[..=nl]);
+                if self.seekable && nl + 1 < n {
+                    let _ = fd::lseek(self.fd, -((n - nl - 1) as i64), fd::Whence::Current);
+                }
+                return Ok(true);
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
+/// Set up `sh` for an invocation: `$0`, positional parameters, options.
+fn configure(sh: &mut Shell, inv: &Invocation, argv0: &[u8]) {
+    for &(opt, on) in &inv.options {
+        sh.set_opt(opt, on);
+    }
+    if let Some(_command) = &inv.command {
+        sh.origin = Origin::CommandString;
+        match inv.operands.split_first() {
+            Some((name, args)) => {
+                sh.arg0 = name.clone();
+                sh.positional = args.to_vec();
+            }
+            None => sh.arg0 = argv0.to_vec(),
+        }
+    } else if inv.read_stdin {
+        sh.origin = Origin::Stdin;
+        sh.arg0 = argv0.to_vec();
+        sh.positional = inv.operands.clone();
+    } else {
+        let script = inv.operands[0].clone();
+        sh.origin = Origin::Script(script.clone());
+        sh.arg0 = script;
+        sh.positional = inv.operands[1..].to_vec();
+    }
+}
+
+/// Run what the invocation asks for in the configured shell.
+fn run_invocation(sh: &mut Shell, inv: &Invocation) -> Exec {
+    if let Some(command) = &inv.command {
+        let mut parser = Parser::from_bytes(command, 1);
+        return sh.run_program(&mut parser, true);
+    }
+    if !inv.read_stdin {
+        let script = inv.operands[0].clone();
+        return run_script_file(sh, &script);
+    }
+    if sh.interactive {
+        return run_interactive(sh);
+    }
+    let mut input = FdInput::new(0, None);
+    let mut parser = Parser::from_input(&mut input, 1);
+    sh.run_program(&mut parser, false)
+}
+
+/// The interactive loop: prompt, read, run; errors go back to the prompt.
+fn run_interactive(sh: &mut Shell) -> Exec {
+    use platform::signal::{Disposition, SIGINT, SIGQUIT, SIGTERM, set_disposition};
+    let _ = set_disposition(SIGINT, Disposition::Catch);
+    let _ = set_disposition(SIGQUIT, Disposition::Ignore);
+    let _ = set_disposition(SIGTERM, Disposition::Ignore);
+    loop {
+        let prompts = Prompts {
+            ps1: sh.prompt_text(
+                b"PS1",
+                if platform::process::geteuid() == 0 {
+                    b"# "
+                } else {
+                    b"$ "
+                },
+            ),
+            ps2: sh.prompt_text(b"PS2", b"> "),
+        };
+        let mut input = FdInput::new(0, Some(prompts));
+        let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
+        match sh.run_program(&mut parser, false) {
+            Ok(()) => return Ok(()),
+            Err(Divert::Error(_)) | Err(Divert::Break(_)) | Err(Divert::Continue(_)) => continue,
+            Err(Divert::Return(s)) => sh.last_status = s,
+            Err(other) => return Err(other),
+        }
+    }
+}
+
+impl Shell {
+    /// A prompt variable after parameter expansion (XCU `sh`, PS1).
+    pub fn prompt_text(&mut self, name: &[u8], default: &[u8]) -> Vec<u8> {
+        let raw = self
+            .vars
+            .get(name)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_else(|| default.to_vec());
+        match crate::shell::syntax::parse_word_text(&raw) {
+            Some(word) => self.expand_word_string(&word).unwrap_or(raw),
+            None => raw,
+        }
+    }
+}
+
+/// Run rush directly: `argv` is the whole command line. Returns the exit
+/// status; the caller exits with it.
+pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
+    let argv0 = argv.first().cloned().unwrap_or_else(|| b"rush".to_vec());
+    let inv = match parse_args(argv.get(1..).unwrap_or(&[])) {
+        Ok(inv) => inv,
+        Err(Early::Version) => {
+            let _ = fd::write_all(1, format!("rush {VERSION}\n").as_bytes());
+            return 0;
+        }
+        Err(Early::Help) => {
+            let _ = fd::write_all(1, HELP.as_bytes());
+            return 0;
+        }
+        Err(Early::Usage(message)) => {
+            let _ = fd::write_all(2, format!("rush: {message}\n{HELP}").as_bytes());
+            return status::USAGE;
+        }
+    };
+    let mut sh = Shell::new(ProcessRole::Direct, 0);
+    sh.vars.import(environ.iter().map(|e| &e[..]));
+    init_variables(&mut sh);
+    let _ = sh
+        .vars
+        .set(b"PPID", platform::process::getppid().to_string().as_bytes());
+    sh.interactive = inv.interactive
+        || (inv.command.is_none() && inv.read_stdin && fd::isatty(0) && fd::isatty(2));
+    configure(&mut sh, &inv, &argv0);
+    if sh.interactive {
+        sh.set_opt(Opt::Interactive, true);
+    }
+    let r = run_invocation(&mut sh, &inv);
+    sh.finish(r)
+}

@@ -1,0 +1,211 @@
+//! The shell execution environment (XCU 2.13): everything a command can
+//! read or change, gathered in [`Shell`].
+
+pub mod options;
+pub mod traps;
+pub mod vars;
+
+use crate::shell::exec::jobs::Jobs;
+use crate::shell::syntax::ast::FunctionBody;
+use options::{Opt, Options};
+use platform::Pid;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+use traps::{SignalMode, Traps};
+use vars::Vars;
+
+/// Exit statuses with names (XCU 2.8.2).
+pub mod status {
+    pub const SUCCESS: i32 = 0;
+    pub const FAILURE: i32 = 1;
+    /// Syntax errors, usage errors of builtins, expansion errors.
+    pub const USAGE: i32 = 2;
+    /// Found but not executable.
+    pub const NOT_EXECUTABLE: i32 = 126;
+    /// Not found.
+    pub const NOT_FOUND: i32 = 127;
+}
+
+/// Where the shell's commands come from, for `$0` and error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `rush -c`.
+    CommandString,
+    /// `rush file`: the file name as given.
+    Script(Vec<u8>),
+    /// Standard input.
+    Stdin,
+}
+
+/// What the process is: a shell run directly, or a daemon worker running a
+/// client's job (which must never end the worker process itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessRole {
+    Direct,
+    /// `job_pgid` is the process group every child of the job joins.
+    Worker {
+        job_pgid: Pid,
+    },
+}
+
+/// The whole state of one shell.
+#[derive(Clone)]
+pub struct Shell {
+    pub vars: Vars,
+    /// `$1`, `$2`, ...
+    pub positional: Vec<Vec<u8>>,
+    /// `$0`.
+    pub arg0: Vec<u8>,
+    pub functions: FxHashMap<Box<[u8]>, Rc<FunctionBody>>,
+    pub aliases: FxHashMap<Box<[u8]>, Box<[u8]>>,
+    pub options: Options,
+    pub traps: Traps,
+    /// `$?`.
+    pub last_status: i32,
+    /// The status of the last command substitution of the current simple
+    /// command (the status of a command with no command name).
+    pub subst_status: Option<i32>,
+    /// `$!`.
+    pub last_async: Option<Pid>,
+    /// `$$`: the shell's pid (a subshell keeps its parent's).
+    pub shell_pid: Pid,
+    pub jobs: Jobs,
+    /// The command search cache (`hash`): name -> path.
+    pub hash: FxHashMap<Box<[u8]>, Box<[u8]>>,
+    /// Descriptors replaced by redirections, with the shell's copy of each
+    /// (`None`: the target was closed before), innermost last.
+    pub saved_fds: Vec<(std::os::fd::RawFd, Option<std::os::fd::RawFd>)>,
+    pub origin: Origin,
+    /// The line of the command being run (`$LINENO`, messages).
+    pub lineno: u32,
+    /// How many loops enclose the current command (for `break N`).
+    pub loop_depth: usize,
+    /// How many function calls enclose the current command.
+    pub function_depth: usize,
+    /// How many `.` files enclose the current command (`return` ends one).
+    pub dot_depth: usize,
+    /// Greater than zero where `set -e` does not apply (the condition of
+    /// `if`/`while`, the left of `&&`/`||`, after `!`).
+    pub errexit_ignored: usize,
+    /// The last status came from a command where `set -e` was ignored, so
+    /// the compound command or function it ended does not trigger it either.
+    pub failure_ignored: bool,
+    /// True in a forked subshell: `exit` ends this process, and an external
+    /// command run last may replace it (`exec` without fork).
+    pub is_subshell: bool,
+    pub role: ProcessRole,
+    /// The shell reads commands from a terminal and prompts.
+    pub interactive: bool,
+    /// `getopts`' position inside a cluster of options: the OPTIND value it
+    /// left and the offset in that argument.
+    pub getopts_state: Option<(Vec<u8>, usize)>,
+    /// A job changed resource limits (`ulimit`): a worker cannot undo that
+    /// and must retire after the job.
+    pub limits_changed: bool,
+}
+
+impl Shell {
+    /// A new shell with no variables, run directly.
+    pub fn new(role: ProcessRole, ignored_on_entry: u64) -> Shell {
+        let mode = match role {
+            ProcessRole::Direct => SignalMode::Direct,
+            ProcessRole::Worker { .. } => SignalMode::Worker,
+        };
+        Shell {
+            vars: Vars::new(),
+            positional: Vec::new(),
+            arg0: b"rush".to_vec(),
+            functions: FxHashMap::default(),
+            aliases: FxHashMap::default(),
+            options: Options::default(),
+            traps: Traps::new(mode, ignored_on_entry),
+            last_status: 0,
+            subst_status: None,
+            last_async: None,
+            shell_pid: platform::process::getpid(),
+            jobs: Jobs::default(),
+            hash: FxHashMap::default(),
+            saved_fds: Vec::new(),
+            origin: Origin::CommandString,
+            lineno: 0,
+            loop_depth: 0,
+            function_depth: 0,
+            dot_depth: 0,
+            errexit_ignored: 0,
+            failure_ignored: false,
+            is_subshell: false,
+            role,
+            interactive: false,
+            getopts_state: None,
+            limits_changed: false,
+        }
+    }
+
+    #[inline]
+    pub fn opt(&self, opt: Opt) -> bool {
+        self.options.get(opt)
+    }
+
+    /// Turn an option on or off, with its side effects.
+    pub fn set_opt(&mut self, opt: Opt, on: bool) {
+        self.options.set(opt, on);
+        if opt == Opt::AllExport {
+            self.vars.allexport = on;
+        }
+    }
+
+    /// The name used as the prefix of diagnostics: `rush` for `-c` and
+    /// stdin, the script name for scripts (as dash does with `$0`).
+    pub fn diag_prefix(&self) -> Vec<u8> {
+        let mut out = self.arg0.clone();
+        match &self.origin {
+            Origin::Script(_) | Origin::CommandString => {
+                if self.lineno > 0 && !self.interactive {
+                    out.extend_from_slice(format!(": line {}", self.lineno).as_bytes());
+                }
+            }
+            Origin::Stdin => {
+                if self.lineno > 0 && !self.interactive {
+                    out.extend_from_slice(format!(": line {}", self.lineno).as_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    /// Print `prefix: message` on standard error.
+    pub fn error(&self, message: impl AsRef<[u8]>) {
+        let mut line = self.diag_prefix();
+        line.extend_from_slice(b": ");
+        line.extend_from_slice(message.as_ref());
+        line.push(b'\n');
+        let _ = platform::fd::write_all(2, &line);
+    }
+
+    /// A utility's diagnostic: `prefix: name: message`.
+    pub fn utility_error(&self, name: &[u8], message: impl AsRef<[u8]>) {
+        let mut text = name.to_vec();
+        text.extend_from_slice(b": ");
+        text.extend_from_slice(message.as_ref());
+        self.error(text);
+    }
+
+    /// A builtin's write failed with EPIPE. Run directly with SIGPIPE at
+    /// its default, the process would have died of the signal; a worker
+    /// emulates that by marking SIGPIPE as arrived. Returns true when the
+    /// signal is emulated (the failure should then stay silent).
+    pub fn note_broken_pipe(&self) -> bool {
+        if self.is_worker()
+            && *self.traps.action(platform::signal::SIGPIPE) == traps::Action::Default
+        {
+            platform::signal::mark_pending(platform::signal::SIGPIPE);
+            return true;
+        }
+        false
+    }
+
+    /// Is this a worker process running a client's job?
+    pub fn is_worker(&self) -> bool {
+        matches!(self.role, ProcessRole::Worker { .. })
+    }
+}

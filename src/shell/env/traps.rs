@@ -1,0 +1,194 @@
+//! The trap table (XCU `trap`) and the signal dispositions it implies.
+//!
+//! A shell process runs in one of two signal modes. Run directly, a default
+//! action is the real `SIG_DFL`: a SIGINT kills the process. In a daemon
+//! worker the process must outlive the job, so a default action is emulated:
+//! the signal is caught, and when it arrives the job ends as if killed by it
+//! (the worker reports the signal; the client then dies of it). Ignored
+//! signals are really ignored in both modes, so that children inherit them.
+
+use platform::signal::{self, Disposition};
+use std::rc::Rc;
+
+/// What the shell does with a signal (or, for 0, at exit).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Action {
+    #[default]
+    Default,
+    Ignore,
+    /// Run this command text.
+    Command(Rc<[u8]>),
+}
+
+/// How default actions are carried out (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalMode {
+    Direct,
+    Worker,
+}
+
+/// Signals whose default action ends the process. In worker mode these are
+/// caught and the default is emulated; the others (CHLD, URG, WINCH, and the
+/// stop signals) keep their real default.
+pub fn default_terminates(sig: i32) -> bool {
+    !matches!(
+        sig,
+        signal::SIGCHLD
+            | signal::SIGURG
+            | signal::SIGWINCH
+            | signal::SIGCONT
+            | signal::SIGSTOP
+            | signal::SIGTSTP
+            | signal::SIGTTIN
+            | signal::SIGTTOU
+            | signal::SIGKILL
+    )
+}
+
+/// Signals a worker catches to emulate their default action for the job
+/// (the ones a client forwards, plus SIGPIPE and SIGALRM which a job can
+/// raise on itself).
+pub const WORKER_EMULATED: &[i32] = &[
+    signal::SIGHUP,
+    signal::SIGINT,
+    signal::SIGQUIT,
+    signal::SIGTERM,
+    signal::SIGUSR1,
+    signal::SIGUSR2,
+    signal::SIGALRM,
+    signal::SIGPIPE,
+];
+
+/// The trap table.
+#[derive(Clone, Debug)]
+pub struct Traps {
+    /// Index 0 is EXIT; others are signal numbers.
+    actions: Vec<Action>,
+    /// Signals that were ignored when the shell started: a non-interactive
+    /// shell may not trap or reset them (XCU `trap`).
+    ignored_on_entry: u64,
+    pub mode: SignalMode,
+    /// Set while the EXIT trap runs, so it runs once.
+    pub exiting: bool,
+}
+
+impl Traps {
+    pub fn new(mode: SignalMode, ignored_on_entry: u64) -> Traps {
+        Traps {
+            actions: vec![Action::Default; signal::NSIG as usize],
+            ignored_on_entry,
+            mode,
+            exiting: false,
+        }
+    }
+
+    /// The signals that were ignored on entry.
+    pub fn ignored_on_entry(&self) -> u64 {
+        self.ignored_on_entry
+    }
+
+    /// The action for `sig` (0 = EXIT).
+    pub fn action(&self, sig: i32) -> &Action {
+        self.actions.get(sig as usize).unwrap_or(&Action::Default)
+    }
+
+    /// Is any command trap set (other than EXIT)?
+    pub fn any_command_trap(&self) -> bool {
+        self.actions
+            .iter()
+            .skip(1)
+            .any(|a| matches!(a, Action::Command(_)))
+    }
+
+    /// Set the action for `sig` and the process disposition it implies.
+    /// Returns false (and changes nothing) for a signal ignored on entry, or
+    /// one that cannot be caught.
+    pub fn set(&mut self, sig: i32, action: Action) -> bool {
+        if !(0..signal::NSIG).contains(&sig) {
+            return false;
+        }
+        if sig != 0 {
+            if self.ignored_on_entry & signal::bit(sig) != 0 {
+                return true;
+            }
+            if sig == signal::SIGKILL || sig == signal::SIGSTOP {
+                return false;
+            }
+            let disposition = self.disposition_for(sig, &action);
+            let _ = signal::set_disposition(sig, disposition);
+            if disposition != Disposition::Catch {
+                signal::clear_pending(sig);
+            }
+        }
+        self.actions[sig as usize] = action;
+        true
+    }
+
+    fn disposition_for(&self, sig: i32, action: &Action) -> Disposition {
+        match action {
+            Action::Ignore => Disposition::Ignore,
+            Action::Command(_) => Disposition::Catch,
+            Action::Default => {
+                if self.mode == SignalMode::Worker && WORKER_EMULATED.contains(&sig) {
+                    Disposition::Catch
+                } else {
+                    Disposition::Default
+                }
+            }
+        }
+    }
+
+    /// Put every disposition in place for the current mode (a worker calls
+    /// this at the start of each job; a subshell after switching mode).
+    pub fn apply_all(&self) {
+        for sig in 1..signal::NSIG {
+            if sig == signal::SIGKILL || sig == signal::SIGSTOP {
+                continue;
+            }
+            let action = &self.actions[sig as usize];
+            if *action == Action::Default
+                && !(self.mode == SignalMode::Worker && WORKER_EMULATED.contains(&sig))
+                && self.ignored_on_entry & signal::bit(sig) == 0
+                && signal::caught_set() & signal::bit(sig) == 0
+            {
+                // Already at its default unless we changed it: skip the syscall.
+                continue;
+            }
+            let disposition = if self.ignored_on_entry & signal::bit(sig) != 0 {
+                Disposition::Ignore
+            } else {
+                self.disposition_for(sig, action)
+            };
+            let _ = signal::set_disposition(sig, disposition);
+        }
+    }
+
+    /// Entering a subshell: command traps are reset to their defaults
+    /// (ignored ones stay ignored), and the subshell, a process of its own,
+    /// uses real default actions.
+    pub fn reset_for_subshell(&mut self) {
+        self.mode = SignalMode::Direct;
+        for sig in 0..signal::NSIG {
+            if matches!(self.actions[sig as usize], Action::Command(_)) {
+                self.actions[sig as usize] = Action::Default;
+            }
+        }
+        self.exiting = false;
+        self.apply_all();
+    }
+
+    /// Signals a child process must have reset to the default action: every
+    /// signal this process catches (command traps, emulated defaults).
+    pub fn caught_for_child(&self) -> u64 {
+        signal::caught_set()
+    }
+
+    /// `(signal, action)` for `trap` with no operands.
+    pub fn list(&self) -> impl Iterator<Item = (i32, &Action)> {
+        self.actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| **a != Action::Default)
+            .map(|(n, a)| (n as i32, a))
+    }
+}

@@ -1,0 +1,173 @@
+//! Child processes the shell waits for: foreground commands, and the
+//! asynchronous lists whose statuses `wait` reports (XCU 2.9.3.1, `wait`).
+
+use super::Exec;
+use crate::shell::env::Shell;
+use crate::shell::syntax::ast::AndOr;
+use platform::Pid;
+use platform::process::{self, WaitOptions, WaitStatus};
+
+/// A wait ended early because a caught signal arrived.
+#[derive(Debug)]
+pub struct Interrupted;
+
+/// An asynchronous list started with `&`.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub pid: Pid,
+    /// `None` while running.
+    pub status: Option<i32>,
+}
+
+/// The shell's children that are not waited for yet.
+#[derive(Clone, Debug, Default)]
+pub struct Jobs {
+    pub background: Vec<Job>,
+}
+
+/// How many finished background jobs to remember (POSIX asks for at least
+/// CHILD_MAX; we keep this many and drop the oldest finished ones).
+const REMEMBER: usize = 1024;
+
+impl Jobs {
+    /// Wait for `pid` to end and give its status (128 + signal for a
+    /// signal). A background job's remembered status is used if it ended
+    /// already.
+    pub fn wait_for(&mut self, pid: Pid) -> Option<i32> {
+        if let Some(job) = self.background.iter().find(|j| j.pid == pid)
+            && let Some(status) = job.status
+        {
+            return Some(status);
+        }
+        loop {
+            match process::wait_pid(pid, WaitOptions::default()) {
+                Ok(Some((_, st))) => {
+                    let status = st.shell_status();
+                    self.record(pid, status);
+                    return Some(status);
+                }
+                Ok(None) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Wait for `pid` like [`Jobs::wait_for`], but give up when a caught
+    /// signal arrives (the `wait` builtin must return then).
+    pub fn wait_interruptible(&mut self, pid: Pid) -> Result<Option<i32>, Interrupted> {
+        if let Some(job) = self.background.iter().find(|j| j.pid == pid)
+            && let Some(status) = job.status
+        {
+            return Ok(Some(status));
+        }
+        loop {
+            if platform::signal::any_pending() {
+                return Err(Interrupted);
+            }
+            match process::wait_pid(pid, WaitOptions::default()) {
+                Ok(Some((_, st))) => {
+                    let status = st.shell_status();
+                    self.record(pid, status);
+                    return Ok(Some(status));
+                }
+                Ok(None) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return Ok(None),
+            }
+        }
+    }
+
+    fn record(&mut self, pid: Pid, status: i32) {
+        if let Some(job) = self.background.iter_mut().find(|j| j.pid == pid) {
+            job.status = Some(status);
+        }
+    }
+
+    /// Remember a new background job.
+    pub fn add(&mut self, pid: Pid) {
+        self.reap();
+        if self.background.len() >= REMEMBER
+            && let Some(i) = self.background.iter().position(|j| j.status.is_some())
+        {
+            self.background.remove(i);
+        }
+        self.background.push(Job { pid, status: None });
+    }
+
+    /// Collect the statuses of background jobs that have ended, without
+    /// blocking.
+    pub fn reap(&mut self) {
+        for job in &mut self.background {
+            if job.status.is_some() {
+                continue;
+            }
+            let options = WaitOptions {
+                nohang: true,
+                ..WaitOptions::default()
+            };
+            match process::wait_pid(job.pid, options) {
+                Ok(Some((_, st))) => job.status = Some(st.shell_status()),
+                Ok(None) => {}
+                Err(_) => job.status = Some(127),
+            }
+        }
+    }
+
+    /// Is `pid` a known background job?
+    pub fn is_known(&self, pid: Pid) -> bool {
+        self.background.iter().any(|j| j.pid == pid)
+    }
+
+    /// Drop a job from the table once `wait` has reported it.
+    pub fn remove(&mut self, pid: Pid) {
+        self.background.retain(|j| j.pid != pid);
+    }
+
+    /// The pids of jobs still running (for `wait` with no operands).
+    pub fn running(&self) -> Vec<Pid> {
+        self.background
+            .iter()
+            .filter(|j| j.status.is_none())
+            .map(|j| j.pid)
+            .collect()
+    }
+
+    /// A subshell does not own its parent's jobs.
+    pub fn forget_all(&mut self) {
+        self.background.clear();
+    }
+}
+
+/// The shell status for a wait status (used by callers that wait directly).
+pub fn shell_status(st: WaitStatus) -> i32 {
+    st.shell_status()
+}
+
+impl Shell {
+    /// Start an asynchronous list (`cmd &`): in a subshell whose SIGINT and
+    /// SIGQUIT are ignored and whose standard input is /dev/null (XCU 2.9.3.1,
+    /// without job control).
+    pub fn run_async(&mut self, and_or: &AndOr) -> Exec {
+        let interactive = self.interactive;
+        let pid = self.fork_subshell(|sh| {
+            if !interactive {
+                let _ = sh;
+                use platform::signal::{Disposition, SIGINT, SIGQUIT, set_disposition};
+                let _ = set_disposition(SIGINT, Disposition::Ignore);
+                let _ = set_disposition(SIGQUIT, Disposition::Ignore);
+                if let Ok(fd) = platform::fd::open(b"/dev/null", platform::fd::flags::RDONLY, 0)
+                    && fd != 0
+                {
+                    let _ = platform::fd::dup2(fd, 0);
+                    let _ = platform::fd::close(fd);
+                }
+            }
+            sh.run_and_or(and_or, true)
+        })?;
+        self.jobs.add(pid);
+        self.last_async = Some(pid);
+        self.last_status = 0;
+        Ok(())
+    }
+}

@@ -1,0 +1,58 @@
+//! Running a program: parse one complete command, execute it, then parse
+//! the next, so that an alias defined by one command applies to the next.
+
+use super::{Divert, Exec};
+use crate::shell::env::{Shell, status};
+use crate::shell::syntax::{Aliases, ParseError, Parser};
+
+/// The alias table as the parser sees it.
+pub struct AliasView<'a>(pub &'a rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>>);
+
+impl Aliases for AliasView<'_> {
+    fn get(&self, name: &[u8]) -> Option<&[u8]> {
+        self.0.get(name).map(|v| &v[..])
+    }
+}
+
+impl Shell {
+    /// Execute every command `parser` yields. A syntax error is reported
+    /// and ends the program with status 2. With `last`, the final command
+    /// may replace the process (nothing runs after the program).
+    pub fn run_program(&mut self, parser: &mut Parser<'_>, last: bool) -> Exec {
+        loop {
+            let parsed = if self.aliases.is_empty() {
+                parser.next_command(&crate::shell::syntax::NoAliases)
+            } else {
+                // The table is cloned so the parser's view cannot change
+                // under it while the command it yields runs.
+                let table = self.aliases.clone();
+                parser.next_command(&AliasView(&table))
+            };
+            let list = match parsed {
+                Ok(Some(list)) => list,
+                Ok(None) => return Ok(()),
+                Err(ParseError::Syntax(e)) => {
+                    self.lineno = e.line;
+                    self.error(format!("syntax error: {}", e.message));
+                    self.last_status = status::USAGE;
+                    return Err(Divert::Error(status::USAGE));
+                }
+                Err(ParseError::Io(e)) => {
+                    self.error(format!(
+                        "read error: {}",
+                        crate::shell::builtins::describe_error(&e)
+                    ));
+                    return Err(Divert::Error(status::USAGE));
+                }
+            };
+            let is_last = last && parser.at_end();
+            self.run_list(&list, is_last)?;
+        }
+    }
+
+    /// Parse and run `text` (`eval`, trap actions).
+    pub fn eval_text(&mut self, text: &[u8]) -> Exec {
+        let mut parser = Parser::from_bytes(text, self.lineno.max(1));
+        self.run_program(&mut parser, false)
+    }
+}

@@ -1,0 +1,65 @@
+//! Command search (XCU 2.9.1.4): find a utility in PATH, remembering where
+//! it was (`hash`).
+
+use crate::shell::env::Shell;
+use std::os::unix::ffi::OsStrExt;
+
+/// The search path when PATH is unset.
+const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/usr/bin:/bin";
+
+/// Is `path` a regular file we may execute?
+pub fn is_executable_file(path: &[u8]) -> bool {
+    let os = std::ffi::OsStr::from_bytes(path);
+    match std::fs::metadata(os) {
+        Ok(meta) if meta.is_file() => platform::fs::access(path, platform::fs::X_OK),
+        _ => false,
+    }
+}
+
+impl Shell {
+    /// The path of the utility `name`: `name` itself when it contains a
+    /// slash, else the first executable regular file in PATH (cached).
+    pub fn find_command(&mut self, name: &[u8]) -> Option<Vec<u8>> {
+        if name.contains(&b'/') {
+            return Some(name.to_vec());
+        }
+        if let Some(path) = self.hash.get(name) {
+            return Some(path.to_vec());
+        }
+        let found = self.search_path(name)?;
+        self.hash
+            .insert(name.into(), found.clone().into_boxed_slice());
+        Some(found)
+    }
+
+    /// Find `name` like [`Shell::find_command`] but without the cache.
+    pub fn search_path_for(&self, name: &[u8]) -> Option<Vec<u8>> {
+        if name.contains(&b'/') {
+            return Some(name.to_vec());
+        }
+        self.search_path(name)
+    }
+
+    /// Search PATH for `name` without the cache.
+    pub fn search_path(&self, name: &[u8]) -> Option<Vec<u8>> {
+        let path_var = self.vars.get(b"PATH").unwrap_or(DEFAULT_PATH);
+        let mut candidate = Vec::with_capacity(64);
+        for dir in path_var.split(|&c| c == b':') {
+            candidate.clear();
+            // An empty entry means the current directory.
+            if dir.is_empty() {
+                candidate.extend_from_slice(b"./");
+            } else {
+                candidate.extend_from_slice(dir);
+                if dir.last() != Some(&b'/') {
+                    candidate.push(b'/');
+                }
+            }
+            candidate.extend_from_slice(name);
+            if is_executable_file(&candidate) {
+                return Some(candidate);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,341 @@
+//! Simple commands (XCU 2.9.1): expansion, assignments, redirections, and
+//! the choice between special builtin, function, regular builtin and
+//! external utility.
+
+use super::{Divert, Exec};
+use crate::shell::builtins::{self, Builtin};
+use crate::shell::env::options::Opt;
+use crate::shell::env::{Shell, status};
+use crate::shell::syntax::ast::{Assign, Command, SimpleCommand};
+
+/// Assignments as performed: name and value (the value kept only for
+/// `set -x`).
+pub type Assigned<'a> = Vec<(&'a [u8], Vec<u8>)>;
+
+impl Shell {
+    /// Run any command. `last`: nothing runs after it in this process.
+    pub fn run_command(&mut self, command: &Command, last: bool) -> Exec {
+        let r = match command {
+            Command::Simple(simple) => self.run_simple(simple, last),
+            Command::Compound(compound, redirects) => {
+                self.run_compound_redirected(compound, redirects, last)
+            }
+            Command::FunctionDef(def) => {
+                self.functions.insert(def.name.clone(), def.body.clone());
+                self.last_status = 0;
+                Ok(())
+            }
+        };
+        r?;
+        self.run_pending_traps()
+    }
+
+    /// Run a simple command.
+    pub fn run_simple(&mut self, cmd: &SimpleCommand, last: bool) -> Exec {
+        if cmd.line != 0 {
+            self.lineno = cmd.line;
+        }
+        if self.opt(Opt::NoExec) && !self.interactive {
+            return Ok(());
+        }
+        self.subst_status = None;
+        let fields = self.expand_words(&cmd.words)?;
+        let Some(name) = fields.first() else {
+            return self.run_assignments_only(cmd);
+        };
+        if !name.contains(&b'/') {
+            if let Some(builtin) = builtins::lookup(name)
+                && builtin.special
+            {
+                return self.run_special_builtin(builtin, cmd, &fields);
+            }
+            if let Some(body) = self.functions.get(&name[..]).cloned() {
+                return self.call_function(&body, cmd, fields);
+            }
+            if let Some(builtin) = builtins::lookup(name) {
+                return self.run_regular_builtin(builtin, cmd, &fields);
+            }
+        }
+        self.run_external(cmd, fields, last)
+    }
+
+    /// A command with no words: redirections are performed (and undone
+    /// after), then the assignments change the shell; the status is that
+    /// of the last command substitution, or zero.
+    fn run_assignments_only(&mut self, cmd: &SimpleCommand) -> Exec {
+        let saved = match self.apply_redirects(&cmd.redirects, true) {
+            Ok(saved) => saved,
+            Err(_) => {
+                self.last_status = status::FAILURE;
+                return Ok(());
+            }
+        };
+        let r = self.assign_each(&cmd.assigns, false);
+        self.restore_redirects(saved);
+        let traced = r?;
+        if self.opt(Opt::XTrace) && !traced.is_empty() {
+            self.trace(&traced, &[]);
+        }
+        self.last_status = self.subst_status.unwrap_or(0);
+        Ok(())
+    }
+
+    /// Expand and perform assignments one by one, so that each sees the
+    /// ones before it (`a=1 b=$a cmd`). With `temporary`, each is saved in
+    /// the innermost variable scope (which the caller has pushed and will
+    /// pop) and exported for the command. Returns what was assigned, for
+    /// `set -x`. Assigning a readonly variable is an error that ends a
+    /// non-interactive shell.
+    pub fn assign_each<'a>(
+        &mut self,
+        assigns: &'a [Assign],
+        temporary: bool,
+    ) -> Result<Assigned<'a>, Divert> {
+        let mut done = Vec::with_capacity(assigns.len());
+        for assign in assigns {
+            let value = self.expand_word_string(&assign.value)?;
+            let name = &assign.name[..];
+            if temporary {
+                self.vars.make_local(name);
+            }
+            let traced = if self.opt(Opt::XTrace) {
+                value.clone()
+            } else {
+                Vec::new()
+            };
+            if let Err(e) = self.vars.set_owned(name, value) {
+                self.error(e.to_string());
+                return Err(Divert::Error(status::USAGE));
+            }
+            if temporary {
+                self.vars.export(name);
+            }
+            done.push((name, traced));
+        }
+        Ok(done)
+    }
+
+    /// Expand the values of assignments (tilde, parameter, command,
+    /// arithmetic expansion and quote removal; no splitting or globbing).
+    pub fn expand_assigns<'a>(&mut self, assigns: &'a [Assign]) -> Result<Assigned<'a>, Divert> {
+        let mut out = Vec::with_capacity(assigns.len());
+        for assign in assigns {
+            let value = self.expand_word_string(&assign.value)?;
+            out.push((&assign.name[..], value));
+        }
+        Ok(out)
+    }
+
+    /// `set -x`: print the command as it will run, after PS4.
+    pub fn trace(&mut self, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>]) {
+        let mut line = self.prompt_text(b"PS4", b"+ ");
+        let mut first = true;
+        for (name, value) in assigns {
+            if !first {
+                line.push(b' ');
+            }
+            first = false;
+            line.extend_from_slice(name);
+            line.push(b'=');
+            line.extend_from_slice(&crate::shell::builtins::quote(value));
+        }
+        for field in fields {
+            if !first {
+                line.push(b' ');
+            }
+            first = false;
+            line.extend_from_slice(&crate::shell::builtins::quote(field));
+        }
+        line.push(b'\n');
+        let _ = platform::fd::write_all(2, &line);
+    }
+
+    /// Special builtins: assignments before them persist, and their errors
+    /// end a non-interactive shell (XCU 2.8.1).
+    fn run_special_builtin(
+        &mut self,
+        builtin: &'static Builtin,
+        cmd: &SimpleCommand,
+        fields: &[Vec<u8>],
+    ) -> Exec {
+        // `exec` with no command: its redirections stay.
+        let persistent = builtin.name == b"exec" && fields.len() == 1;
+        let saved = match self.apply_redirects(&cmd.redirects, !persistent) {
+            Ok(saved) => saved,
+            Err(_) => return Err(Divert::Error(status::FAILURE)),
+        };
+        let r = self.assign_each(&cmd.assigns, false).and_then(|traced| {
+            if self.opt(Opt::XTrace) {
+                self.trace(&traced, fields);
+            }
+            (builtin.run)(self, fields)
+        });
+        self.restore_redirects(saved);
+        let status = r?;
+        self.last_status = status;
+        if status != 0 && builtin.fatal_on_error() && !self.interactive {
+            return Err(Divert::Error(status));
+        }
+        Ok(())
+    }
+
+    /// Run `body` with the command's redirections in place and its
+    /// assignments as temporary, exported variables.
+    fn with_temporaries<T>(
+        &mut self,
+        cmd: &SimpleCommand,
+        fields: &[Vec<u8>],
+        body: impl FnOnce(&mut Shell) -> Result<T, Divert>,
+    ) -> Result<Option<T>, Divert> {
+        let saved = match self.apply_redirects(&cmd.redirects, true) {
+            Ok(saved) => saved,
+            Err(_) => return Ok(None),
+        };
+        let scoped = !cmd.assigns.is_empty();
+        if scoped {
+            self.vars.push_scope();
+        }
+        let r = self.assign_each(&cmd.assigns, scoped).and_then(|traced| {
+            if self.opt(Opt::XTrace) {
+                self.trace(&traced, fields);
+            }
+            body(self)
+        });
+        if scoped {
+            self.vars.pop_scope();
+        }
+        self.restore_redirects(saved);
+        r.map(Some)
+    }
+
+    /// Regular builtins: assignments before them last only for the builtin.
+    fn run_regular_builtin(
+        &mut self,
+        builtin: &'static Builtin,
+        cmd: &SimpleCommand,
+        fields: &[Vec<u8>],
+    ) -> Exec {
+        let status = self.with_temporaries(cmd, fields, |sh| (builtin.run)(sh, fields))?;
+        self.last_status = status.unwrap_or(status::FAILURE);
+        Ok(())
+    }
+
+    /// Run an external utility: search PATH, then spawn and wait, or (when
+    /// nothing runs after it in this process) replace the process.
+    fn run_external(&mut self, cmd: &SimpleCommand, mut fields: Vec<Vec<u8>>, last: bool) -> Exec {
+        // `PATH=... cmd` searches the new PATH (as every shell does).
+        let path = if cmd.assigns.iter().any(|a| &a.name[..] == b"PATH") {
+            self.vars.push_scope();
+            let found = match self.assign_each(&cmd.assigns, true) {
+                Ok(_) => self.search_path_for(&fields[0]),
+                Err(d) => {
+                    self.vars.pop_scope();
+                    return Err(d);
+                }
+            };
+            self.vars.pop_scope();
+            found
+        } else {
+            self.find_command(&fields[0])
+        };
+        let Some(path) = path else {
+            // Redirections and assignments are still performed, as in other
+            // shells; then the failure.
+            self.with_temporaries(cmd, &fields, |_| Ok(()))?;
+            let name = String::from_utf8_lossy(&fields[0]).into_owned();
+            self.error(format!("{name}: not found"));
+            self.last_status = status::NOT_FOUND;
+            return Ok(());
+        };
+        if last && self.may_replace_process() {
+            if self.apply_redirects(&cmd.redirects, false).is_err() {
+                self.last_status = status::FAILURE;
+                return Ok(());
+            }
+            if !cmd.assigns.is_empty() {
+                self.vars.push_scope();
+            }
+            let traced = self.assign_each(&cmd.assigns, true)?;
+            if self.opt(Opt::XTrace) {
+                self.trace(&traced, &fields);
+            }
+            let env = self.vars.environ();
+            let err = self.exec_utility(&path, &mut fields, &env);
+            return Err(Divert::Exit(self.exec_failure(
+                &fields[0].clone(),
+                &path,
+                err,
+                &env,
+                &fields,
+            )));
+        }
+        let shown = if self.opt(Opt::XTrace) {
+            fields.clone()
+        } else {
+            Vec::new()
+        };
+        let status = self.with_temporaries(cmd, &shown, |sh| {
+            let env = sh.vars.environ();
+            Ok(match sh.spawn_utility(&path, &mut fields, &env) {
+                Ok(pid) => Ok(pid),
+                Err(err) => Err(sh.exec_failure(&fields[0].clone(), &path, err, &env, &fields)),
+            })
+        })?;
+        self.last_status = match status {
+            Some(Ok(pid)) => self.wait_foreground(pid),
+            Some(Err(status)) => status,
+            None => status::FAILURE,
+        };
+        Ok(())
+    }
+
+    /// May the shell replace its own process with the last command? Only
+    /// when run directly or in a subshell, with no EXIT trap to run after.
+    fn may_replace_process(&self) -> bool {
+        use crate::shell::env::traps::Action;
+        (self.is_subshell || !self.is_worker())
+            && *self.traps.action(0) == Action::Default
+            && !self.interactive
+            && !self.traps.any_command_trap()
+    }
+
+    /// Report why a utility could not run and give the status for it: 127
+    /// when not found, 126 when found but not executable. A file that is not
+    /// an executable format is run as a shell script (XCU 2.9.1.1).
+    fn exec_failure(
+        &mut self,
+        name: &[u8],
+        path: &[u8],
+        err: std::io::Error,
+        env: &[Vec<u8>],
+        fields: &[Vec<u8>],
+    ) -> i32 {
+        match err.raw_os_error() {
+            Some(code) if code == platform::errno::ENOEXEC => self.run_as_script(path, env, fields),
+            Some(code) if code == platform::errno::ENOENT => {
+                self.error(format!("{}: not found", String::from_utf8_lossy(name)));
+                status::NOT_FOUND
+            }
+            _ => {
+                self.error(format!(
+                    "{}: {}",
+                    String::from_utf8_lossy(name),
+                    crate::shell::builtins::describe_error(&err)
+                ));
+                status::NOT_EXECUTABLE
+            }
+        }
+    }
+}
+
+impl Shell {
+    /// Spawn `path` with `fields` and the exported environment, and wait
+    /// for it (`command name`).
+    pub fn spawn_and_wait(&mut self, path: &[u8], mut fields: Vec<Vec<u8>>) -> i32 {
+        let env = self.vars.environ();
+        match self.spawn_utility(path, &mut fields, &env) {
+            Ok(pid) => self.wait_foreground(pid),
+            Err(err) => self.exec_failure(&fields[0].clone(), path, err, &env, &fields),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Subshells and child processes: fork a copy of the shell, spawn or exec a
+//! utility, wait for a child, and end a shell process.
+
+use super::{Divert, Exec};
+use crate::shell::env::traps::Action;
+use crate::shell::env::{ProcessRole, Shell, status};
+use platform::Pid;
+use platform::process::{self, Fork};
+use platform::spawn::{self, Attrs, FdAction};
+
+/// Append a NUL to each string for execve, in place.
+fn nul_terminate(fields: &mut [Vec<u8>]) {
+    for f in fields.iter_mut() {
+        f.push(0);
+    }
+}
+
+fn strip_nul(fields: &mut [Vec<u8>]) {
+    for f in fields.iter_mut() {
+        if f.last() == Some(&0) {
+            f.pop();
+        }
+    }
+}
+
+impl Shell {
+    /// Turn this process (a forked child) into a subshell environment:
+    /// command traps reset, no jobs of the parent, and — in a daemon
+    /// worker — membership of the job's process group.
+    pub fn enter_subshell(&mut self) {
+        self.is_subshell = true;
+        self.interactive = false;
+        if let ProcessRole::Worker { job_pgid } = self.role {
+            let _ = process::setpgid(0, job_pgid);
+            self.role = ProcessRole::Direct;
+        }
+        self.traps.reset_for_subshell();
+        self.jobs.forget_all();
+    }
+
+    /// Fork a subshell that runs `body` and exits; returns its pid.
+    pub fn fork_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Exec) -> Result<Pid, Divert> {
+        match process::fork() {
+            Ok(Fork::Child) => {
+                self.enter_subshell();
+                let r = body(self);
+                let status = self.finish(r);
+                process::exit_now(status)
+            }
+            Ok(Fork::Parent(pid)) => {
+                if let ProcessRole::Worker { job_pgid } = self.role {
+                    // Also set from the parent, so the group is right before
+                    // either side runs on (setpgid(2), "race").
+                    let _ = process::setpgid(pid, job_pgid);
+                }
+                Ok(pid)
+            }
+            Err(e) => {
+                self.error(format!(
+                    "fork: {}",
+                    crate::shell::builtins::describe_error(&e)
+                ));
+                Err(Divert::Error(status::FAILURE))
+            }
+        }
+    }
+
+    /// The shell (or subshell) ends with the result `r`: run the EXIT trap
+    /// and give the final status.
+    pub fn finish(&mut self, r: Exec) -> i32 {
+        let mut status = match r {
+            Ok(()) => self.last_status,
+            Err(Divert::Signaled(sig)) => 128 + sig,
+            Err(d) => d.exit_status(self.last_status),
+        };
+        if let Action::Command(text) = self.traps.action(0).clone()
+            && !self.traps.exiting
+        {
+            self.traps.exiting = true;
+            self.last_status = status;
+            match self.run_trap_action(&text) {
+                Ok(()) => {}
+                Err(Divert::Exit(s)) | Err(Divert::Error(s)) => status = s,
+                Err(_) => {}
+            }
+        }
+        status & 0xff
+    }
+
+    /// Spawn `path` with `fields` as arguments and `env` as environment.
+    pub fn spawn_utility(
+        &mut self,
+        path: &[u8],
+        fields: &mut [Vec<u8>],
+        env: &[Vec<u8>],
+    ) -> std::io::Result<Pid> {
+        self.spawn_with(path, fields, env, &[])
+    }
+
+    /// Spawn with descriptor actions (pipelines).
+    pub fn spawn_with(
+        &mut self,
+        path: &[u8],
+        fields: &mut [Vec<u8>],
+        env: &[Vec<u8>],
+        actions: &[FdAction],
+    ) -> std::io::Result<Pid> {
+        let mut cpath = path.to_vec();
+        cpath.push(0);
+        let attrs = Attrs {
+            pgroup: match self.role {
+                ProcessRole::Worker { job_pgid } => Some(job_pgid),
+                ProcessRole::Direct => None,
+            },
+            sigdefault: self.traps.caught_for_child(),
+            sigmask: None,
+        };
+        nul_terminate(fields);
+        let r = spawn::spawn(&cpath, fields, env, &attrs, actions);
+        strip_nul(fields);
+        r
+    }
+
+    /// Replace this process with `path`. Returns only on failure.
+    pub fn exec_utility(
+        &mut self,
+        path: &[u8],
+        fields: &mut [Vec<u8>],
+        env: &[Vec<u8>],
+    ) -> std::io::Error {
+        let mut cpath = path.to_vec();
+        cpath.push(0);
+        // Caught signals must not stay caught; execve resets handlers to
+        // default itself, and ignored ones stay ignored as POSIX wants.
+        nul_terminate(fields);
+        let err = spawn::exec(&cpath, fields, env);
+        strip_nul(fields);
+        err
+    }
+
+    /// Wait for a foreground child and give its status as `$?` sees it.
+    /// Traps wait until the child is done (XCU `trap`).
+    pub fn wait_foreground(&mut self, pid: Pid) -> i32 {
+        match self.jobs.wait_for(pid) {
+            Some(status) => status,
+            None => status::NOT_FOUND,
+        }
+    }
+
+    /// Run `path` as a shell script in a child: what happens when execve
+    /// says the file has no executable format (XCU 2.9.1.1 step e).
+    pub fn run_as_script(&mut self, path: &[u8], env: &[Vec<u8>], fields: &[Vec<u8>]) -> i32 {
+        let path = path.to_vec();
+        let fields = fields.to_vec();
+        let env: Vec<Vec<u8>> = env.to_vec();
+        let pid = self.fork_subshell(move |sh| {
+            let mut fresh = Shell::new(ProcessRole::Direct, sh.traps.ignored_on_entry());
+            fresh.shell_pid = sh.shell_pid;
+            fresh.is_subshell = true;
+            let env_iter = env.iter().map(|e| e.strip_suffix(&[0]).unwrap_or(e));
+            fresh.vars.import(env_iter);
+            crate::shell::cli::init_variables(&mut fresh);
+            fresh.arg0 = fields[0].clone();
+            fresh.positional = fields[1..].to_vec();
+            let r = crate::shell::cli::run_script_file(&mut fresh, &path);
+            let status = fresh.finish(r);
+            Err(Divert::Exit(status))
+        });
+        match pid {
+            Ok(pid) => self.wait_foreground(pid),
+            Err(d) => d.exit_status(status::NOT_EXECUTABLE),
+        }
+    }
+}

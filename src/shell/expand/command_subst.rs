@@ -1,0 +1,56 @@
+//! Command substitution (XCU 2.6.3): run a list in a subshell and take its
+//! output, minus trailing newlines.
+
+use crate::shell::env::Shell;
+use crate::shell::exec::Divert;
+use crate::shell::syntax::ast::List;
+use platform::fd;
+
+impl Shell {
+    /// The output of `body` run in a subshell. Sets the status of the
+    /// substitution (`$?` of a command that has no command name).
+    pub fn command_subst(&mut self, body: &List) -> Result<Vec<u8>, Divert> {
+        if body.items.is_empty() {
+            self.subst_status = Some(0);
+            return Ok(Vec::new());
+        }
+        let (read, write) = fd::pipe().map_err(|e| {
+            self.expansion_error(format!(
+                "pipe: {}",
+                crate::shell::builtins::describe_error(&e)
+            ))
+        })?;
+        let child = self.fork_subshell(|sh| {
+            let _ = fd::close(read);
+            if write != 1 {
+                let _ = fd::dup2(write, 1);
+                let _ = fd::close(write);
+            } else {
+                let _ = fd::set_cloexec(1, false);
+            }
+            sh.run_list(body, true)
+        });
+        let _ = fd::close(write);
+        let pid = match child {
+            Ok(pid) => pid,
+            Err(d) => {
+                let _ = fd::close(read);
+                return Err(d);
+            }
+        };
+        let mut output = Vec::new();
+        let _ = fd::read_to_end(read, &mut output);
+        let _ = fd::close(read);
+        let status = self.wait_foreground(pid);
+        self.subst_status = Some(status);
+        self.last_status = status;
+        // NUL cannot be part of a shell string; drop it as bash does.
+        if output.contains(&0) {
+            output.retain(|&c| c != 0);
+        }
+        while output.last() == Some(&b'\n') {
+            output.pop();
+        }
+        Ok(output)
+    }
+}

@@ -1,0 +1,309 @@
+//! Parameter expansion (XCU 2.6.2): `$name`, `$1`, `$@`, and every `${...}` form; and the `$` dispatch.
+
+use super::super::ast::{Param, ParamExp, ParamOp, Word, WordPart};
+use super::super::lexer::{is_name_byte, is_name_start};
+use super::word::{Context, Parts, tilde_at_start};
+use super::{PResult, Parse};
+
+impl Parse<'_, '_> {
+    /// `$` and what follows it; a `$` that starts no expansion is literal.
+    pub(super) fn dollar(&mut self, ctx: Context, parts: &mut Parts) -> PResult<()> {
+        let dollar = self.src.mark;
+        self.src.bump();
+        let part = match self.src.peek() {
+            Some(b'{') => self.braced_param(ctx, dollar)?,
+            Some(b'(') => {
+                if self.src.peek_second() == Some(b'(') {
+                    self.arith_or_command_subst()?
+                } else {
+                    self.src.bump();
+                    self.command_subst()?
+                }
+            }
+            Some(b'\'') if ctx.in_double_quotes() => {
+                parts.byte(b'$');
+                return Ok(());
+            }
+            Some(b'\'') => self.dollar_single_quoted()?,
+            Some(b) if is_name_start(b) => {
+                let name = self.name();
+                plain(Param::Name(name), false)
+            }
+            Some(b @ b'0'..=b'9') => {
+                self.src.bump();
+                plain(digit_param(b), false)
+            }
+            Some(b @ (b'@' | b'*' | b'#' | b'?' | b'-' | b'$' | b'!')) => {
+                self.src.bump();
+                plain(Param::Special(b), false)
+            }
+            _ => {
+                parts.byte(b'$');
+                return Ok(());
+            }
+        };
+        parts.part(part);
+        Ok(())
+    }
+
+    /// A name at the current position (the first byte is a name start).
+    fn name(&mut self) -> Box<[u8]> {
+        let mut name = Vec::new();
+        while let Some(b) = self.src.peek() {
+            if !is_name_byte(b) {
+                break;
+            }
+            self.src.bump();
+            name.push(b);
+        }
+        name.into_boxed_slice()
+    }
+
+    /// `${...}`, from the `{`.
+    fn braced_param(&mut self, ctx: Context, open: super::Mark) -> PResult<WordPart> {
+        self.src.bump();
+        self.enter()?;
+        let part = self.braced_param_inner(ctx, open);
+        self.leave();
+        part
+    }
+
+    fn braced_param_inner(&mut self, ctx: Context, open: super::Mark) -> PResult<WordPart> {
+        let bad = |p: &Self| p.error_at(open, "bad substitution");
+        if self.src.peek() == Some(b'#') {
+            // `${#}` is `$#`; `${#x}` is a length; otherwise `#` is the
+            // parameter and an operator follows (`${#-x}`, `${##}`...).
+            let before = self.src.mark;
+            self.src.bump();
+            if self.src.eat(b'}') {
+                return Ok(braced(Param::Special(b'#'), ParamOp::Plain, false));
+            }
+            if let Some(param) = self.braced_param_name()?
+                && self.src.eat(b'}')
+            {
+                return Ok(braced(param, ParamOp::Length, false));
+            }
+            self.src.reset(before);
+        }
+        let Some(param) = self.braced_param_name()? else {
+            return Err(match self.src.peek() {
+                None => self.error_at(open, "unterminated parameter expansion"),
+                Some(_) => bad(self),
+            });
+        };
+        let (colon, op, double) = match self.src.peek() {
+            Some(b'}') => {
+                self.src.bump();
+                return Ok(braced(param, ParamOp::Plain, false));
+            }
+            Some(b':') => {
+                self.src.bump();
+                match self.src.peek() {
+                    Some(c @ (b'-' | b'=' | b'?' | b'+')) => {
+                        self.src.bump();
+                        (true, c, false)
+                    }
+                    _ => return Err(bad(self)),
+                }
+            }
+            Some(c @ (b'-' | b'=' | b'?' | b'+')) => {
+                self.src.bump();
+                (false, c, false)
+            }
+            Some(c @ (b'%' | b'#')) => {
+                self.src.bump();
+                (false, c, self.src.eat(c))
+            }
+            None => return Err(self.error_at(open, "unterminated parameter expansion")),
+            Some(_) => return Err(bad(self)),
+        };
+        let word = self.brace_word(ctx)?;
+        if !self.src.eat(b'}') {
+            return Err(self.error_at(open, "unterminated parameter expansion"));
+        }
+        let op = match (op, double) {
+            (b'-', _) => ParamOp::Default(word),
+            (b'=', _) => ParamOp::Assign(word),
+            (b'?', _) => ParamOp::Error(word),
+            (b'+', _) => ParamOp::Alternative(word),
+            (b'%', false) => ParamOp::RemoveSmallestSuffix(word),
+            (b'%', true) => ParamOp::RemoveLargestSuffix(word),
+            (_, false) => ParamOp::RemoveSmallestPrefix(word),
+            (_, true) => ParamOp::RemoveLargestPrefix(word),
+        };
+        Ok(braced(param, op, colon))
+    }
+
+    /// The parameter inside braces: a name, digits, or a special parameter.
+    fn braced_param_name(&mut self) -> PResult<Option<Param>> {
+        let Some(b) = self.src.peek() else {
+            return Ok(None);
+        };
+        Ok(Some(if is_name_start(b) {
+            Param::Name(self.name())
+        } else if b.is_ascii_digit() {
+            let mut n: usize = 0;
+            let start = self.src.mark;
+            while let Some(d @ b'0'..=b'9') = self.src.peek() {
+                self.src.bump();
+                n = match n
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(usize::from(d - b'0')))
+                {
+                    Some(n) => n,
+                    None => return Err(self.error_at(start, "bad substitution")),
+                };
+            }
+            if n == 0 {
+                Param::Special(b'0')
+            } else {
+                Param::Positional(n)
+            }
+        } else if matches!(b, b'@' | b'*' | b'#' | b'?' | b'-' | b'$' | b'!') {
+            self.src.bump();
+            Param::Special(b)
+        } else {
+            return Ok(None);
+        }))
+    }
+
+    /// The word after a `${x` operator, up to the closing `}`. Outside
+    /// double quotes it is read like an unquoted word in which blanks and
+    /// operators are ordinary; inside them, like double-quoted text in
+    /// which `'` is ordinary and `"` opens a nested quotation.
+    fn brace_word(&mut self, ctx: Context) -> PResult<Word> {
+        if ctx.in_double_quotes() {
+            let parts = self.word_parts(Context::BraceInDoubleQuotes)?;
+            Ok(Word { parts })
+        } else {
+            let mut parts = self.word_parts(Context::Brace)?;
+            tilde_at_start(&mut parts);
+            Ok(Word { parts })
+        }
+    }
+}
+
+fn digit_param(b: u8) -> Param {
+    if b == b'0' {
+        Param::Special(b'0')
+    } else {
+        Param::Positional(usize::from(b - b'0'))
+    }
+}
+
+fn plain(param: Param, braced: bool) -> WordPart {
+    WordPart::Param(Box::new(ParamExp {
+        param,
+        op: ParamOp::Plain,
+        colon: false,
+        braced,
+    }))
+}
+
+fn braced(param: Param, op: ParamOp, colon: bool) -> WordPart {
+    WordPart::Param(Box::new(ParamExp {
+        param,
+        op,
+        colon,
+        braced: true,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{check, error, parse};
+    use crate::shell::syntax::ast::*;
+
+    fn param(src: &str) -> ParamExp {
+        let l = parse(&format!("echo {src}"));
+        let Command::Simple(s) = &l.items[0].and_or.first.commands[0] else {
+            panic!()
+        };
+        match &s.words[1].parts[..] {
+            [WordPart::Param(p)] => (**p).clone(),
+            other => panic!("{src}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unbraced() {
+        assert_eq!(
+            param("$abc_1").param,
+            Param::Name(b"abc_1".as_slice().into())
+        );
+        assert_eq!(param("$1").param, Param::Positional(1));
+        assert_eq!(param("$0").param, Param::Special(b'0'));
+        for c in "@*#?-$!".chars() {
+            assert_eq!(param(&format!("${c}")).param, Param::Special(c as u8));
+        }
+        check(
+            "echo $10 $ab.c $ $% a$ \"$\"",
+            "echo $10 $ab.c $ $% a$ \"$\"",
+        );
+    }
+
+    #[test]
+    fn braced_forms() {
+        assert_eq!(param("${10}").param, Param::Positional(10));
+        assert_eq!(param("${#}").param, Param::Special(b'#'));
+        assert_eq!(param("${#x}").op, ParamOp::Length);
+        assert_eq!(param("${#@}").op, ParamOp::Length);
+        assert_eq!(param("${##}").op, ParamOp::Length);
+        let p = param("${#-x}");
+        assert_eq!(
+            (p.param, p.op),
+            (Param::Special(b'#'), ParamOp::Default(Word::literal(b"x")))
+        );
+        let p = param("${x:-a b}");
+        assert!(p.colon);
+        assert_eq!(p.op, ParamOp::Default(Word::literal(b"a b")));
+        for (src, exp) in [
+            ("${x-a}", "${x-a}"),
+            ("${x:=a}", "${x:=a}"),
+            ("${x?}", "${x?}"),
+            ("${x:+$y}", "${x:+$y}"),
+            ("${x%a*}", "${x%a*}"),
+            ("${x%%a*}", "${x%%a*}"),
+            ("${x#a*}", "${x#a*}"),
+            ("${x##a*}", "${x##a*}"),
+            ("${x-~/a}", "${x-~/a}"),
+            ("${x-${y-$(echo })}}", "${x-${y-$(echo })}}"),
+            ("${x-\"a}\"}", "${x-\"a}\"}"),
+            ("\"${x-'a'}\"", "\"${x-'a'}\""),
+            ("\"${x-\"a\"}\"", "\"${x-\"a\"}\""),
+            ("\"${x-\\}}\"", "\"${x-\\}}\""),
+            ("${x-'}'}", "${x-'}'}"),
+        ] {
+            check(&format!("echo {src}"), &format!("echo {exp}"));
+        }
+    }
+
+    #[test]
+    fn single_quotes_in_double_quoted_braces_are_literal() {
+        let l = parse("echo \"${x-'a'}\"");
+        let Command::Simple(s) = &l.items[0].and_or.first.commands[0] else {
+            panic!()
+        };
+        let [WordPart::DoubleQuoted(inner)] = &s.words[1].parts[..] else {
+            panic!()
+        };
+        let [WordPart::Param(p)] = &inner[..] else {
+            panic!()
+        };
+        assert_eq!(p.op, ParamOp::Default(Word::literal(b"'a'")));
+    }
+
+    #[test]
+    fn bad_substitutions() {
+        for src in [
+            "${}", "${x!y}", "${x/a/b}", "${!x}", "${x:}", "${ x}", "${x",
+        ] {
+            let e = error(&format!("echo {src}"));
+            assert!(
+                e.message.contains("substitution") || e.message.contains("unterminated"),
+                "{src}: {e}"
+            );
+            assert_eq!(e.column, 6, "{src}");
+        }
+    }
+}
