@@ -41,7 +41,12 @@ const RECV_CLOEXEC: libc::c_int = libc::MSG_CMSG_CLOEXEC;
 const RECV_CLOEXEC: libc::c_int = 0;
 
 /// Flags for every `sendmsg`: never raise SIGPIPE on a peer that went away.
+#[cfg(not(any(target_os = "macos", target_os = "ios")))]
 pub const SEND_FLAGS: libc::c_int = libc::MSG_NOSIGNAL;
+/// macOS sockets get `SO_NOSIGPIPE` when they are made instead (older
+/// kernels reject `MSG_NOSIGNAL`).
+#[cfg(any(target_os = "macos", target_os = "ios"))]
+pub const SEND_FLAGS: libc::c_int = 0;
 /// Flags for every `recvmsg` that may carry descriptors.
 pub const RECV_FLAGS: libc::c_int = RECV_CLOEXEC;
 
