@@ -243,3 +243,64 @@ fn without_a_daemon_auto_runs_directly_and_require_fails() {
     assert!(o.stdout.is_empty());
     assert!(o.stderr_str().contains("RUSH_DAEMON=require"), "{o:?}");
 }
+
+/// The one-letter state `ps` shows for `pid` (`T` when stopped).
+fn ps_state(pid: u32) -> String {
+    let o = Command::new("ps")
+        .args(["-o", "stat=", "-p", &pid.to_string()])
+        .output()
+        .expect("ps");
+    String::from_utf8_lossy(&o.stdout)
+        .trim()
+        .chars()
+        .take(1)
+        .collect()
+}
+
+#[test]
+fn tstp_and_cont_suspend_and_resume_the_job_with_the_client() {
+    for via in vias() {
+        let r = Runner::new(via);
+        let work = TempDir::new("tstp");
+        let out = work.path().join("out");
+        let mut child = r
+            .command()
+            .arg("-c")
+            .arg("for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out).expect("out"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn rush");
+        let lines = || {
+            std::fs::read_to_string(&out)
+                .unwrap_or_default()
+                .lines()
+                .count()
+        };
+        assert!(
+            eventually(Duration::from_secs(5), || lines() >= 1),
+            "{via:?}: no output"
+        );
+        signal::send(child.id() as i32, signal::SIGTSTP).expect("tstp");
+        assert!(
+            eventually(Duration::from_secs(3), || ps_state(child.id()) == "T"),
+            "{via:?}: the client did not stop"
+        );
+        // Let a running `sleep 0.2` finish, then nothing more may appear.
+        std::thread::sleep(Duration::from_millis(400));
+        let stopped_at = lines();
+        std::thread::sleep(Duration::from_millis(600));
+        assert_eq!(
+            lines(),
+            stopped_at,
+            "{via:?}: the job kept running while stopped"
+        );
+        assert!(stopped_at < 6, "{via:?}");
+        signal::send(child.id() as i32, signal::SIGCONT).expect("cont");
+        let st = wait_with_timeout(&mut child, Duration::from_secs(10), "resumed client");
+        assert_eq!(st.code(), Some(0), "{via:?}");
+        assert_eq!(lines(), 6, "{via:?}");
+        r.stop();
+    }
+}

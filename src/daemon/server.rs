@@ -107,6 +107,11 @@ struct Worker {
     /// Fork-per-request: exits after one job and is not replaced.
     oneshot: bool,
     reaped: bool,
+    /// The worker reported `Started` for its current job.
+    started: bool,
+    /// The job's client went away before `Started`: cancel it on arrival
+    /// (the worker forgets cancels that precede a job).
+    cancel_on_start: bool,
 }
 
 enum Role {
@@ -322,8 +327,14 @@ impl Server {
             buf.drain(..c.start);
             c.start = 0;
         }
-        if buf.capacity() - buf.len() < 512 {
-            buf.reserve(4096);
+        // Room for the whole of a frame whose header is in: a large job
+        // arrives in a few receives, not hundreds.
+        let want = match crate::proto::Header::decode(&buf) {
+            Ok(Some(h)) => (HEADER_LEN + h.len as usize).saturating_sub(buf.len()),
+            _ => 0,
+        };
+        if buf.capacity() - buf.len() < want.max(512) {
+            buf.reserve(want.max(4096));
         }
         c.recv_inflight = true;
         let fd = c.raw;
@@ -847,22 +858,33 @@ impl Server {
                 drop(job);
             }
             Some(ClientState::Running { worker }) => {
-                let Some(Role::Worker(w)) = self.conn(worker).map(|c| &c.role) else {
+                let Some(w) = self.worker_mut(worker) else {
                     return;
                 };
-                let (pid, pgid) = (w.pid, w.pgid);
-                // The whole job, even processes that left the shell's
-                // control; then tell the worker to abandon the job (and
-                // wake it if the job had stopped it).
-                if pgid > 1 {
-                    let _ = process::kill(-pgid, signal::SIGKILL);
-                }
-                if pid > 1 {
-                    let _ = process::kill(pid, signal::cancel_signal());
-                    let _ = process::kill(pid, signal::SIGCONT);
+                if w.started {
+                    self.cancel_job(worker);
+                } else {
+                    w.cancel_on_start = true;
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Kill a running job's whole process group, even processes that left
+    /// the shell's control, then tell its worker to abandon the job (and
+    /// wake it if the job had stopped it).
+    fn cancel_job(&mut self, worker: ConnId) {
+        let Some(w) = self.worker_mut(worker) else {
+            return;
+        };
+        let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
+        if pgid > 1 {
+            let _ = process::kill(-pgid, signal::SIGKILL);
+        }
+        if pid > 1 && !reaped {
+            let _ = process::kill(pid, signal::cancel_signal());
+            let _ = process::kill(pid, signal::SIGCONT);
         }
     }
 
@@ -893,6 +915,8 @@ impl Server {
                         jobs: 0,
                         oneshot: for_client.is_some(),
                         reaped: false,
+                        started: false,
+                        cancel_on_start: false,
                     }),
                 );
                 self.live_workers += 1;
@@ -934,6 +958,8 @@ impl Server {
         self.stats.latency_us.push_back(latency);
         if let Some(w) = self.worker_mut(worker) {
             w.phase = Phase::Busy { client };
+            w.started = false;
+            w.cancel_on_start = false;
         }
         self.set_client_state(client, ClientState::Running { worker });
         self.send(worker, job.frame, job.fds);
@@ -996,7 +1022,10 @@ impl Server {
             }
             Message::Started { worker, pgid } => {
                 w.pgid = pgid;
-                if let Phase::Busy { client } = w.phase {
+                w.started = true;
+                if std::mem::take(&mut w.cancel_on_start) {
+                    self.cancel_job(id);
+                } else if let Phase::Busy { client } = w.phase {
                     self.send_message(client, &Message::Started { worker, pgid });
                 }
                 Ok(())
