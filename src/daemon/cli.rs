@@ -420,3 +420,43 @@ dispatch: p50 {}us, p90 {}us, p99 {}us, max {}us\n  workers:\n",
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::{WorkerReport, WorkerState};
+
+    #[test]
+    fn status_renders_as_json_and_text() {
+        let s = StatusReport {
+            pid: 42,
+            backend: b"uring".to_vec(),
+            mode: b"pool".to_vec(),
+            pool_size: 1,
+            workers: vec![WorkerReport {
+                pid: 43,
+                state: WorkerState::Busy,
+                jobs: 7,
+            }],
+            ..StatusReport::default()
+        };
+        let j = render_json(&s, b"/run/\"s\"");
+        assert!(j.starts_with("{\"running\":true,\"socket\":\"/run/\\\"s\\\"\",\"pid\":42,"));
+        assert!(j.ends_with("\"workers\":[{\"pid\":43,\"state\":\"busy\",\"jobs_served\":7}]}"));
+        let t = render_text(&s, b"/s");
+        assert!(t.contains("pid      43  busy"));
+    }
+
+    #[test]
+    fn command_line() {
+        let args: Vec<Vec<u8>> = ["rushd", "status", "--json", "--socket", "/tmp/x"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        let (cmd, cfg) = parse(&args).unwrap();
+        assert!(matches!(cmd, Command::Status { json: true }));
+        assert_eq!(cfg.socket, b"/tmp/x");
+        let bad: Vec<Vec<u8>> = vec![b"rushd".to_vec(), b"--bogus".to_vec()];
+        assert!(parse(&bad).is_err());
+    }
+}

@@ -115,3 +115,28 @@ impl Config {
         if self.fork_mode { "fork" } else { "pool" }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked() {
+        let mut c = Config {
+            socket: b"/x".to_vec(),
+            pool_size: DEFAULT_POOL_SIZE,
+            fork_mode: false,
+            queue_max: DEFAULT_QUEUE_MAX,
+            backend: None,
+            stop_grace: Duration::from_secs(1),
+        };
+        assert!(c.set_pool_size(b"0").is_err());
+        assert!(c.set_pool_size(b"lots").is_err());
+        c.set_pool_size(b"8").unwrap();
+        assert_eq!(c.pool_size, 8);
+        c.set_backend(b"poll").unwrap();
+        assert_eq!(c.backend, Some(BackendKind::Poll));
+        assert!(c.set_backend(b"epoll").is_err());
+        assert!(truthy(b"1") && truthy(b"yes") && !truthy(b"0") && !truthy(b""));
+    }
+}

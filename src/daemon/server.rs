@@ -29,8 +29,10 @@ const OP_ACCEPT: u64 = 2;
 const OP_CLOSE: u64 = 3;
 const OP_WAIT: u64 = 4;
 
-/// Tokens of the daemon itself (bit 62; slab tokens never set it).
-const DAEMON: u64 = 1 << 62;
+/// Tokens of the daemon itself: bit 63, which slab tokens never set (a
+/// slab index stays below 2^31: each entry is a connection, far fewer than
+/// any fd limit allows).
+const DAEMON: u64 = 1 << 63;
 const SIGNAL_TOKEN: Token = Token(DAEMON | 1);
 const GRACE_TOKEN: Token = Token(DAEMON | 2);
 const ACCEPT_RETRY_TOKEN: Token = Token(DAEMON | 3);
@@ -1283,4 +1285,31 @@ mod libc_codes {
     pub const ENFILE: i32 = platform::errno::ENFILE;
     pub const ENOBUFS: i32 = platform::errno::ENOBUFS;
     pub const ENOMEM: i32 = platform::errno::ENOMEM;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_never_collide_with_the_daemons() {
+        for (index, generation) in [(0, 1), (7, 0xff_ffff), (u32::MAX >> 1, 12345)] {
+            let id = ConnId { index, generation };
+            for op in [OP_RECV, OP_SEND, OP_ACCEPT, OP_CLOSE, OP_WAIT] {
+                let t = id.token(op);
+                assert!(t.0 < Token::RESERVED);
+                assert_eq!(ConnId::from_token(t), Some((id, op)));
+            }
+        }
+        for t in [SIGNAL_TOKEN, GRACE_TOKEN, ACCEPT_RETRY_TOKEN] {
+            assert_eq!(ConnId::from_token(t), None);
+            assert!(t.0 < Token::RESERVED);
+        }
+    }
+
+    #[test]
+    fn only_forwarded_signals_that_end_a_process_end_a_queued_job() {
+        assert!(terminates(signal::SIGINT) && terminates(signal::SIGTERM));
+        assert!(!terminates(signal::SIGWINCH) && !terminates(signal::SIGTSTP));
+    }
 }

@@ -270,3 +270,16 @@ fn signals_arrive_as_completions() {
         let _ = crate::signal::set_blocked(crate::signal::blocked() & !(1 << sig));
     }
 }
+
+#[test]
+fn a_backend_the_os_lacks_falls_back_to_poll_with_a_reason() {
+    #[cfg(target_os = "linux")]
+    let missing = BackendKind::Kqueue;
+    #[cfg(not(target_os = "linux"))]
+    let missing = BackendKind::Uring;
+    let (d, fallback) = Driver::new(Some(missing)).unwrap();
+    assert_eq!(d.kind(), BackendKind::Poll);
+    let f = fallback.expect("a reason");
+    assert_eq!(f.wanted, missing);
+    assert!(f.to_string().contains("using poll"));
+}
