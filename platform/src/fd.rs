@@ -148,6 +148,29 @@ pub fn pipe_owned() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok((r, w))
 }
 
+/// [`pipe_owned`], both ends also non-blocking (one `pipe2` where the OS
+/// has it): a self-pipe.
+pub fn pipe_owned_nonblocking() -> io::Result<(OwnedFd, OwnedFd)> {
+    #[cfg(not(any(target_os = "macos", target_os = "ios")))]
+    {
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
+        cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) })?;
+        // SAFETY: pipe2 just created both descriptors; nobody else owns them.
+        let r = unsafe { OwnedFd::from_raw_fd(fds[0]) };
+        // SAFETY: as above.
+        let w = unsafe { OwnedFd::from_raw_fd(fds[1]) };
+        Ok((r, w))
+    }
+    #[cfg(any(target_os = "macos", target_os = "ios"))]
+    {
+        let (r, w) = pipe_owned()?;
+        set_nonblocking(std::os::fd::AsRawFd::as_raw_fd(&r), true)?;
+        set_nonblocking(std::os::fd::AsRawFd::as_raw_fd(&w), true)?;
+        Ok((r, w))
+    }
+}
+
 /// `read(2)` into `buf`; `EINTR` is returned to the caller, who may have a
 /// trap to run.
 pub fn read(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {

@@ -240,9 +240,7 @@ struct Forwarding {
 
 impl Forwarding {
     fn install(ignored: u64) -> Option<Forwarding> {
-        let (read, write) = fd::pipe_owned().ok()?;
-        fd::set_nonblocking(read.as_raw_fd(), true).ok()?;
-        fd::set_nonblocking(write.as_raw_fd(), true).ok()?;
+        let (read, write) = fd::pipe_owned_nonblocking().ok()?;
         signal::set_wakeup_fd(Some(write.as_raw_fd()));
         let mut old = [None; 9];
         for (slot, &sig) in old.iter_mut().zip(&FORWARDED) {
@@ -293,7 +291,10 @@ fn wait(mut ch: Channel, ignored: u64) -> Result<Never, Why> {
                 Ok(Some((m, _fds))) => match m {
                     Message::Started { .. } => started = true,
                     Message::Exit(status) => {
-                        drop(fwd);
+                        // The process ends now: restoring the handlers and
+                        // closing the pipe would only cost syscalls
+                        // (`die_of` resets the one signal it needs).
+                        std::mem::forget(fwd);
                         finish(status)
                     }
                     Message::Busy if !started => {

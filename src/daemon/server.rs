@@ -1096,7 +1096,9 @@ impl Server {
                 );
             }
         } else if !self.stopping && !oneshot {
-            log(&format!("worker {pid} died ({why})"));
+            log(&format!(
+                "worker {pid} exited ({why}); forking a replacement"
+            ));
         }
         self.close(id);
         if !self.stopping && !oneshot {

@@ -235,6 +235,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         base,
     };
     let baseline_umask = process::get_umask();
+    let baseline_limits = crate::proto::message::limits_hash();
 
     let mut anchor = match Anchor::spawn() {
         Ok(a) => a,
@@ -310,7 +311,10 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         // Whatever the job left in its group (background processes) keeps
         // running there, but the next job gets a fresh group.
         anchor.retire();
-        if oneshot {
+        // A job that changed this process's resource limits (`ulimit` run
+        // in the worker itself) leaves a worker that cannot serve the next
+        // job as the daemon promises: retire it; the daemon forks another.
+        if oneshot || crate::proto::message::limits_hash() != baseline_limits {
             process::exit_now(0);
         }
         anchor = match Anchor::spawn() {
