@@ -28,7 +28,7 @@ bench:
 # Run the conformance cases against rush, dash and bash --posix
 conformance:
     cargo build --release
-    ../shared/conformance/run-spec "$PWD/target/release/rush"
+    python3 benches/conformance.py
 
 # Lint and test, as CI does
 ci: lint test

@@ -147,6 +147,51 @@ pub fn init_variables(sh: &mut Shell) {
     sh.vars.export(b"PWD");
 }
 
+/// The file named by `RUSH_ENV` after parameter expansion (as POSIX does
+/// for `ENV`), if the variable is set and not empty.
+pub fn startup_file(sh: &mut Shell) -> Option<Vec<u8>> {
+    let raw = sh.vars.get(b"RUSH_ENV")?.to_vec();
+    if raw.is_empty() {
+        return None;
+    }
+    let word = crate::shell::syntax::parse_word_text(&raw)?;
+    sh.expand_word_string(&word).ok().filter(|p| !p.is_empty())
+}
+
+/// Run the startup file named by `RUSH_ENV` in the current environment,
+/// before a non-interactive shell runs its command or script: the place
+/// for the functions and aliases every `make` recipe or script should see.
+/// A file that cannot be read is reported and skipped, as bash does with
+/// `BASH_ENV`.
+pub fn load_startup_file(sh: &mut Shell) -> Exec {
+    let Some(path) = startup_file(sh) else {
+        return Ok(());
+    };
+    let text = match read_script(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            let message = format!(
+                "rush: RUSH_ENV: {}: {}\n",
+                String::from_utf8_lossy(&path),
+                crate::shell::builtins::describe_error(&e)
+            );
+            let _ = fd::write_all(2, message.as_bytes());
+            return Ok(());
+        }
+    };
+    let label = std::mem::replace(&mut sh.source_label, path);
+    let mut parser = Parser::from_bytes(&text, 1);
+    let r = sh.run_program(&mut parser, false);
+    sh.source_label = label;
+    match r {
+        Ok(()) | Err(Divert::Return(_)) => {
+            sh.last_status = 0;
+            Ok(())
+        }
+        Err(d) => Err(d),
+    }
+}
+
 /// Read a whole script file.
 pub fn read_script(path: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
@@ -163,12 +208,12 @@ pub fn run_script_file(sh: &mut Shell, path: &[u8]) -> Exec {
             } else {
                 status::NOT_EXECUTABLE
             };
-            sh.lineno = 0;
-            sh.error(format!(
-                "cannot open {}: {}",
+            let message = format!(
+                "rush: cannot open {}: {}\n",
                 String::from_utf8_lossy(path),
                 crate::shell::builtins::describe_error(&e)
-            ));
+            );
+            let _ = fd::write_all(2, message.as_bytes());
             return Err(Divert::Exit(code));
         }
     };
@@ -250,6 +295,7 @@ fn configure(sh: &mut Shell, inv: &Invocation, argv0: &[u8]) {
     }
     if let Some(_command) = &inv.command {
         sh.origin = Origin::CommandString;
+        sh.source_label = b"-c".to_vec();
         match inv.operands.split_first() {
             Some((name, args)) => {
                 sh.arg0 = name.clone();
@@ -259,11 +305,13 @@ fn configure(sh: &mut Shell, inv: &Invocation, argv0: &[u8]) {
         }
     } else if inv.read_stdin {
         sh.origin = Origin::Stdin;
+        sh.source_label = b"stdin".to_vec();
         sh.arg0 = argv0.to_vec();
         sh.positional = inv.operands.clone();
     } else {
         let script = inv.operands[0].clone();
         sh.origin = Origin::Script(script.clone());
+        sh.source_label = script.clone();
         sh.arg0 = script;
         sh.positional = inv.operands[1..].to_vec();
     }
@@ -331,37 +379,56 @@ impl Shell {
     }
 }
 
-/// Run rush directly: `argv` is the whole command line. Returns the exit
-/// status; the caller exits with it.
-pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
+/// Start a shell for the command line `argv` (with `argv[0]`) and the
+/// environment `environ`, and run what it asks for: what both a directly
+/// started `rush` and a daemon worker running a job do. `Err(status)` when
+/// the command line said to do nothing else (`--version`, `--help`, a
+/// usage error).
+pub fn start(
+    sh: &mut Shell,
+    argv: &[Vec<u8>],
+    environ: &[Vec<u8>],
+    ppid: i32,
+) -> Result<Exec, i32> {
     let argv0 = argv.first().cloned().unwrap_or_else(|| b"rush".to_vec());
     let inv = match parse_args(argv.get(1..).unwrap_or(&[])) {
         Ok(inv) => inv,
         Err(Early::Version) => {
             let _ = fd::write_all(1, format!("rush {VERSION}\n").as_bytes());
-            return 0;
+            return Err(0);
         }
         Err(Early::Help) => {
             let _ = fd::write_all(1, HELP.as_bytes());
-            return 0;
+            return Err(0);
         }
         Err(Early::Usage(message)) => {
             let _ = fd::write_all(2, format!("rush: {message}\n{HELP}").as_bytes());
-            return status::USAGE;
+            return Err(status::USAGE);
         }
     };
-    let mut sh = Shell::new(ProcessRole::Direct, 0);
+    if sh.is_worker() {
+        sh.traps.apply_all();
+    }
     sh.vars.import(environ.iter().map(|e| &e[..]));
-    init_variables(&mut sh);
-    let _ = sh
-        .vars
-        .set(b"PPID", platform::process::getppid().to_string().as_bytes());
+    init_variables(sh);
+    let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes());
     sh.interactive = inv.interactive
         || (inv.command.is_none() && inv.read_stdin && fd::isatty(0) && fd::isatty(2));
-    configure(&mut sh, &inv, &argv0);
+    configure(sh, &inv, &argv0);
     if sh.interactive {
         sh.set_opt(Opt::Interactive, true);
+    } else if let Err(d) = load_startup_file(sh) {
+        return Ok(Err(d));
     }
-    let r = run_invocation(&mut sh, &inv);
-    sh.finish(r)
+    Ok(run_invocation(sh, &inv))
+}
+
+/// Run rush directly: `argv` is the whole command line. Returns the exit
+/// status; the caller exits with it.
+pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
+    let mut sh = Shell::new(ProcessRole::Direct, 0);
+    match start(&mut sh, argv, environ, platform::process::getppid()) {
+        Ok(r) => sh.finish(r),
+        Err(status) => status,
+    }
 }

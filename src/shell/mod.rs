@@ -5,4 +5,5 @@ pub mod cli;
 pub mod env;
 pub mod exec;
 pub mod expand;
+pub mod job;
 pub mod syntax;

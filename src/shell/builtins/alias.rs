@@ -21,6 +21,10 @@ fn alias_line(name: &[u8], value: &[u8]) -> Vec<u8> {
 
 /// `alias [name[=value]...]`.
 pub fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
+    let args = match args.get(1) {
+        Some(a) if a == b"--" => &args[1..],
+        _ => args,
+    };
     if args.len() == 1 {
         let mut all: Vec<_> = sh.aliases.iter().collect();
         all.sort();
@@ -55,9 +59,17 @@ pub fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 
 /// `unalias -a | name...`.
 pub fn unalias(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
+    let args = match args.get(1) {
+        Some(a) if a == b"--" => &args[1..],
+        _ => args,
+    };
     if args.get(1).map(|a| &a[..]) == Some(b"-a") {
         sh.aliases.clear();
         return Ok(0);
+    }
+    if args.len() == 1 {
+        sh.utility_error(b"unalias", "usage: unalias -a | name...");
+        return Ok(2);
     }
     let mut status = 0;
     for name in &args[1..] {

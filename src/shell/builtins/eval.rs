@@ -62,12 +62,14 @@ pub fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         Some(std::mem::replace(&mut sh.positional, extra.to_vec()))
     };
     let saved_line = sh.lineno;
+    let saved_label = std::mem::replace(&mut sh.source_label, path.clone());
     sh.dot_depth += 1;
     sh.last_status = 0;
     let mut parser = Parser::from_bytes(&text, 1);
     let r = sh.run_program(&mut parser, false);
     sh.dot_depth -= 1;
     sh.lineno = saved_line;
+    sh.source_label = saved_label;
     if let Some(p) = saved_positional {
         sh.positional = p;
     }

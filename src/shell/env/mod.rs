@@ -76,6 +76,9 @@ pub struct Shell {
     /// (`None`: the target was closed before), innermost last.
     pub saved_fds: Vec<(std::os::fd::RawFd, Option<std::os::fd::RawFd>)>,
     pub origin: Origin,
+    /// Where the commands being parsed come from, for syntax errors: `-c`,
+    /// a script or dot file name, `stdin`.
+    pub source_label: Vec<u8>,
     /// The line of the command being run (`$LINENO`, messages).
     pub lineno: u32,
     /// How many loops enclose the current command (for `break N`).
@@ -127,6 +130,7 @@ impl Shell {
             hash: FxHashMap::default(),
             saved_fds: Vec::new(),
             origin: Origin::CommandString,
+            source_label: b"-c".to_vec(),
             lineno: 0,
             loop_depth: 0,
             function_depth: 0,

@@ -70,6 +70,9 @@ pub struct Traps {
     pub mode: SignalMode,
     /// Set while the EXIT trap runs, so it runs once.
     pub exiting: bool,
+    /// Signals whose process disposition this table has changed (bit n =
+    /// signal n), so a worker can put back exactly those after a job.
+    touched: u64,
 }
 
 impl Traps {
@@ -79,6 +82,7 @@ impl Traps {
             ignored_on_entry,
             mode,
             exiting: false,
+            touched: 0,
         }
     }
 
@@ -116,6 +120,7 @@ impl Traps {
             }
             let disposition = self.disposition_for(sig, &action);
             let _ = signal::set_disposition(sig, disposition);
+            self.touched |= signal::bit(sig);
             if disposition != Disposition::Catch {
                 signal::clear_pending(sig);
             }
@@ -140,7 +145,7 @@ impl Traps {
 
     /// Put every disposition in place for the current mode (a worker calls
     /// this at the start of each job; a subshell after switching mode).
-    pub fn apply_all(&self) {
+    pub fn apply_all(&mut self) {
         for sig in 1..signal::NSIG {
             if sig == signal::SIGKILL || sig == signal::SIGSTOP {
                 continue;
@@ -160,6 +165,7 @@ impl Traps {
                 self.disposition_for(sig, action)
             };
             let _ = signal::set_disposition(sig, disposition);
+            self.touched |= signal::bit(sig);
         }
     }
 
@@ -181,6 +187,11 @@ impl Traps {
     /// signal this process catches (command traps, emulated defaults).
     pub fn caught_for_child(&self) -> u64 {
         signal::caught_set()
+    }
+
+    /// The signals whose disposition this table changed.
+    pub fn touched(&self) -> u64 {
+        self.touched
     }
 
     /// `(signal, action)` for `trap` with no operands.

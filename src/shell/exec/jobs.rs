@@ -23,6 +23,9 @@ pub struct Job {
 #[derive(Clone, Debug, Default)]
 pub struct Jobs {
     pub background: Vec<Job>,
+    /// Children the shell started for itself (here-document writers):
+    /// reaped quietly, never listed.
+    pub internal: Vec<Pid>,
 }
 
 /// How many finished background jobs to remember (POSIX asks for at least
@@ -95,9 +98,21 @@ impl Jobs {
         self.background.push(Job { pid, status: None });
     }
 
+    /// Remember a child the shell started for itself.
+    pub fn add_internal(&mut self, pid: Pid) {
+        self.reap();
+        self.internal.push(pid);
+    }
+
     /// Collect the statuses of background jobs that have ended, without
     /// blocking.
     pub fn reap(&mut self) {
+        let nohang = WaitOptions {
+            nohang: true,
+            ..WaitOptions::default()
+        };
+        self.internal
+            .retain(|&pid| matches!(process::wait_pid(pid, nohang), Ok(None)));
         for job in &mut self.background {
             if job.status.is_some() {
                 continue;

@@ -33,7 +33,7 @@ impl Shell {
                 Ok(None) => return Ok(()),
                 Err(ParseError::Syntax(e)) => {
                     self.lineno = e.line;
-                    self.error(format!("syntax error: {}", e.message));
+                    self.syntax_error(&e);
                     self.last_status = status::USAGE;
                     return Err(Divert::Error(status::USAGE));
                 }
@@ -45,9 +45,27 @@ impl Shell {
                     return Err(Divert::Error(status::USAGE));
                 }
             };
+            if self.opt(crate::shell::env::options::Opt::Verbose) {
+                let _ = platform::fd::write_all(2, parser.last_text());
+            }
             let is_last = last && parser.at_end();
             self.run_list(&list, is_last)?;
         }
+    }
+
+    /// Report a syntax error: where the text came from (`-c`, the script,
+    /// a dot file, standard input), line, column and what was wrong.
+    pub fn syntax_error(&self, e: &crate::shell::syntax::SyntaxError) {
+        let mut line = b"rush: ".to_vec();
+        line.extend_from_slice(&self.source_label);
+        line.extend_from_slice(
+            format!(
+                ": line {}, column {}: syntax error: {}\n",
+                e.line, e.column, e.message
+            )
+            .as_bytes(),
+        );
+        let _ = platform::fd::write_all(2, &line);
     }
 
     /// Parse and run `text` (`eval`, trap actions).

@@ -253,7 +253,7 @@ impl Shell {
         let _ = fd::close(write);
         match child {
             Ok(pid) => {
-                self.jobs.add(pid);
+                self.jobs.add_internal(pid);
                 Ok(read)
             }
             Err(_) => {

@@ -93,7 +93,7 @@ impl Shell {
     ) -> Result<Assigned<'a>, Divert> {
         let mut done = Vec::with_capacity(assigns.len());
         for assign in assigns {
-            let value = self.expand_word_string(&assign.value)?;
+            let value = self.expand_assignment_value(&assign.value)?;
             let name = &assign.name[..];
             if temporary {
                 self.vars.make_local(name);
@@ -120,7 +120,7 @@ impl Shell {
     pub fn expand_assigns<'a>(&mut self, assigns: &'a [Assign]) -> Result<Assigned<'a>, Divert> {
         let mut out = Vec::with_capacity(assigns.len());
         for assign in assigns {
-            let value = self.expand_word_string(&assign.value)?;
+            let value = self.expand_assignment_value(&assign.value)?;
             out.push((&assign.name[..], value));
         }
         Ok(out)
@@ -128,7 +128,11 @@ impl Shell {
 
     /// `set -x`: print the command as it will run, after PS4.
     pub fn trace(&mut self, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>]) {
+        // No tracing while PS4 itself is expanded: `PS4='$(cmd) '` would
+        // otherwise trace `cmd`, expanding PS4 again, forever.
+        self.set_opt(Opt::XTrace, false);
         let mut line = self.prompt_text(b"PS4", b"+ ");
+        self.set_opt(Opt::XTrace, true);
         let mut first = true;
         for (name, value) in assigns {
             if !first {

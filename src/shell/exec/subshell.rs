@@ -35,7 +35,9 @@ impl Shell {
             self.role = ProcessRole::Direct;
         }
         self.traps.reset_for_subshell();
-        self.jobs.forget_all();
+        // The parent's jobs stay listed (`jobs | wc -l` counts them, as in
+        // bash), but they are not this process's children to wait for.
+        self.jobs.internal.clear();
     }
 
     /// Fork a subshell that runs `body` and exits; returns its pid.

@@ -12,7 +12,7 @@ use super::ast::{
     List, Param, ParamExp, ParamOp, Pipeline, QuoteKind, RedirOp, RedirTarget, Redirect,
     SimpleCommand, Word, WordPart,
 };
-use super::parser::here_doc_delimiter;
+use super::parser::{here_doc_delimiter, is_reserved};
 
 /// Where a word's parts are printed; decides what must be escaped.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ enum Mode {
     Brace,
     /// The word of `${x-word}` inside double quotes.
     BraceInDoubleQuotes,
+    /// The pattern of `${x%word}` inside double quotes.
+    PatternInDoubleQuotes,
     HereDoc,
     Arith,
 }
@@ -30,6 +32,17 @@ enum Mode {
 impl Mode {
     fn in_double_quotes(self) -> bool {
         !matches!(self, Mode::Unquoted | Mode::Brace)
+    }
+
+    /// The byte printed after the last part in this mode, if known.
+    fn closer(self) -> Option<u8> {
+        match self {
+            Mode::DoubleQuoted => Some(b'"'),
+            Mode::Brace | Mode::BraceInDoubleQuotes | Mode::PatternInDoubleQuotes => Some(b'}'),
+            Mode::Arith => Some(b')'),
+            Mode::HereDoc => Some(b'\n'),
+            Mode::Unquoted => None,
+        }
     }
 }
 
@@ -98,8 +111,12 @@ impl<'t> Printer<'t> {
             self.out.push(b'\n');
         }
         let (delimiter, _) = here_doc_delimiter(&doc.delimiter);
-        self.out.extend_from_slice(&delimiter);
-        self.out.push(b'\n');
+        // A delimiter spanning lines never matches one: the body ran to the
+        // end of input and has no delimiter line.
+        if !delimiter.contains(&b'\n') {
+            self.out.extend_from_slice(&delimiter);
+            self.out.push(b'\n');
+        }
     }
 
     // ---- lists and commands ----
@@ -183,13 +200,29 @@ impl<'t> Printer<'t> {
             space(self);
             self.assign(assign);
         }
+        // A reserved word is only a command name after something else, as
+        // in `>f {`: keep the redirections first then.
+        let redirects_first = simple.assigns.is_empty()
+            && simple
+                .words
+                .first()
+                .and_then(Word::as_literal)
+                .is_some_and(is_reserved);
+        if redirects_first {
+            for redirect in &simple.redirects {
+                space(self);
+                self.redirect(redirect);
+            }
+        }
         for word in &simple.words {
             space(self);
             self.word(word, Mode::Unquoted);
         }
-        for redirect in &simple.redirects {
-            space(self);
-            self.redirect(redirect);
+        if !redirects_first {
+            for redirect in &simple.redirects {
+                space(self);
+                self.redirect(redirect);
+            }
         }
     }
 
@@ -341,13 +374,22 @@ impl<'t> Printer<'t> {
 
     fn parts_from(&mut self, parts: &[WordPart], mode: Mode, word_start: bool) {
         for (i, part) in parts.iter().enumerate() {
-            self.part(part, mode, word_start && i == 0);
+            if let WordPart::Literal(text) = part {
+                // What is printed next decides whether a final `\` escapes.
+                let follow = match parts.get(i + 1) {
+                    Some(next) => first_byte(next),
+                    None => mode.closer(),
+                };
+                self.literal(text, mode, word_start && i == 0, follow);
+            } else {
+                self.part(part, mode, word_start && i == 0);
+            }
         }
     }
 
     fn part(&mut self, part: &WordPart, mode: Mode, word_start: bool) {
         match part {
-            WordPart::Literal(text) => self.literal(text, mode, word_start),
+            WordPart::Literal(text) => self.literal(text, mode, word_start, None),
             WordPart::Quoted { text, source } => self.quoted(text, *source, mode),
             WordPart::DoubleQuoted(parts) => {
                 self.s("\"");
@@ -389,9 +431,9 @@ impl<'t> Printer<'t> {
         }
     }
 
-    fn literal(&mut self, text: &[u8], mode: Mode, word_start: bool) {
+    fn literal(&mut self, text: &[u8], mode: Mode, word_start: bool, follow: Option<u8>) {
         for (i, &b) in text.iter().enumerate() {
-            let next = text.get(i + 1).copied();
+            let next = text.get(i + 1).copied().or(follow);
             let escape = match mode {
                 Mode::Unquoted => {
                     if b == b'\n' {
@@ -415,15 +457,32 @@ impl<'t> Printer<'t> {
                     ) || (b == b'#' && word_start && i == 0)
                 }
                 Mode::Brace => matches!(b, b'}' | b'\'' | b'"' | b'\\' | b'`'),
-                Mode::DoubleQuoted | Mode::BraceInDoubleQuotes | Mode::HereDoc | Mode::Arith => {
-                    match b {
-                        b'`' => true,
-                        b'"' => matches!(mode, Mode::DoubleQuoted | Mode::BraceInDoubleQuotes),
-                        b'}' => mode == Mode::BraceInDoubleQuotes,
-                        b'\\' => matches!(next, None | Some(b'$' | b'`' | b'"' | b'\\' | b'\n')),
-                        _ => false,
-                    }
-                }
+                Mode::DoubleQuoted
+                | Mode::BraceInDoubleQuotes
+                | Mode::PatternInDoubleQuotes
+                | Mode::HereDoc
+                | Mode::Arith => match b {
+                    b'`' => true,
+                    b'"' => !matches!(mode, Mode::HereDoc | Mode::Arith),
+                    b'}' => matches!(
+                        mode,
+                        Mode::BraceInDoubleQuotes | Mode::PatternInDoubleQuotes
+                    ),
+                    b'\'' => mode == Mode::PatternInDoubleQuotes,
+                    b'\\' => match next {
+                        None => true,
+                        Some(b'$' | b'`' | b'\\' | b'\n') => true,
+                        Some(b'"') => mode != Mode::HereDoc,
+                        Some(b'}') => {
+                            matches!(
+                                mode,
+                                Mode::BraceInDoubleQuotes | Mode::PatternInDoubleQuotes
+                            )
+                        }
+                        Some(_) => false,
+                    },
+                    _ => false,
+                },
             };
             if escape {
                 self.out.push(b'\\');
@@ -433,7 +492,9 @@ impl<'t> Printer<'t> {
     }
 
     fn quoted(&mut self, text: &[u8], source: QuoteKind, mode: Mode) {
-        if mode.in_double_quotes() {
+        if mode.in_double_quotes()
+            && !(mode == Mode::PatternInDoubleQuotes && source == QuoteKind::Single)
+        {
             // Only backslash escapes occur inside double quotes.
             for &b in text {
                 if matches!(b, b'$' | b'`' | b'"' | b'\\' | b'}') {
@@ -510,10 +571,12 @@ impl<'t> Printer<'t> {
                 self.s(colon);
             }
             self.s(op);
-            let mode = if in_double_quotes {
-                Mode::BraceInDoubleQuotes
-            } else {
+            let mode = if !in_double_quotes {
                 Mode::Brace
+            } else if matches!(op, "%" | "%%" | "#" | "##") {
+                Mode::PatternInDoubleQuotes
+            } else {
+                Mode::BraceInDoubleQuotes
             };
             self.parts(&word.parts, mode);
         }
@@ -526,6 +589,22 @@ impl<'t> Printer<'t> {
             Param::Positional(n) => self.s(&n.to_string()),
             Param::Special(c) => self.out.push(*c),
         }
+    }
+}
+
+/// The first byte a part prints as.
+fn first_byte(part: &WordPart) -> Option<u8> {
+    match part {
+        WordPart::Literal(text) => text.first().copied(),
+        WordPart::Quoted {
+            source: QuoteKind::Single,
+            ..
+        } => Some(b'\''),
+        WordPart::Quoted { .. } => Some(b'\\'),
+        WordPart::DoubleQuoted(_) => Some(b'"'),
+        WordPart::Tilde(_) => Some(b'~'),
+        WordPart::Param(_) | WordPart::Arith(_) => Some(b'$'),
+        WordPart::CommandSubst { backquoted, .. } => Some(if *backquoted { b'`' } else { b'$' }),
     }
 }
 
@@ -610,6 +689,8 @@ mod tests {
         );
         check("! a && b | c & d", "! a && b | c & d");
         check("{ a & }", "{ a & }");
+        check("2>&1 { x", "2>&1 { x");
+        check(">f fi", ">f fi");
     }
 
     #[test]
@@ -638,5 +719,113 @@ mod tests {
         canon("a && cat <<A || b\nx\nA\n");
         canon("(cat <<A)\nx\nA\n");
         canon("case x in a) cat <<A;; esac\nx\nA\n");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use crate::shell::syntax::parser::tests::{CUT_SHORT, without_lines};
+        use crate::shell::syntax::{NoAliases, ParseError, Parser, parse_program};
+
+        /// Pieces of shell syntax, to build inputs that often parse.
+        const TOKENS: &[&str] = &[
+            "echo", "a", "b=c", "x", " ", " ", " ", "\t", "\n", ";", "&", "|", "&&", "||", "(",
+            ")", "{", "}", "!", "if", "then", "elif", "else", "fi", "while", "until", "do", "done",
+            "for", "in", "case", "esac", ";;", ";&", "\"", "'", "\\", "$", "$x", "${", "${x",
+            "${#x}", ":-", "%%", "#", "$(", "$((", "))", "`", "$'", "\\n", "<", ">", ">>", "2>&1",
+            "<&-", "<<", "<<-", "EOF", "'EOF'", "\nEOF\n", "~", "~/", "=", ":", "*", "?", "[a]",
+            "f()", "1", "$1", "${10}", "$@", "\"$@\"", "\\\n", "é", "\u{1}",
+        ];
+
+        fn parse_all(src: &[u8]) {
+            let mut parser = Parser::from_bytes(src, 1);
+            for _ in 0..=src.len() + 1 {
+                match parser.next_command(&NoAliases) {
+                    Ok(None) => return,
+                    Ok(Some(list)) => drop(list.to_source()),
+                    Err(ParseError::Syntax(_)) => {}
+                    Err(ParseError::Io(e)) => panic!("{e}"),
+                }
+            }
+            panic!("no progress on {:?}", String::from_utf8_lossy(src));
+        }
+
+        fn round_trip(src: &[u8]) -> Result<(), TestCaseError> {
+            let Ok(list) = parse_program(src, &NoAliases) else {
+                return Ok(());
+            };
+            CUT_SHORT.set(false);
+            let expected = without_lines(&list);
+            // A here-document body cut short by the end of input prints
+            // differently: with the newline its delimiter line needs, or
+            // (for a delimiter spanning lines) taking in what follows.
+            if CUT_SHORT.get() {
+                return Ok(());
+            }
+            let printed = list.to_source();
+            let again = match parse_program(&printed, &NoAliases) {
+                Ok(l) => l,
+                Err(e) => {
+                    return Err(TestCaseError::fail(format!(
+                        "{:?} printed as {:?}: {e}",
+                        String::from_utf8_lossy(src),
+                        String::from_utf8_lossy(&printed)
+                    )));
+                }
+            };
+            prop_assert_eq!(
+                expected,
+                without_lines(&again),
+                "{:?} printed as {:?}",
+                String::from_utf8_lossy(src),
+                String::from_utf8_lossy(&printed)
+            );
+            prop_assert_eq!(printed.clone(), again.to_source());
+            Ok(())
+        }
+
+        fn shellish() -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(prop::sample::select(TOKENS), 0..24)
+                .prop_map(|tokens| tokens.concat().into_bytes())
+        }
+
+        #[test]
+        fn past_failures() {
+            for src in [
+                "<<\\",
+                "2>&1 {",
+                "{$((\\))",
+                "$'\0'",
+                "<<'\\\n'",
+                "<<{\nEOF\n\\",
+                "!<<{\nEOF\necho\\\n",
+                "<<$'\nEOF\n$'|\\",
+            ] {
+                parse_all(src.as_bytes());
+                if let Err(e) = round_trip(src.as_bytes()) {
+                    panic!("{e}");
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 1500,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn arbitrary_bytes_never_panic(src in prop::collection::vec(any::<u8>(), 0..120)) {
+                parse_all(&src);
+                round_trip(&src)?;
+            }
+
+            #[test]
+            fn shellish_text_round_trips(src in shellish()) {
+                parse_all(&src);
+                round_trip(&src)?;
+            }
+        }
     }
 }

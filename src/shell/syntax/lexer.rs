@@ -51,10 +51,18 @@ pub(crate) struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub fn from_bytes(src: &'a [u8], first_line: Line) -> Source<'a> {
-        Source::new(Cow::Borrowed(src), None, first_line)
+        let buf = if src.contains(&0) {
+            Cow::Owned(without_nul(src))
+        } else {
+            Cow::Borrowed(src)
+        };
+        Source::new(buf, None, first_line)
     }
 
-    pub fn from_owned(src: Vec<u8>, first_line: Line) -> Source<'a> {
+    pub fn from_owned(mut src: Vec<u8>, first_line: Line) -> Source<'a> {
+        if src.contains(&0) {
+            src.retain(|&b| b != 0);
+        }
         Source::new(Cow::Owned(src), None, first_line)
     }
 
@@ -121,7 +129,13 @@ impl<'a> Source<'a> {
         };
         let buf = self.buf.to_mut();
         let before = buf.len();
-        match input.read_line(buf, self.continuation) {
+        let read = input.read_line(buf, self.continuation);
+        if buf[before..].contains(&0) {
+            let tail = without_nul(&buf[before..]);
+            buf.truncate(before);
+            buf.extend_from_slice(&tail);
+        }
+        match read {
             Ok(true) if buf.len() > before => true,
             Ok(_) => {
                 self.eof = true;
@@ -300,6 +314,12 @@ impl<'a> Source<'a> {
         }
         single
     }
+}
+
+/// `text` without its NUL bytes: a shell word cannot hold one, and like
+/// dash the shell ignores them in its input.
+fn without_nul(text: &[u8]) -> Vec<u8> {
+    text.iter().copied().filter(|&b| b != 0).collect()
 }
 
 /// `true` for the bytes that end an unquoted word (XCU 2.3 rules 6 and 7).
@@ -531,6 +551,14 @@ mod tests {
                 (b'e', 3, 1)
             ]
         );
+    }
+
+    #[test]
+    fn nul_bytes_are_ignored() {
+        let mut s = Source::from_bytes(b"a\0b", 1);
+        assert_eq!(s.peek(), Some(b'a'));
+        s.bump();
+        assert_eq!(s.peek(), Some(b'b'));
     }
 
     #[test]

@@ -120,6 +120,8 @@ impl From<io::Error> for ParseError {
 /// Reads complete commands one at a time from a buffer or a line source.
 pub struct Parser<'a> {
     src: Source<'a>,
+    /// Where the last complete command started in the source buffer.
+    last_start: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -128,6 +130,7 @@ impl<'a> Parser<'a> {
     pub fn from_bytes(src: &'a [u8], first_line: Line) -> Parser<'a> {
         Parser {
             src: Source::from_bytes(src, first_line),
+            last_start: 0,
         }
     }
 
@@ -135,6 +138,7 @@ impl<'a> Parser<'a> {
     pub fn from_input(input: &'a mut dyn Input, first_line: Line) -> Parser<'a> {
         Parser {
             src: Source::from_input(input, first_line),
+            last_start: 0,
         }
     }
 
@@ -146,6 +150,7 @@ impl<'a> Parser<'a> {
     /// that an interactive shell can go on with the next line.
     pub fn next_command(&mut self, aliases: &dyn Aliases) -> Result<Option<List>, ParseError> {
         self.src.discard_consumed();
+        self.last_start = self.src.mark.pos;
         self.src.continuation = false;
         let mut parse = Parse::new(&mut self.src, aliases, 0);
         let result = parse.complete_command();
@@ -177,6 +182,12 @@ impl<'a> Parser<'a> {
     /// The line number the parser has reached (for $LINENO of later commands).
     pub fn line(&self) -> Line {
         self.src.mark.line
+    }
+
+    /// The source text of the last complete command (for `set -v`), with
+    /// aliases already substituted.
+    pub fn last_text(&self) -> &[u8] {
+        self.src.slice(self.last_start, self.src.mark.pos)
     }
 
     /// Has an in-memory source nothing left but blanks and comments? Lets
@@ -276,21 +287,18 @@ impl<'p, 's> Parse<'p, 's> {
     }
 
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth = self.depth.saturating_sub(1);
     }
 
     // ---- tokens ----
 
     /// The next token, without consuming it.
     fn peek(&mut self) -> PResult<&Token> {
-        if self.peeked.is_none() {
-            let token = self.lex()?;
-            self.peeked = Some(token);
-        }
-        match &self.peeked {
-            Some(t) => Ok(t),
-            None => unreachable!("a token was just stored"),
-        }
+        let token = match self.peeked.take() {
+            Some(token) => token,
+            None => self.lex()?,
+        };
+        Ok(self.peeked.insert(token))
     }
 
     /// The next token, consumed.
@@ -424,9 +432,14 @@ impl<'p, 's> Parse<'p, 's> {
             *e = (*e + value.len()).saturating_sub(end - start);
         }
         self.active_aliases.push((name, new_end));
+        // A pending check for the word after an enclosing alias moves with
+        // the text; one for this very word is used up.
         self.blank_alias_end = match value.last() {
             Some(b' ' | b'\t') => Some(new_end),
-            _ => None,
+            _ => self
+                .blank_alias_end
+                .filter(|&e| e >= end)
+                .map(|e| (e + value.len()).saturating_sub(end - start)),
         };
         self.src.splice(start, end, value, at);
         self.peeked = None;
@@ -525,7 +538,7 @@ impl<'p, 's> Parse<'p, 's> {
 }
 
 /// The reserved words (XCU 2.4).
-fn is_reserved(word: &[u8]) -> bool {
+pub(crate) fn is_reserved(word: &[u8]) -> bool {
     matches!(
         word,
         b"!" | b"{"
@@ -599,9 +612,16 @@ pub(crate) mod tests {
         String::from_utf8(printed).unwrap_or_default()
     }
 
-    /// A copy of `list` with every line number set to 0 and every here-doc
-    /// body ending in a newline, for comparing a tree with the tree of its
-    /// printed form.
+    thread_local! {
+        /// Set by `without_lines` when it meets a here-document body cut
+        /// short by the end of input: one that does not end in a newline
+        /// (its printed form gains one), or whose delimiter spans lines
+        /// (it takes in what is printed after it).
+        pub static CUT_SHORT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// A copy of `list` with every line number set to 0, for comparing a
+    /// tree with the tree of its printed form.
     pub fn without_lines(list: &List) -> List {
         List {
             items: list
@@ -710,15 +730,15 @@ pub(crate) mod tests {
                 target: match &r.target {
                     RedirTarget::Word(w) => RedirTarget::Word(word(w)),
                     RedirTarget::HereDoc(d) => {
-                        let mut body = word(&d.body);
-                        match body.parts.last_mut() {
-                            Some(WordPart::Literal(t)) if !t.ends_with(b"\n") => {
-                                let mut v = t.to_vec();
-                                v.push(b'\n');
-                                *t = v.into();
-                            }
-                            Some(WordPart::Literal(_)) | None => {}
-                            Some(_) => body.parts.push(WordPart::Literal(Box::new([b'\n']))),
+                        let body = word(&d.body);
+                        let ends_line = match body.parts.last() {
+                            Some(WordPart::Literal(t)) => t.ends_with(b"\n"),
+                            None => true,
+                            Some(_) => false,
+                        };
+                        let multi_line = here_doc_delimiter(&d.delimiter).0.contains(&b'\n');
+                        if !ends_line || multi_line {
+                            CUT_SHORT.set(true);
                         }
                         RedirTarget::HereDoc(Rc::new(HereDoc {
                             delimiter: d.delimiter.clone(),
@@ -854,6 +874,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn input_here_doc_bodies_are_read_with_the_command() {
+        let mut input = Lines {
+            lines: vec!["cat <<E; echo \\\n", "x\n", "hi $x\n", "E\n", "echo next\n"],
+            prompts: Vec::new(),
+        };
+        {
+            let mut p = Parser::from_input(&mut input, 1);
+            let l = p.next_command(&NoAliases).unwrap().unwrap();
+            assert_eq!(l.to_string(), "cat <<E\nhi $x\nE\necho x");
+            assert_eq!(p.line(), 5);
+        }
+        assert_eq!(input.prompts, [false, true, true, true]);
+        assert_eq!(input.lines, ["echo next\n"]);
+    }
+
+    #[test]
     fn recovers_after_error_on_next_line() {
         let mut input = Lines {
             lines: vec!["echo ) x\n", "echo ok\n"],
@@ -914,5 +950,92 @@ pub(crate) mod tests {
         assert!(error(&src).message.contains("nesting"));
         let src = "$((".repeat(100_000);
         assert!(parse_program(src.as_bytes(), &NoAliases).is_err());
+    }
+
+    struct Table(Vec<(&'static str, &'static str)>);
+
+    impl Aliases for Table {
+        fn get(&self, name: &[u8]) -> Option<&[u8]> {
+            self.0
+                .iter()
+                .find(|(n, _)| n.as_bytes() == name)
+                .map(|(_, v)| v.as_bytes())
+        }
+    }
+
+    fn with_aliases(src: &str, table: &[(&'static str, &'static str)]) -> String {
+        match parse_program(src.as_bytes(), &Table(table.to_vec())) {
+            Ok(l) => l.to_string(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn aliases() {
+        let t = [
+            ("ll", "ls -l"),
+            ("ls", "ls -a"),
+            ("a", "b "),
+            ("b", "c"),
+            ("myif", "if"),
+            ("if", "echo"),
+            ("x", "y"),
+            ("y", "x"),
+            ("rec", "rec "),
+            ("f", "g"),
+            ("semi", "echo 1;"),
+            ("empty", ""),
+            ("LEFT", "("),
+            ("e_", "for i in 1 2 3; do echo $i;"),
+            ("q", "echo \""),
+            ("br", "echo [ "),
+        ];
+        for (src, expected) in [
+            ("ll x", "ls -a -l x"),
+            ("ls", "ls -a"),
+            ("echo ll", "echo ll"),
+            ("\\ll; 'll'", "\\ll; 'll'"),
+            ("a b", "c c"),
+            ("a ll", "c ls -l"),
+            ("a echo b", "c echo b"),
+            ("myif true; then ll; fi", "if true; then ls -a -l; fi"),
+            ("if true; then :; fi", "if true; then :; fi"),
+            ("x", "x"),
+            ("rec rec rec", "rec rec rec"),
+            ("f() { :; }", "g() { :; }"),
+            ("v=1 ll", "v=1 ls -a -l"),
+            (">o ll", "ls -a -l >o"),
+            ("echo $(ll)", "echo $(ls -a -l)"),
+            ("echo `ll`", "echo `ls -a -l`"),
+            ("true && ll | ll", "true && ls -a -l | ls -a -l"),
+            ("semi 2", "echo 1; 2"),
+            ("empty echo", "echo"),
+            (
+                "for ll in ll; do ll; done",
+                "for ll in ll; do ls -a -l; done",
+            ),
+            ("case ll in ll) ll;; esac", "case ll in ll) ls -a -l;; esac"),
+            ("LEFT echo one; echo two )", "(echo one; echo two)"),
+            ("e_ done", "for i in 1 2 3; do echo $i; done"),
+            ("empty (( var = 0 ))", "( (var = 0))"),
+            (
+                "q '${var}\"'",
+                "error: line 1, column 16: unterminated single quote",
+            ),
+            ("cat <<E\n$(br ])\nE\n", "cat <<E\n$(echo [ ])\nE\n"),
+        ] {
+            assert_eq!(with_aliases(src, &t), expected, "{src}");
+        }
+    }
+
+    #[test]
+    fn alias_applies_from_the_next_command_on() {
+        let t = Table(vec![("ll", "ls -l")]);
+        let mut p = Parser::from_bytes(b"ll\nll", 1);
+        assert_eq!(
+            p.next_command(&NoAliases).unwrap().unwrap().to_string(),
+            "ll"
+        );
+        assert_eq!(p.next_command(&t).unwrap().unwrap().to_string(), "ls -l");
     }
 }

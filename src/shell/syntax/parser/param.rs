@@ -117,7 +117,7 @@ impl Parse<'_, '_> {
             None => return Err(self.error_at(open, "unterminated parameter expansion")),
             Some(_) => return Err(bad(self)),
         };
-        let word = self.brace_word(ctx)?;
+        let word = self.brace_word(ctx, matches!(op, b'%' | b'#'))?;
         if !self.src.eat(b'}') {
             return Err(self.error_at(open, "unterminated parameter expansion"));
         }
@@ -170,10 +170,16 @@ impl Parse<'_, '_> {
     /// The word after a `${x` operator, up to the closing `}`. Outside
     /// double quotes it is read like an unquoted word in which blanks and
     /// operators are ordinary; inside them, like double-quoted text in
-    /// which `'` is ordinary and `"` opens a nested quotation.
-    fn brace_word(&mut self, ctx: Context) -> PResult<Word> {
+    /// which `"` opens a nested quotation and `'` is ordinary, but for
+    /// a pattern.
+    fn brace_word(&mut self, ctx: Context, pattern: bool) -> PResult<Word> {
         if ctx.in_double_quotes() {
-            let parts = self.word_parts(Context::BraceInDoubleQuotes)?;
+            let inner = if pattern {
+                Context::PatternInDoubleQuotes
+            } else {
+                Context::BraceInDoubleQuotes
+            };
+            let parts = self.word_parts(inner)?;
             Ok(Word { parts })
         } else {
             let mut parts = self.word_parts(Context::Brace)?;
@@ -273,6 +279,8 @@ mod tests {
             ("\"${x-\"a\"}\"", "\"${x-\"a\"}\""),
             ("\"${x-\\}}\"", "\"${x-\\}}\""),
             ("${x-'}'}", "${x-'}'}"),
+            ("\"${x%'*'}\"", "\"${x%'*'}\""),
+            ("\"${x##'a'\"b\"}\"", "\"${x##'a'\"b\"}\""),
         ] {
             check(&format!("echo {src}"), &format!("echo {exp}"));
         }
@@ -291,6 +299,14 @@ mod tests {
             panic!()
         };
         assert_eq!(p.op, ParamOp::Default(Word::literal(b"'a'")));
+    }
+
+    #[test]
+    fn single_quotes_quote_in_double_quoted_patterns() {
+        assert_eq!(
+            error("echo \"${foo%d'}\"").message,
+            "unterminated single quote"
+        );
     }
 
     #[test]

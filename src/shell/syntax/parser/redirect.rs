@@ -47,7 +47,11 @@ impl Parse<'_, '_> {
             Op::GreatAnd => RedirOp::DupOutput,
             _ => {
                 let strip_tabs = op == Op::DLessDash;
-                let raw = strip_continuations(self.src.slice(token.start.pos, token.end));
+                let mut raw = strip_continuations(self.src.slice(token.start.pos, token.end));
+                // A backslash at the end of input quotes itself.
+                if raw.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1 {
+                    raw.push(b'\\');
+                }
                 let (delimiter, quoted) = unquote_delimiter(&raw);
                 self.pending_here_docs.push(PendingHereDoc {
                     delimiter,

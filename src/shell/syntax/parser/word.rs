@@ -20,6 +20,10 @@ pub(super) enum Context {
     /// The word of `${x-word}` inside double quotes: ends at `}`; single
     /// quotes are ordinary characters.
     BraceInDoubleQuotes,
+    /// The pattern of `${x%pattern}` (and `%%`, `#`, `##`) inside double
+    /// quotes: as `BraceInDoubleQuotes`, but single quotes quote (as in
+    /// bash and dash).
+    PatternInDoubleQuotes,
     /// An unquoted here-document body: ends at end of input; `"` is an
     /// ordinary character.
     HereDoc,
@@ -29,6 +33,13 @@ impl Context {
     /// `true` where `$'`, `'...'` and `\` before any byte are quoting.
     fn is_unquoted(self) -> bool {
         matches!(self, Context::Unquoted | Context::Brace)
+    }
+
+    fn is_brace(self) -> bool {
+        matches!(
+            self,
+            Context::Brace | Context::BraceInDoubleQuotes | Context::PatternInDoubleQuotes
+        )
     }
 
     /// `true` when an expansion read here is inside double quotes.
@@ -84,10 +95,10 @@ impl Parse<'_, '_> {
         while let Some(b) = self.src.peek() {
             match b {
                 b'"' if ctx == Context::DoubleQuoted => break,
-                b'}' if matches!(ctx, Context::Brace | Context::BraceInDoubleQuotes) => break,
+                b'}' if ctx.is_brace() => break,
                 _ if ctx == Context::Unquoted && is_word_end(b) => break,
                 b'\\' => self.backslash(ctx, &mut parts),
-                b'\'' if ctx.is_unquoted() => {
+                b'\'' if ctx.is_unquoted() || ctx == Context::PatternInDoubleQuotes => {
                     let text = self.single_quoted()?;
                     parts.part(WordPart::Quoted {
                         text,
@@ -120,7 +131,9 @@ impl Parse<'_, '_> {
             Some(_) if ctx.is_unquoted() => true,
             Some(b'$' | b'`' | b'\\') => true,
             Some(b'"') => ctx != Context::HereDoc,
-            Some(b'}') => ctx == Context::BraceInDoubleQuotes,
+            Some(b'}') => ctx.is_brace(),
+            // Where single quotes quote, a backslash can escape one.
+            Some(b'\'') => ctx == Context::PatternInDoubleQuotes,
             Some(_) => false,
         };
         match next {

@@ -1,0 +1,97 @@
+//! Running one client's job inside a daemon worker: the interpreter's side
+//! of the seam between `rushd`'s workers and the shell.
+//!
+//! The worker has already put the client's descriptors at their numbers,
+//! changed to its directory and set its umask. What is left is what a
+//! directly started `rush` would do with the same command line and
+//! environment, with two differences a worker must make invisible: `$$` and
+//! `$PPID` are the client's, and the default action of a forwarded signal
+//! is emulated (the job ends as if killed; the worker lives on).
+
+use crate::shell::cli;
+use crate::shell::env::{ProcessRole, Shell};
+use crate::shell::exec::Divert;
+use platform::signal::{self, Disposition};
+
+/// Everything the interpreter needs to run one job in this process.
+pub struct JobContext<'a> {
+    /// The client's whole command line (`rush -c ...`).
+    pub argv: &'a [Vec<u8>],
+    /// The client's environment, `NAME=value` strings.
+    pub env: &'a [Vec<u8>],
+    /// The client's pid: the job's `$$`.
+    pub client_pid: i32,
+    /// The client's parent: the job's `$PPID`.
+    pub client_ppid: i32,
+    /// The process group every child of the job joins.
+    pub job_pgid: i32,
+    /// Signals the client had ignored (bit n = signal n): they stay ignored
+    /// for the job, and cannot be trapped, as for a shell started with them
+    /// ignored.
+    pub ignored_signals: u64,
+    /// Signals the worker itself catches between jobs (bit n = signal n);
+    /// everything else is put back to its default after the job.
+    pub worker_caught: u64,
+}
+
+/// How a job ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    Exited(u8),
+    Signaled { signal: i32, core_dumped: bool },
+}
+
+/// A job's outcome, and whether the worker that ran it can run another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobResult {
+    pub outcome: JobOutcome,
+    /// The job changed process state a worker cannot restore (resource
+    /// limits): the worker must retire instead of serving another job.
+    pub retire: bool,
+}
+
+/// Run a client's job in this worker process and put the process's signal
+/// dispositions back as they were.
+pub fn run_job(ctx: &JobContext) -> JobResult {
+    let mut sh = Shell::new(
+        ProcessRole::Worker {
+            job_pgid: ctx.job_pgid,
+        },
+        ctx.ignored_signals,
+    );
+    sh.shell_pid = ctx.client_pid;
+    let outcome = match cli::start(&mut sh, ctx.argv, ctx.env, ctx.client_ppid) {
+        Ok(r) => match r {
+            Err(Divert::Signaled(sig)) => JobOutcome::Signaled {
+                signal: sig,
+                core_dumped: false,
+            },
+            r => JobOutcome::Exited(sh.finish(r) as u8),
+        },
+        Err(status) => JobOutcome::Exited(status as u8),
+    };
+    restore_signals(sh.traps.touched(), ctx.worker_caught);
+    JobResult {
+        outcome,
+        retire: sh.limits_changed,
+    }
+}
+
+/// Put the dispositions the job changed back to the worker's own: its
+/// caught signals caught, everything else at its default. Pending arrivals
+/// are dropped: they belonged to the job.
+fn restore_signals(touched: u64, worker_caught: u64) {
+    for sig in 1..signal::NSIG {
+        let bit = signal::bit(sig);
+        if touched & bit == 0 {
+            continue;
+        }
+        let want = if worker_caught & bit != 0 {
+            Disposition::Catch
+        } else {
+            Disposition::Default
+        };
+        let _ = signal::set_disposition(sig, want);
+    }
+    signal::take_pending();
+}

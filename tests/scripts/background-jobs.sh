@@ -1,0 +1,138 @@
+# Asynchronous lists, $! and wait (XCU 2.9.3.1, wait).
+
+#### background command runs concurrently and wait waits
+{ sleep 0.2; echo bg; } &
+echo fg
+wait
+echo done
+## stdout:
+fg
+bg
+done
+
+#### wait with a pid returns its status
+(exit 7) &
+wait $!
+echo $?
+## stdout:
+7
+
+#### wait with no operands returns 0
+(exit 3) &
+wait
+echo $?
+## stdout:
+0
+
+#### wait for several pids returns the last one's status
+(exit 2) & a=$!
+(exit 5) & b=$!
+wait $a $b
+echo $?
+## stdout:
+5
+
+#### wait for an unknown pid returns 127
+wait 999999
+echo $?
+## stdout:
+127
+
+#### background job stdin is /dev/null when not interactive
+echo input | { cat & wait; }
+echo end
+## stdout:
+end
+## differs: bash
+# XCU 2.9.3.1: without job control a background command's stdin is
+# /dev/null; bash --posix keeps the pipe.
+
+#### explicit stdin redirection of a background job is kept
+echo explicit > f
+cat < f &
+wait
+## stdout:
+explicit
+
+#### $! changes with each background job
+sleep 0 & a=$!
+sleep 0 & b=$!
+wait
+[ "$a" != "$b" ] && echo differ
+## stdout:
+differ
+
+#### variables set in a background job do not affect the shell
+x=1
+x=2 &
+{ x=3; } &
+wait
+echo $x
+## stdout:
+1
+
+#### background job finishes after shell reads its status
+sleep 0.1 &
+p=$!
+wait $p
+echo "waited $?"
+## stdout:
+waited 0
+
+#### background subshell exit status seen through wait
+(sleep 0.1; exit 4) &
+p=$!
+echo started
+wait $p
+echo $?
+## stdout:
+started
+4
+
+#### kill a background job and wait reports 128+signal
+sleep 5 &
+p=$!
+kill $p
+wait $p
+echo $?
+## stdout:
+143
+
+#### output of concurrent jobs all arrives
+for i in 1 2 3; do echo "job $i" > out.$i & done
+wait
+cat out.1 out.2 out.3
+## stdout:
+job 1
+job 2
+job 3
+
+#### a background pipeline
+echo piped | tr a-z A-Z > f &
+wait
+cat f
+## stdout:
+PIPED
+
+#### wait is interrupted by a trapped signal
+trap 'echo usr1' USR1
+sleep 1 &
+p=$!
+( sleep 0.2; kill -s USR1 $$ ) &
+wait $p
+s=$?
+[ $s -gt 128 ] && echo interrupted
+## stdout:
+usr1
+interrupted
+
+#### asynchronous lists ignore SIGINT and SIGQUIT without job control
+sh -c 'kill -s INT $$; kill -s QUIT $$; echo survived' &
+wait $!
+echo "status $?"
+## stdout:
+survived
+status 0
+## differs: dash
+# XCU 2.11: with job control disabled an asynchronous list inherits
+# SIG_IGN for SIGINT and SIGQUIT (bash does this); dash does not.
