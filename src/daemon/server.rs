@@ -114,6 +114,8 @@ struct Worker {
     /// The job's client went away before `Started`: cancel it on arrival
     /// (the worker forgets cancels that precede a job).
     cancel_on_start: bool,
+    /// The process has ended (why); its channel is being drained.
+    exited: Option<String>,
 }
 
 enum Role {
@@ -562,6 +564,9 @@ impl Server {
                     return self.peer_gone(id);
                 }
                 self.parse_frames(id);
+                if self.worker_exited(id) {
+                    return self.finish_worker(id);
+                }
                 self.submit_recv(id);
             }
             Ok(_) => self.peer_gone(id),
@@ -569,12 +574,47 @@ impl Server {
                 if let Some(c) = self.conn(id) {
                     c.rbuf = Some(Vec::with_capacity(1024));
                 }
+                if self.worker_exited(id) {
+                    return self.finish_worker(id);
+                }
                 if e.raw_os_error() == Some(libc_codes::ECANCELED) {
                     return self.settle(id);
                 }
                 self.peer_gone(id)
             }
         }
+    }
+
+    fn worker_exited(&mut self, id: ConnId) -> bool {
+        self.worker_mut(id).is_some_and(|w| w.exited.is_some())
+    }
+
+    /// A worker's process has ended: read what it wrote before it died
+    /// (its last `Exit` may still be in the socket), then treat it as down.
+    /// The channel's end of file cannot be waited for: a process the job
+    /// forked may still hold the worker's end open.
+    fn finish_worker(&mut self, id: ConnId) {
+        loop {
+            let Some(c) = self.conn(id) else { return };
+            if c.closing || c.recv_inflight {
+                break;
+            }
+            let mut buf = c.rbuf.take().unwrap_or_default();
+            let mut fds = Vec::new();
+            let r = platform::unix::recv_with_fds(c.raw, &mut buf, &mut fds, true);
+            c.rbuf = Some(buf);
+            c.fds.extend(fds);
+            match r {
+                Ok(got) if got.len > 0 && !got.truncated => self.parse_frames(id),
+                _ => break,
+            }
+        }
+        let why = self
+            .worker_mut(id)
+            .and_then(|w| w.exited.clone())
+            .unwrap_or_default();
+        self.worker_down(id, &why);
+        self.settle(id);
     }
 
     fn on_sent(&mut self, id: ConnId, r: io::Result<Outcome>) {
@@ -919,6 +959,7 @@ impl Server {
                         reaped: false,
                         started: false,
                         cancel_on_start: false,
+                        exited: None,
                     }),
                 );
                 self.live_workers += 1;
@@ -1116,15 +1157,22 @@ impl Server {
             Ok(_) => "ended".to_string(),
             Err(e) => format!("lost track of it: {e}"),
         };
+        let mut recv_inflight = false;
         if let Some(c) = self.conn(id) {
             c.wait_inflight = false;
+            recv_inflight = c.recv_inflight && !c.closing;
         }
         if let Some(w) = self.worker_mut(id) {
             w.reaped = true;
+            w.exited = Some(why);
         }
         self.live_workers = self.live_workers.saturating_sub(1);
-        self.worker_down(id, &why);
-        self.settle(id);
+        if recv_inflight {
+            // Its completion (data, or ECANCELED) finishes the worker.
+            self.driver.cancel(id.token(OP_RECV));
+        } else {
+            self.finish_worker(id);
+        }
     }
 
     // ---- stopping -------------------------------------------------------

@@ -18,27 +18,15 @@
 use crate::proto::channel::{Channel, ChannelError};
 use crate::proto::{ExitStatus, JobRequest, Message};
 use platform::fd;
-use platform::process::{self, Fork, WaitStatus};
+use platform::process::{self, Fork};
 use platform::signal::{self, Disposition};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
-/// Everything the interpreter needs to run one job in this process, after
-/// the worker has installed fds, cwd and umask.
-pub struct JobContext<'a> {
-    pub argv: &'a [Vec<u8>],
-    pub env: &'a [Vec<u8>],
-    pub client_pid: i32,
-    pub client_ppid: i32,
-    pub job_pgid: i32,
-    pub ignored_signals: u64,
-}
-
-/// How a job ended.
-pub enum JobOutcome {
-    Exited(u8),
-    Signaled { signal: i32, core_dumped: bool },
-}
+/// The seam with the interpreter: [`crate::shell::job::run_job`] runs one
+/// job in this process once the worker has installed the client's
+/// descriptors, directory, umask and signal mask.
+pub use crate::shell::job::{JobContext, JobOutcome, JobResult};
 
 /// The signals a client forwards; the worker catches them so that they
 /// reach the job (and the interpreter, through its pending flags) without
@@ -55,53 +43,15 @@ pub const FORWARDED: [i32; 9] = [
     signal::SIGCONT,
 ];
 
-// TEMPORARY: stands in for the interpreter (`rush::shell::run_job`) until
-// it lands: runs `/bin/sh` with `argv[1..]` in the job's process group and
-// maps its status.
-fn run_job(ctx: &JobContext) -> JobOutcome {
-    let nul = |s: &Vec<u8>| {
-        let mut v = s.clone();
-        v.push(0);
-        v
-    };
-    let argv0 = ctx.argv.first().map_or_else(|| b"sh\0".to_vec(), nul);
-    let mut argv: Vec<Vec<u8>> = vec![argv0];
-    argv.extend(ctx.argv.iter().skip(1).map(nul));
-    let env: Vec<Vec<u8>> = ctx.env.iter().map(nul).collect();
-    match process::fork() {
-        Ok(Fork::Child) => {
-            let _ = process::setpgid(0, ctx.job_pgid);
-            for sig in 1..32 {
-                if sig == signal::SIGKILL || sig == signal::SIGSTOP {
-                    continue;
-                }
-                let d = if ctx.ignored_signals & (1 << sig) != 0 {
-                    Disposition::Ignore
-                } else {
-                    Disposition::Default
-                };
-                let _ = signal::set_disposition(sig, d);
-            }
-            let e = platform::spawn::exec(b"/bin/sh\0", &argv, &env);
-            let _ = fd::write_all(2, format!("rush: /bin/sh: {e}\n").as_bytes());
-            process::exit_now(127)
-        }
-        Ok(Fork::Parent(pid)) => {
-            let _ = process::setpgid(pid, ctx.job_pgid);
-            match process::wait_pid_blocking(pid) {
-                Ok(WaitStatus::Exited(c)) => JobOutcome::Exited(c as u8),
-                Ok(WaitStatus::Signaled {
-                    signal,
-                    core_dumped,
-                }) => JobOutcome::Signaled {
-                    signal,
-                    core_dumped,
-                },
-                Ok(_) | Err(_) => JobOutcome::Exited(1),
-            }
-        }
-        Err(_) => JobOutcome::Exited(2),
-    }
+/// Signals the worker catches between jobs (bit n = signal n): the
+/// forwarded ones, so they reach the interpreter instead of killing the
+/// worker, and the cancel signal.
+fn worker_caught() -> u64 {
+    FORWARDED
+        .iter()
+        .fold(signal::bit(signal::cancel_signal()), |m, &s| {
+            m | signal::bit(s)
+        })
 }
 
 /// The worker's own descriptors, kept high and close-on-exec, out of the
@@ -289,8 +239,8 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         {
             process::exit_now(0);
         }
-        let outcome = serve(&mut internal, &job, fds, anchor.pid, baseline_umask);
-        let status = match outcome {
+        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask);
+        let status = match result.outcome {
             JobOutcome::Exited(c) => ExitStatus::Exited(c),
             JobOutcome::Signaled {
                 signal,
@@ -314,7 +264,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
-        if oneshot || crate::proto::message::limits_hash() != baseline_limits {
+        if oneshot || result.retire || crate::proto::message::limits_hash() != baseline_limits {
             process::exit_now(0);
         }
         anchor = match Anchor::spawn() {
@@ -362,7 +312,7 @@ fn serve(
     fds: Vec<OwnedFd>,
     pgid: i32,
     baseline_umask: u32,
-) -> JobOutcome {
+) -> JobResult {
     let mut fds = fds.into_iter();
     // The directory first: its descriptor sits at a low number that a
     // client descriptor may be about to take.
@@ -382,7 +332,10 @@ fn serve(
             &format!("cannot install the client's descriptors: {e}"),
         );
         restore(internal, baseline_umask);
-        return JobOutcome::Exited(126);
+        return JobResult {
+            outcome: JobOutcome::Exited(126),
+            retire: false,
+        };
     }
     process::set_umask(job.umask);
     // The job starts with the client's mask; only the cancel signal must
@@ -395,10 +348,11 @@ fn serve(
         client_ppid: job.ppid,
         job_pgid: pgid,
         ignored_signals: job.ignored,
+        worker_caught: worker_caught(),
     };
-    let outcome = run_job(&ctx);
+    let result = crate::shell::job::run_job(&ctx);
     restore(internal, baseline_umask);
-    outcome
+    result
 }
 
 /// Close everything below the internal descriptors, put `/dev/null` on
