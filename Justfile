@@ -21,6 +21,10 @@ lint:
 test:
     cargo test --workspace
 
+# Benchmark the daemon against a static no-op, dash and direct rush (JSON in target/bench/)
+bench:
+    cargo bench --bench daemon
+
 # Run the conformance cases against rush, dash and bash --posix
 conformance:
     cargo build --release

@@ -73,6 +73,13 @@ pub fn dup_above(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
     cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) })
 }
 
+/// [`dup_above`], returning an owned descriptor.
+pub fn dup_above_owned(fd: RawFd, min: RawFd) -> io::Result<OwnedFd> {
+    let new = dup_above(fd, min)?;
+    // SAFETY: `new` was just created by fcntl(F_DUPFD_CLOEXEC); nobody owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
 /// Duplicate `fd` to the lowest free number at or above `min` without
 /// close-on-exec.
 pub fn dup_above_inheritable(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
@@ -129,6 +136,39 @@ pub fn pipe() -> io::Result<(RawFd, RawFd)> {
     // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
     cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
     Ok((fds[0], fds[1]))
+}
+
+/// A pipe as owned descriptors, both close-on-exec: `(read, write)`.
+pub fn pipe_owned() -> io::Result<(OwnedFd, OwnedFd)> {
+    let (r, w) = pipe()?;
+    // SAFETY: pipe() just created both descriptors; nobody else owns them.
+    let r = unsafe { OwnedFd::from_raw_fd(r) };
+    // SAFETY: as above.
+    let w = unsafe { OwnedFd::from_raw_fd(w) };
+    Ok((r, w))
+}
+
+/// [`pipe_owned`], both ends also non-blocking (one `pipe2` where the OS
+/// has it): a self-pipe.
+pub fn pipe_owned_nonblocking() -> io::Result<(OwnedFd, OwnedFd)> {
+    #[cfg(not(any(target_os = "macos", target_os = "ios")))]
+    {
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
+        cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) })?;
+        // SAFETY: pipe2 just created both descriptors; nobody else owns them.
+        let r = unsafe { OwnedFd::from_raw_fd(fds[0]) };
+        // SAFETY: as above.
+        let w = unsafe { OwnedFd::from_raw_fd(fds[1]) };
+        Ok((r, w))
+    }
+    #[cfg(any(target_os = "macos", target_os = "ios"))]
+    {
+        let (r, w) = pipe_owned()?;
+        set_nonblocking(std::os::fd::AsRawFd::as_raw_fd(&r), true)?;
+        set_nonblocking(std::os::fd::AsRawFd::as_raw_fd(&w), true)?;
+        Ok((r, w))
+    }
 }
 
 /// `read(2)` into `buf`; `EINTR` is returned to the caller, who may have a
@@ -213,6 +253,78 @@ pub fn close_range(first: RawFd, last: RawFd) {
         // SAFETY: closing a descriptor number has no memory-safety preconditions.
         unsafe { libc::close(fd) };
     }
+}
+
+/// The largest number of descriptors [`open_fds`] looks at.
+pub const SCAN_LIMIT: usize = 256;
+
+/// Write the numbers of the open descriptors below `SCAN_LIMIT` (and below
+/// the open-file limit) into `out`, in order; returns how many. One
+/// `poll(2)` over the range, where a closed number reports `POLLNVAL`; on
+/// macOS, whose `poll` refuses some devices, `fcntl(F_GETFD)` per number.
+pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
+    let limit = (crate::process::open_file_limit() as usize).min(SCAN_LIMIT);
+    let mut n = 0;
+    #[cfg(not(any(target_os = "macos", target_os = "ios")))]
+    {
+        let mut fds = [libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        }; SCAN_LIMIT];
+        for (i, p) in fds.iter_mut().enumerate().take(limit) {
+            p.fd = i as RawFd;
+        }
+        // SAFETY: `fds` holds `limit` valid pollfd entries.
+        let r = cvt_retry(|| unsafe { libc::poll(fds.as_mut_ptr(), limit as libc::nfds_t, 0) });
+        if r.is_ok() {
+            for p in &fds[..limit] {
+                if p.revents & libc::POLLNVAL == 0 {
+                    out[n] = p.fd;
+                    n += 1;
+                }
+            }
+            return n;
+        }
+    }
+    for fd in 0..limit as RawFd {
+        if is_open(fd) {
+            out[n] = fd;
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Wait until one of `fds` is readable (or hung up), forever. Sets
+/// `ready[i]` for each that is. `EINTR` is returned to the caller.
+pub fn wait_readable(fds: &[RawFd], ready: &mut [bool]) -> io::Result<()> {
+    let mut p = [libc::pollfd {
+        fd: -1,
+        events: 0,
+        revents: 0,
+    }; 8];
+    let n = fds.len().min(8);
+    for (slot, &fd) in p.iter_mut().zip(&fds[..n]) {
+        slot.fd = fd;
+        slot.events = libc::POLLIN;
+    }
+    // SAFETY: `p` holds `n` valid pollfd entries.
+    cvt(unsafe { libc::poll(p.as_mut_ptr(), n as libc::nfds_t, -1) })?;
+    for (r, slot) in ready.iter_mut().zip(&p[..n]) {
+        *r = slot.revents != 0;
+    }
+    Ok(())
+}
+
+/// Open the current directory as a descriptor that can only be `fchdir`ed
+/// to (`O_PATH` where it exists), close-on-exec.
+pub fn open_cwd() -> io::Result<OwnedFd> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+    open_owned(b".", flags, 0)
 }
 
 /// Is `fd` a terminal?

@@ -7,11 +7,16 @@
 // are needed on another.
 #![allow(clippy::unnecessary_cast)]
 
+pub mod child;
+pub mod environ;
+pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod process;
 pub mod signal;
+pub mod sockdir;
 pub mod spawn;
+pub mod unix;
 
 use std::io;
 
@@ -60,8 +65,8 @@ pub mod entry;
 
 pub mod errno {
     pub use libc::{
-        E2BIG, EACCES, EAGAIN, EBADF, EEXIST, EINTR, EINVAL, EISDIR, ENOENT, ENOEXEC, ENOTDIR,
-        EPIPE, ESPIPE,
+        E2BIG, EACCES, EAGAIN, EBADF, ECANCELED, ECONNREFUSED, EEXIST, EINTR, EINVAL, EISDIR,
+        EMFILE, ENFILE, ENOBUFS, ENOENT, ENOEXEC, ENOMEM, ENOTDIR, EPIPE, ESPIPE, ESRCH,
     };
 
     /// The system's description of an errno value ("No such file or

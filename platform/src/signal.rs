@@ -8,7 +8,7 @@
 
 use crate::{Pid, cvt};
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 /// Signal numbers are below this.
 pub const NSIG: i32 = 65;
@@ -105,11 +105,54 @@ static ANY_PENDING: AtomicBool = AtomicBool::new(false);
 /// Bit `n` is set when signal `n` has a recording handler installed.
 static CAUGHT: AtomicU64 = AtomicU64::new(0);
 
+/// A descriptor the handler writes the signal's number to (a self-pipe), or -1.
+static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
+
 extern "C" fn record(signal: libc::c_int) {
     if (0..NSIG).contains(&signal) {
         PENDING[signal as usize].store(true, Ordering::Relaxed);
         ANY_PENDING.store(true, Ordering::Release);
+        let fd = WAKE_FD.load(Ordering::Relaxed);
+        if fd >= 0 {
+            wake(fd, signal as u8);
+        }
     }
+}
+
+/// Write one byte to the wake-up descriptor, preserving `errno` (the
+/// interrupted code may be about to read it).
+fn wake(fd: libc::c_int, byte: u8) {
+    let saved = io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    // SAFETY: `byte` is a valid one-byte buffer; write(2) is async-signal-safe.
+    unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
+    set_errno(saved);
+}
+
+fn set_errno(value: i32) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: __errno_location has no preconditions.
+    let p = unsafe { libc::__errno_location() };
+    #[cfg(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "dragonfly"
+    ))]
+    // SAFETY: __error has no preconditions.
+    let p = unsafe { libc::__error() };
+    #[cfg(any(target_os = "netbsd", target_os = "openbsd"))]
+    // SAFETY: __errno has no preconditions.
+    let p = unsafe { libc::__errno() };
+    // SAFETY: `p` points at this thread's errno, valid for the thread's life.
+    unsafe { *p = value };
+}
+
+/// Make the recording handler also write each caught signal's number (one
+/// byte) to `fd`, a non-blocking pipe's write end: a self-pipe, so a loop
+/// that waits on descriptors wakes for signals without a race. `None`
+/// stops it (a forked child must, before closing the pipe).
+pub fn set_wakeup_fd(fd: Option<std::os::fd::RawFd>) {
+    WAKE_FD.store(fd.unwrap_or(-1), Ordering::Relaxed);
 }
 
 fn check_signal(signal: i32) -> io::Result<()> {

@@ -6,6 +6,11 @@ use std::os::unix::ffi::OsStringExt;
 
 fn rush_main() -> i32 {
     let argv: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
+    // A running rushd serves the job and this process ends inside; else
+    // (no daemon, busy, refused, RUSH_DAEMON=off, a terminal) run it here.
+    let args: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
+    let _ = rush::client::try_daemon(&args);
+    drop(args);
     let environ: Vec<Vec<u8>> = std::env::vars_os()
         .map(|(k, v)| {
             let mut entry = k.into_vec();

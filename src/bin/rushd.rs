@@ -1,5 +1,7 @@
-//! The `rushd` executable.
+//! The `rushd` executable: the daemon that keeps warm `rush` workers.
 
 fn main() {
-    std::process::exit(0);
+    use std::os::unix::ffi::OsStringExt;
+    let args: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
+    std::process::exit(rush::daemon::cli::main(&args));
 }

@@ -1,1 +1,405 @@
 //! The client half of `rush`: decide whether a daemon serves, and hand it the job.
+//!
+//! [`try_daemon`] is the first thing `rush`'s `main` calls. When a daemon
+//! runs the job, the process ends inside it with the job's exact status;
+//! otherwise it returns a [`Fallback`] and `rush` runs the job itself. It
+//! does nothing a `-c` run does not need before reaching the socket: one
+//! pass over the environment, one `poll` to find the open descriptors, a
+//! few `getrlimit`s and `sigaction` queries, connect, one `sendmsg`.
+//!
+//! `RUSH_DAEMON` chooses: `auto` (the default; use a daemon that answers,
+//! else run directly), `off`, `require` (no daemon that serves the job is an
+//! error: a message on stderr and exit status [`EXIT_DAEMON_FAILED`]).
+//! Invocations that are not jobs for a daemon (`--help`, `--version`, `-i`,
+//! or any of descriptors 0–2 being a terminal, where a program may need a
+//! controlling terminal the daemon cannot give) always run directly.
+
+use crate::proto::channel::{Channel, ChannelError};
+use crate::proto::message::{JobParts, encode_job, limits_hash};
+use crate::proto::{ExitStatus, Message};
+use platform::fd::{self, SCAN_LIMIT};
+use platform::process;
+use platform::signal::{self, Disposition};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// The status `rush` exits with when `RUSH_DAEMON=require` and no daemon
+/// serves the job, or when the worker running a job dies. (`env` and
+/// `timeout` use 125 for their own failures in the same way.)
+pub const EXIT_DAEMON_FAILED: i32 = 125;
+
+/// Why the job is to run directly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// `RUSH_DAEMON=off`.
+    Off,
+    /// Not a job for the daemon: `--help`, `--version`, interactive, a
+    /// terminal on 0–2.
+    NotApplicable,
+    /// No daemon answers on the socket (or it is not ours).
+    NoDaemon,
+    /// The daemon's workers and queue are full.
+    Busy,
+    /// The daemon refused the job before it started (different resource
+    /// limits, stopping, a protocol mismatch...).
+    Refused,
+}
+
+/// The signals forwarded to the job while it runs.
+const FORWARDED: [i32; 9] = crate::daemon::worker::FORWARDED;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Auto,
+    Off,
+    Require,
+}
+
+/// Is `argv` a job the daemon may run (`rush -c ...`, `rush script`, or
+/// commands from a non-terminal stdin)?
+fn applicable(argv: &[&[u8]]) -> bool {
+    for a in argv.iter().skip(1) {
+        match *a {
+            b"--" => return true,
+            b"--help" | b"--version" => return false,
+            _ if a.len() > 1 && (a[0] == b'-' || a[0] == b'+') => {
+                if a[1..].contains(&b'i') && a[0] == b'-' {
+                    return false;
+                }
+                // `-c` takes the next argument as the command: options end.
+                if a[1..].contains(&b'c') {
+                    return true;
+                }
+            }
+            _ => return true,
+        }
+    }
+    true
+}
+
+/// Settings read from one pass over the environment.
+struct Env<'a> {
+    mode: Mode,
+    socket: Option<&'a [u8]>,
+}
+
+fn read_env<'a>(entries: &[&'a [u8]]) -> Env<'a> {
+    let mut env = Env {
+        mode: Mode::Auto,
+        socket: None,
+    };
+    for kv in entries {
+        if let Some(v) = kv.strip_prefix(b"RUSH_DAEMON=") {
+            env.mode = match v {
+                b"off" | b"0" | b"no" | b"false" => Mode::Off,
+                b"require" | b"required" => Mode::Require,
+                _ => Mode::Auto,
+            };
+        } else if let Some(v) = kv.strip_prefix(b"RUSH_SOCKET=") {
+            if !v.is_empty() {
+                env.socket = Some(v);
+            }
+        }
+    }
+    env
+}
+
+/// Try to have a daemon run this invocation. Does not return when it did:
+/// the process exits with the job's status (or dies of the job's signal,
+/// [`platform::signal::die_of`]). Returns why not otherwise, having
+/// undone everything it changed; with `RUSH_DAEMON=require` a daemon that
+/// does not serve is an error instead (exit [`EXIT_DAEMON_FAILED`]).
+pub fn try_daemon(argv: &[&[u8]]) -> Fallback {
+    platform::environ::with_entries(|entries| try_with_env(argv, entries))
+}
+
+fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
+    let env = read_env(entries);
+    if env.mode == Mode::Off {
+        return Fallback::Off;
+    }
+    if !applicable(argv) || (0..3).any(fd::isatty) {
+        return Fallback::NotApplicable;
+    }
+    let default_socket;
+    let socket = match env.socket {
+        Some(s) => s,
+        None => {
+            default_socket = platform::sockdir::default_socket_path();
+            &default_socket
+        }
+    };
+    match run(argv, entries, socket) {
+        Ok(never) => match never {},
+        Err((fallback, why)) => {
+            if env.mode == Mode::Require {
+                let _ = fd::write_all(
+                    2,
+                    format!(
+                        "rush: RUSH_DAEMON=require, but rushd did not run the job ({}): {why}\n",
+                        String::from_utf8_lossy(socket),
+                    )
+                    .as_bytes(),
+                );
+                process::exit_now(EXIT_DAEMON_FAILED);
+            }
+            fallback
+        }
+    }
+}
+
+/// Nothing: `run` never returns `Ok`.
+enum Never {}
+
+type Why = (Fallback, String);
+
+fn refused(f: Fallback, why: impl Into<String>) -> Why {
+    (f, why.into())
+}
+
+/// Connect, send the job, wait for its end. Returns only to fall back.
+fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
+    let mut open = [0 as RawFd; SCAN_LIMIT];
+    let nopen = fd::open_fds(&mut open);
+    let fds = &open[..nopen];
+    if fds.len() + 1 > crate::proto::MAX_FDS {
+        return Err(refused(
+            Fallback::NotApplicable,
+            "too many open descriptors",
+        ));
+    }
+    let sock = platform::unix::connect(socket)
+        .map_err(|e| refused(Fallback::NoDaemon, format!("cannot connect: {e}")))?;
+    // The listening socket's owner is the daemon's user: never hand our
+    // descriptors and environment to anyone else's socket.
+    match platform::unix::peer_uid(sock.as_raw_fd()) {
+        Ok(uid) if uid == process::geteuid() => {}
+        Ok(uid) => {
+            return Err(refused(
+                Fallback::NoDaemon,
+                format!("the socket belongs to uid {uid}"),
+            ));
+        }
+        Err(e) => return Err(refused(Fallback::NoDaemon, e.to_string())),
+    }
+    let cwd_fd = fd::open_cwd().map_err(|e| refused(Fallback::Refused, format!("cwd: {e}")))?;
+    let cwd = process::getcwd().unwrap_or_default();
+    let umask = process::get_umask();
+    let ignored = ignored_signals();
+    let parts = JobParts {
+        umask,
+        pid: process::getpid(),
+        ppid: process::getppid(),
+        ignored,
+        blocked: signal::blocked(),
+        limits: limits_hash(),
+        cwd: &cwd,
+        fds,
+        argv,
+    };
+    let size: usize = 256 + cwd.len() + argv.iter().chain(env).map(|s| s.len() + 4).sum::<usize>();
+    let mut frame = Vec::with_capacity(size);
+    encode_job(&mut frame, &parts, |sink| {
+        for kv in env {
+            sink(kv);
+        }
+    });
+    let mut passed = [0 as RawFd; SCAN_LIMIT + 1];
+    passed[0] = cwd_fd.as_raw_fd();
+    passed[1..=fds.len()].copy_from_slice(fds);
+    let ch = Channel::new(sock);
+    ch.send(&frame, &passed[..=fds.len()])
+        .map_err(|e| refused(Fallback::NoDaemon, format!("send: {e}")))?;
+    drop(cwd_fd);
+    drop(frame);
+    wait(ch, ignored)
+}
+
+/// Signals ignored in this process (bit n = signal n), as `rush` inherited
+/// them: its binary is `#![no_main]` (`platform::entry!`), so Rust's runtime
+/// has not set SIGPIPE to "ignore" behind our back.
+fn ignored_signals() -> u64 {
+    let mut set = 0u64;
+    for sig in 1..32 {
+        if sig == signal::SIGKILL || sig == signal::SIGSTOP {
+            continue;
+        }
+        if matches!(signal::disposition(sig), Ok(Disposition::Ignore)) {
+            set |= 1 << sig;
+        }
+    }
+    set
+}
+
+/// Catches the forwarded signals and wakes a `poll` through a self-pipe;
+/// undone on drop.
+struct Forwarding {
+    read: OwnedFd,
+    _write: OwnedFd,
+    old: [Option<Disposition>; 9],
+}
+
+impl Forwarding {
+    fn install(ignored: u64) -> Option<Forwarding> {
+        let (read, write) = fd::pipe_owned_nonblocking().ok()?;
+        signal::set_wakeup_fd(Some(write.as_raw_fd()));
+        let mut old = [None; 9];
+        for (slot, &sig) in old.iter_mut().zip(&FORWARDED) {
+            // A signal the client ignores is ignored by the job too; the
+            // client does not catch it.
+            if ignored & (1 << sig) == 0 {
+                *slot = signal::set_disposition(sig, Disposition::Catch).ok();
+            }
+        }
+        Some(Forwarding {
+            read,
+            _write: write,
+            old,
+        })
+    }
+
+    fn drain(&self, out: &mut Vec<i32>) {
+        let mut buf = [0u8; 64];
+        while let Ok(n) = fd::read(self.read.as_raw_fd(), &mut buf) {
+            if n == 0 {
+                break;
+            }
+            out.extend(buf[..n].iter().map(|&b| i32::from(b)));
+        }
+    }
+}
+
+impl Drop for Forwarding {
+    fn drop(&mut self) {
+        for (old, &sig) in self.old.iter().zip(&FORWARDED) {
+            if let Some(d) = old {
+                let _ = signal::set_disposition(sig, *d);
+            }
+        }
+        signal::set_wakeup_fd(None);
+        let _ = signal::take_pending();
+    }
+}
+
+/// Wait for the job's end, forwarding signals. Returns only to fall back.
+fn wait(mut ch: Channel, ignored: u64) -> Result<Never, Why> {
+    let fwd = Forwarding::install(ignored);
+    let mut started = false;
+    let mut arrived = Vec::new();
+    loop {
+        loop {
+            match ch.next_frame() {
+                Ok(Some((m, _fds))) => match m {
+                    Message::Started { .. } => started = true,
+                    Message::Exit(status) => {
+                        // The process ends now: restoring the handlers and
+                        // closing the pipe would only cost syscalls
+                        // (`die_of` resets the one signal it needs).
+                        std::mem::forget(fwd);
+                        finish(status)
+                    }
+                    Message::Busy if !started => {
+                        return Err(refused(
+                            Fallback::Busy,
+                            "all workers busy and the queue full",
+                        ));
+                    }
+                    Message::Error { message, .. } => {
+                        if !started {
+                            return Err(refused(
+                                Fallback::Refused,
+                                String::from_utf8_lossy(&message).into_owned(),
+                            ));
+                        }
+                        let mut line = message;
+                        line.push(b'\n');
+                        let _ = fd::write_all(2, &line);
+                        process::exit_now(EXIT_DAEMON_FAILED);
+                    }
+                    _ => {}
+                },
+                Ok(None) => break,
+                Err(e) => return lost(started, &e.to_string()),
+            }
+        }
+        let mut ready = [false; 2];
+        let watch = [ch.fd(), fwd.as_ref().map_or(-1, |f| f.read.as_raw_fd())];
+        match fd::wait_readable(&watch, &mut ready) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return lost(started, &e.to_string()),
+        }
+        if let Some(f) = &fwd {
+            arrived.clear();
+            f.drain(&mut arrived);
+            for &sig in &arrived {
+                if ch.send_message(&Message::Signal(sig)).is_err() {
+                    break;
+                }
+                if sig == signal::SIGTSTP {
+                    // Stop with the job, as a shell in the foreground would;
+                    // SIGCONT (caught and forwarded) resumes both.
+                    let _ = process::kill(process::getpid(), signal::SIGSTOP);
+                }
+            }
+        }
+        if ready[0] {
+            match ch.fill(true) {
+                Ok(0) => return lost(started, "rushd closed the connection"),
+                Ok(_) => {}
+                Err(ChannelError::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return lost(started, &e.to_string()),
+            }
+        }
+    }
+}
+
+/// The connection failed: before the job started, fall back; after, the
+/// job's fate is unknown, which is an error.
+fn lost(started: bool, why: &str) -> Result<Never, Why> {
+    if !started {
+        return Err(refused(Fallback::NoDaemon, why));
+    }
+    let _ = fd::write_all(
+        2,
+        format!("rush: lost the connection to rushd while the job ran: {why}\n").as_bytes(),
+    );
+    process::exit_now(EXIT_DAEMON_FAILED)
+}
+
+/// End this process as the job ended.
+fn finish(status: ExitStatus) -> ! {
+    match status {
+        ExitStatus::Exited(code) => process::exit_now(i32::from(code)),
+        ExitStatus::Signaled { signal: sig, .. } => signal::die_of(sig),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn which_invocations_go_to_the_daemon() {
+        let yes: &[&[&[u8]]] = &[
+            &[b"rush", b"-c", b"echo hi"],
+            &[b"rush", b"-ec", b"echo hi"],
+            &[b"rush", b"script.sh", b"-i"],
+            &[b"rush", b"-c", b"x", b"-i"],
+            &[b"rush"],
+            &[b"rush", b"-e", b"--", b"-i"],
+        ];
+        let no: &[&[&[u8]]] = &[
+            &[b"rush", b"-i"],
+            &[b"rush", b"-ic", b"echo"],
+            &[b"rush", b"--help"],
+            &[b"rush", b"--version"],
+            &[b"rush", b"-e", b"-i", b"-c", b"x"],
+        ];
+        for a in yes {
+            assert!(applicable(a), "{a:?}");
+        }
+        for a in no {
+            assert!(!applicable(a), "{a:?}");
+        }
+    }
+}

@@ -134,7 +134,12 @@ impl Traps {
             Action::Ignore => Disposition::Ignore,
             Action::Command(_) => Disposition::Catch,
             Action::Default => {
-                if self.mode == SignalMode::Worker && WORKER_EMULATED.contains(&sig) {
+                // In a worker the daemon's cancel signal must stay caught
+                // (exec checks its pending flag): at its default it would
+                // kill the worker instead of ending the job.
+                if self.mode == SignalMode::Worker
+                    && (WORKER_EMULATED.contains(&sig) || sig == signal::cancel_signal())
+                {
                     Disposition::Catch
                 } else {
                     Disposition::Default

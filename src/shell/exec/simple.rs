@@ -96,7 +96,7 @@ impl Shell {
     ) -> Result<Assigned<'a>, Divert> {
         let mut done = Vec::with_capacity(assigns.len());
         for assign in assigns {
-            let value = self.expand_assignment_value(&assign.value)?;
+            let value = self.expand_word_string(&assign.value)?;
             let name = &assign.name[..];
             if temporary {
                 self.vars.make_local(name);
@@ -123,7 +123,7 @@ impl Shell {
     pub fn expand_assigns<'a>(&mut self, assigns: &'a [Assign]) -> Result<Assigned<'a>, Divert> {
         let mut out = Vec::with_capacity(assigns.len());
         for assign in assigns {
-            let value = self.expand_assignment_value(&assign.value)?;
+            let value = self.expand_word_string(&assign.value)?;
             out.push((&assign.name[..], value));
         }
         Ok(out)

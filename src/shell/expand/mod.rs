@@ -111,23 +111,7 @@ impl Shell {
     /// splitting and pathname expansion.
     pub fn expand_words(&mut self, words: &[Word]) -> Result<Vec<Vec<u8>>, Divert> {
         let mut out = Vec::with_capacity(words.len());
-        // `export a=~/x`: the arguments of declaration utilities that look
-        // like assignments expand like assignments (POSIX.1-2024 2.9.1.1):
-        // tilde after `=` and `:`, no field splitting, no globbing.
-        let declaration = matches!(
-            words.first().and_then(Word::as_literal),
-            Some(b"export" | b"readonly" | b"local")
-        );
-        for (i, word) in words.iter().enumerate() {
-            if declaration
-                && i > 0
-                && let Some(parts) = tilde::declaration_tildes(word)
-            {
-                let mut sink = StringSink::default();
-                self.expand_parts(&parts, false, &mut sink)?;
-                out.push(sink.text);
-                continue;
-            }
+        for word in words {
             // Fast path: a plain literal with no pattern characters is
             // itself (most command names and arguments).
             if let [WordPart::Literal(text)] = word.parts.as_slice()
@@ -165,19 +149,6 @@ impl Shell {
         let mut sink = StringSink::default();
         self.expand_parts(&word.parts, false, &mut sink)?;
         Ok(sink.text)
-    }
-
-    /// Expand the value of an assignment: like [`Shell::expand_word_string`],
-    /// with tilde prefixes after `:` also inside `${x-word}`.
-    pub fn expand_assignment_value(&mut self, word: &Word) -> Result<Vec<u8>, Divert> {
-        match tilde::assignment_tildes(&word.parts, false) {
-            Some(parts) => {
-                let mut sink = StringSink::default();
-                self.expand_parts(&parts, false, &mut sink)?;
-                Ok(sink.text)
-            }
-            None => self.expand_word_string(word),
-        }
     }
 
     /// Expand a word for use as a pattern: quoted characters come out

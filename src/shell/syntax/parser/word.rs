@@ -132,8 +132,6 @@ impl Parse<'_, '_> {
             Some(b'$' | b'`' | b'\\') => true,
             Some(b'"') => ctx != Context::HereDoc,
             Some(b'}') => ctx.is_brace(),
-            // Where single quotes quote, a backslash can escape one.
-            Some(b'\'') => ctx == Context::PatternInDoubleQuotes,
             Some(_) => false,
         };
         match next {

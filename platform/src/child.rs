@@ -1,0 +1,124 @@
+//! Watching child processes: pidfds on Linux, reaping without blocking, and
+//! tying a helper child's life to its parent's.
+
+use crate::Pid;
+use crate::process::{WaitOptions, WaitStatus, wait_pid};
+use std::io;
+#[cfg(target_os = "linux")]
+use std::os::fd::{FromRawFd, OwnedFd};
+
+/// `pidfd_open(2)`: a descriptor that becomes readable when `pid` exits
+/// (Linux 5.3). Close-on-exec by definition.
+#[cfg(target_os = "linux")]
+pub fn pidfd_open(pid: Pid) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open has no memory-safety preconditions.
+    let fd = crate::cvt(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
+    // SAFETY: the kernel just returned a new descriptor that nobody owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// Reap `pid` if it has ended: `Ok(None)` while it runs. Stopped children
+/// are not reported.
+pub fn try_reap(pid: Pid) -> io::Result<Option<WaitStatus>> {
+    loop {
+        match wait_pid(
+            pid,
+            WaitOptions {
+                nohang: true,
+                untraced: false,
+            },
+        ) {
+            Ok(Some((_, status))) => return Ok(Some(status)),
+            Ok(None) => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Reap any one ended child without blocking: `(pid, status)`, or `None`
+/// when none has ended (or there are no children).
+pub fn reap_any() -> Option<(Pid, WaitStatus)> {
+    loop {
+        match wait_pid(
+            -1,
+            WaitOptions {
+                nohang: true,
+                untraced: false,
+            },
+        ) {
+            Ok(found) => return found,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Ask the kernel to send `signal` to this process when its parent dies
+/// (`PR_SET_PDEATHSIG`; Linux only, a no-op elsewhere, where callers poll
+/// [`crate::process::getppid`] instead). Returns whether it is in force.
+pub fn die_with_parent(signal: i32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: prctl(PR_SET_PDEATHSIG) takes a plain integer argument.
+        let r = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong) };
+        r == 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = signal;
+        false
+    }
+}
+
+/// Sleep until a signal arrives (`pause(2)`).
+pub fn pause() {
+    // SAFETY: pause has no preconditions.
+    unsafe { libc::pause() };
+}
+
+/// Sleep for `ms` milliseconds (or until a signal arrives).
+pub fn sleep_ms(ms: u64) {
+    let ts = libc::timespec {
+        tv_sec: (ms / 1000) as libc::time_t,
+        tv_nsec: ((ms % 1000) * 1_000_000) as libc::c_long,
+    };
+    // SAFETY: `ts` is valid; a null remainder is allowed.
+    unsafe { libc::nanosleep(&ts, std::ptr::null_mut()) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::process::{Fork, exit_now, fork};
+
+    #[test]
+    fn reap_after_exit() {
+        match fork().unwrap() {
+            Fork::Child => exit_now(3),
+            Fork::Parent(pid) => {
+                #[cfg(target_os = "linux")]
+                {
+                    let pidfd = pidfd_open(pid).unwrap();
+                    let mut p = libc::pollfd {
+                        fd: std::os::fd::AsRawFd::as_raw_fd(&pidfd),
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: `p` is one valid pollfd.
+                    let n = unsafe { libc::poll(&mut p, 1, 5000) };
+                    assert_eq!(n, 1);
+                }
+                let mut status = None;
+                for _ in 0..5000 {
+                    status = try_reap(pid).unwrap();
+                    if status.is_some() {
+                        break;
+                    }
+                    sleep_ms(1);
+                }
+                assert_eq!(status, Some(WaitStatus::Exited(3)));
+            }
+        }
+    }
+}

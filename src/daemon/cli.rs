@@ -1,0 +1,462 @@
+//! The `rushd` command line: `--foreground`, `start`, `stop`, `restart`,
+//! `status [--json]`, and the settings flags.
+
+use super::config::Config;
+use crate::proto::channel::{Channel, ChannelError};
+use crate::proto::{Message, StatusReport};
+use platform::fd;
+use platform::process::{self, Fork};
+use std::os::fd::AsRawFd;
+
+/// `rushd` succeeded.
+pub const EXIT_OK: i32 = 0;
+/// `rushd` failed (the reason is on stderr).
+pub const EXIT_FAILURE: i32 = 1;
+/// Bad usage.
+pub const EXIT_USAGE: i32 = 2;
+/// `rushd status`: no daemon is running (as LSB init scripts report it).
+pub const EXIT_NOT_RUNNING: i32 = 3;
+
+const USAGE: &str = "\
+usage: rushd [--foreground] [OPTIONS]       run the daemon, logging to stderr
+       rushd start [OPTIONS]                start it in the background
+       rushd stop [--socket PATH]           stop it (jobs in flight may finish)
+       rushd restart [OPTIONS]              stop, then start
+       rushd status [--json] [--socket PATH]
+
+options (each also from the environment):
+  --socket PATH      RUSH_SOCKET        the socket (default: $XDG_RUNTIME_DIR/rush/rushd.sock
+                                        or ${TMPDIR:-/tmp}/rush-$UID/rushd.sock)
+  --pool-size N      RUSH_POOL_SIZE     pre-forked workers (default 4)
+  --disable-pool     RUSH_DISABLE_POOL=1  fork a worker per job
+  --queue-max N      RUSH_QUEUE_MAX     queued jobs before answering busy (default 100)
+  --backend NAME     RUSH_BACKEND       uring, kqueue or poll
+";
+
+enum Command {
+    Foreground,
+    Start,
+    Stop,
+    Restart,
+    Status { json: bool },
+}
+
+fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
+    let mut cfg = Config::from_env()?;
+    let mut command = None;
+    let mut json = false;
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match a.as_slice() {
+            b"--foreground" | b"-f" => command = Some(Command::Foreground),
+            b"start" => command = Some(Command::Start),
+            b"stop" => command = Some(Command::Stop),
+            b"restart" => command = Some(Command::Restart),
+            b"status" => command = Some(Command::Status { json: false }),
+            b"--json" => json = true,
+            b"--socket" => cfg.socket = value("--socket")?,
+            b"--pool-size" => cfg.set_pool_size(&value("--pool-size")?)?,
+            b"--queue-max" => cfg.set_queue_max(&value("--queue-max")?)?,
+            b"--backend" => cfg.set_backend(&value("--backend")?)?,
+            b"--disable-pool" => cfg.fork_mode = true,
+            other => {
+                return Err(format!(
+                    "unknown argument: {}",
+                    String::from_utf8_lossy(other)
+                ));
+            }
+        }
+    }
+    let command = match command {
+        Some(Command::Status { .. }) => Command::Status { json },
+        Some(c) => c,
+        None => Command::Foreground,
+    };
+    Ok((command, cfg))
+}
+
+/// Run `rushd` with `args` (`args[0]` is the program name); returns the
+/// exit status.
+pub fn main(args: &[Vec<u8>]) -> i32 {
+    if args
+        .iter()
+        .skip(1)
+        .any(|a| a == b"--help" || a == b"-h" || a == b"help")
+    {
+        print!("{USAGE}");
+        return EXIT_OK;
+    }
+    if args.iter().skip(1).any(|a| a == b"--version") {
+        println!("rushd {}", env!("CARGO_PKG_VERSION"));
+        return EXIT_OK;
+    }
+    let (command, cfg) = match parse(args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rushd: {e}\n{USAGE}");
+            return EXIT_USAGE;
+        }
+    };
+    match command {
+        Command::Foreground => match super::serve(cfg, None) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("rushd: {e}");
+                EXIT_FAILURE
+            }
+        },
+        Command::Start => start(cfg),
+        Command::Stop => stop(&cfg.socket),
+        Command::Restart => {
+            let s = stop(&cfg.socket);
+            if s != EXIT_OK {
+                return s;
+            }
+            start(cfg)
+        }
+        Command::Status { json } => status(&cfg.socket, json),
+    }
+}
+
+/// `${XDG_STATE_HOME:-$HOME/.local/state}/rush`, created 0700.
+fn state_dir() -> Result<Vec<u8>, String> {
+    use std::os::unix::ffi::OsStringExt;
+    let get = |n: &str| {
+        std::env::var_os(n)
+            .map(|v| v.into_vec())
+            .filter(|v| !v.is_empty())
+    };
+    let mut dir = match (get("XDG_STATE_HOME"), get("HOME")) {
+        (Some(s), _) => s,
+        (None, Some(mut h)) => {
+            h.extend_from_slice(b"/.local/state");
+            h
+        }
+        (None, None) => return Err("neither XDG_STATE_HOME nor HOME is set".into()),
+    };
+    dir.extend_from_slice(b"/rush");
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(std::ffi::OsStr::from_bytes(&dir))
+        .map_err(|e| format!("{}: {e}", String::from_utf8_lossy(&dir)))?;
+    Ok(dir)
+}
+
+/// `rushd start`: detach (fork, setsid, fork), log to the state directory,
+/// and return once the socket accepts.
+fn start(cfg: Config) -> i32 {
+    if super::is_serving(&cfg.socket) {
+        eprintln!(
+            "rushd: already running on {}",
+            String::from_utf8_lossy(&cfg.socket)
+        );
+        return EXIT_OK;
+    }
+    let log_path = match state_dir() {
+        Ok(mut d) => {
+            d.extend_from_slice(b"/rushd.log");
+            d
+        }
+        Err(e) => {
+            eprintln!("rushd: state directory: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let (r, w) = match fd::pipe() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rushd: pipe: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    match process::fork() {
+        Err(e) => {
+            eprintln!("rushd: fork: {e}");
+            EXIT_FAILURE
+        }
+        Ok(Fork::Child) => {
+            let _ = fd::close(r);
+            let _ = process::setsid();
+            // The second fork: the daemon is not a session leader, so it can
+            // never acquire a controlling terminal.
+            match process::fork() {
+                Ok(Fork::Child) => daemon_child(cfg, &log_path, w),
+                _ => process::exit_now(0),
+            }
+        }
+        Ok(Fork::Parent(pid)) => {
+            let _ = fd::close(w);
+            let _ = process::wait_pid_blocking(pid);
+            let mut answer = Vec::new();
+            let _ = fd::read_to_end(r, &mut answer);
+            let _ = fd::close(r);
+            match answer.first() {
+                Some(b'1') => {
+                    eprintln!(
+                        "rushd: started on {} (log: {})",
+                        String::from_utf8_lossy(&cfg.socket),
+                        String::from_utf8_lossy(&log_path)
+                    );
+                    EXIT_OK
+                }
+                _ => {
+                    let why = String::from_utf8_lossy(answer.get(1..).unwrap_or_default());
+                    eprintln!(
+                        "rushd: failed to start{}{} (log: {})",
+                        if why.is_empty() { "" } else { ": " },
+                        why.trim_end(),
+                        String::from_utf8_lossy(&log_path)
+                    );
+                    EXIT_FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// The detached daemon: stdio to `/dev/null` and the log, no inherited
+/// descriptors but the readiness pipe.
+fn daemon_child(cfg: Config, log_path: &[u8], ready: i32) -> ! {
+    let _ = process::chdir(b"/");
+    let Ok(ready) = fd::dup_above_owned(ready, 3) else {
+        process::exit_now(EXIT_FAILURE)
+    };
+    let keep = ready.as_raw_fd();
+    fd::close_range(0, keep - 1);
+    fd::close_range(keep + 1, i32::MAX);
+    let null = fd::open(b"/dev/null", fd::flags::RDWR, 0);
+    let log = fd::open(
+        log_path,
+        fd::flags::WRONLY | fd::flags::CREAT | fd::flags::APPEND,
+        0o600,
+    );
+    if let (Ok(null), Ok(log)) = (null, log) {
+        let _ = fd::dup2(null, 0);
+        let _ = fd::dup2(log, 1);
+        let _ = fd::dup2(log, 2);
+        for f in [null, log] {
+            if f > 2 {
+                let _ = fd::close(f);
+            }
+        }
+    }
+    let ready_fd = ready.as_raw_fd();
+    match super::serve(cfg, Some(ready)) {
+        Ok(()) => process::exit_now(EXIT_OK),
+        Err(e) => {
+            super::log(&e);
+            let mut msg = b"0".to_vec();
+            msg.extend_from_slice(e.as_bytes());
+            let _ = fd::write_all(ready_fd, &msg);
+            process::exit_now(EXIT_FAILURE)
+        }
+    }
+}
+
+fn connect(socket: &[u8]) -> Option<Channel> {
+    platform::unix::connect(socket).ok().map(Channel::new)
+}
+
+/// `rushd stop`: ask for a graceful stop and wait until the daemon exits
+/// (its end of the connection closes when the process ends).
+fn stop(socket: &[u8]) -> i32 {
+    let Some(mut ch) = connect(socket) else {
+        eprintln!("rushd: not running on {}", String::from_utf8_lossy(socket));
+        return EXIT_OK;
+    };
+    if let Err(e) = ch.send_message(&Message::Stop) {
+        eprintln!("rushd: stop: {e}");
+        return EXIT_FAILURE;
+    }
+    loop {
+        match ch.recv() {
+            Ok((Message::Stopping, _)) => {}
+            Ok(_) => {}
+            Err(ChannelError::Closed) => return EXIT_OK,
+            Err(ChannelError::Io(e)) if e.raw_os_error() == Some(platform::errno::ECONNREFUSED) => {
+                return EXIT_OK;
+            }
+            Err(e) => {
+                // A reset connection also means the daemon is gone.
+                if let ChannelError::Io(io) = &e {
+                    if io.kind() == std::io::ErrorKind::ConnectionReset {
+                        return EXIT_OK;
+                    }
+                }
+                eprintln!("rushd: stop: {e}");
+                return EXIT_FAILURE;
+            }
+        }
+    }
+}
+
+fn status(socket: &[u8], json: bool) -> i32 {
+    let Some(mut ch) = connect(socket) else {
+        if json {
+            println!(
+                "{{\"running\":false,\"socket\":{}}}",
+                json_str(&String::from_utf8_lossy(socket))
+            );
+        } else {
+            println!("rushd is not running ({})", String::from_utf8_lossy(socket));
+        }
+        return EXIT_NOT_RUNNING;
+    };
+    let report = ch
+        .send_message(&Message::StatusRequest)
+        .map_err(|e| e.to_string())
+        .and_then(|()| ch.recv().map_err(|e| e.to_string()));
+    let _ = ch.into_fd();
+    match report {
+        Ok((Message::Status(s), _)) => {
+            if json {
+                println!("{}", render_json(&s, socket));
+            } else {
+                print!("{}", render_text(&s, socket));
+            }
+            EXIT_OK
+        }
+        Ok((other, _)) => {
+            eprintln!("rushd: unexpected answer {:?}", other.kind());
+            EXIT_FAILURE
+        }
+        Err(e) => {
+            eprintln!("rushd: status: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `rushd status --json`.
+pub fn render_json(s: &StatusReport, socket: &[u8]) -> String {
+    let workers: Vec<String> = s
+        .workers
+        .iter()
+        .map(|w| {
+            format!(
+                "{{\"pid\":{},\"state\":\"{}\",\"jobs_served\":{}}}",
+                w.pid,
+                w.state.name(),
+                w.jobs
+            )
+        })
+        .collect();
+    format!(
+        "{{\"running\":true,\"socket\":{},\"pid\":{},\"uptime_ms\":{},\"backend\":{},\"mode\":{},\
+\"pool_size\":{},\"queue_depth\":{},\"queue_max\":{},\"jobs_served\":{},\"busy_refusals\":{},\
+\"respawns\":{},\"dispatch_latency_us\":{{\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{}}},\
+\"workers\":[{}]}}",
+        json_str(&String::from_utf8_lossy(socket)),
+        s.pid,
+        s.uptime_ms,
+        json_str(&String::from_utf8_lossy(&s.backend)),
+        json_str(&String::from_utf8_lossy(&s.mode)),
+        s.pool_size,
+        s.queue_depth,
+        s.queue_max,
+        s.jobs_served,
+        s.busy_refusals,
+        s.respawns,
+        s.latency_us[0],
+        s.latency_us[1],
+        s.latency_us[2],
+        s.latency_us[3],
+        workers.join(",")
+    )
+}
+
+/// `rushd status`.
+pub fn render_text(s: &StatusReport, socket: &[u8]) -> String {
+    let mut out = format!(
+        "rushd is running (pid {}, up {}s)\n  socket:   {}\n  backend:  {}\n  mode:     {} (pool size {})\n  \
+queue:    {} waiting (limit {})\n  jobs:     {} served, {} refused busy, {} worker respawns\n  \
+dispatch: p50 {}us, p90 {}us, p99 {}us, max {}us\n  workers:\n",
+        s.pid,
+        s.uptime_ms / 1000,
+        String::from_utf8_lossy(socket),
+        String::from_utf8_lossy(&s.backend),
+        String::from_utf8_lossy(&s.mode),
+        s.pool_size,
+        s.queue_depth,
+        s.queue_max,
+        s.jobs_served,
+        s.busy_refusals,
+        s.respawns,
+        s.latency_us[0],
+        s.latency_us[1],
+        s.latency_us[2],
+        s.latency_us[3],
+    );
+    for w in &s.workers {
+        out.push_str(&format!(
+            "    pid {:>7}  {:<8}  {} jobs\n",
+            w.pid,
+            w.state.name(),
+            w.jobs
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::{WorkerReport, WorkerState};
+
+    #[test]
+    fn status_renders_as_json_and_text() {
+        let s = StatusReport {
+            pid: 42,
+            backend: b"uring".to_vec(),
+            mode: b"pool".to_vec(),
+            pool_size: 1,
+            workers: vec![WorkerReport {
+                pid: 43,
+                state: WorkerState::Busy,
+                jobs: 7,
+            }],
+            ..StatusReport::default()
+        };
+        let j = render_json(&s, b"/run/\"s\"");
+        assert!(j.starts_with("{\"running\":true,\"socket\":\"/run/\\\"s\\\"\",\"pid\":42,"));
+        assert!(j.ends_with("\"workers\":[{\"pid\":43,\"state\":\"busy\",\"jobs_served\":7}]}"));
+        let t = render_text(&s, b"/s");
+        assert!(t.contains("pid      43  busy"));
+    }
+
+    #[test]
+    fn command_line() {
+        let args: Vec<Vec<u8>> = ["rushd", "status", "--json", "--socket", "/tmp/x"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        let (cmd, cfg) = parse(&args).unwrap();
+        assert!(matches!(cmd, Command::Status { json: true }));
+        assert_eq!(cfg.socket, b"/tmp/x");
+        let bad: Vec<Vec<u8>> = vec![b"rushd".to_vec(), b"--bogus".to_vec()];
+        assert!(parse(&bad).is_err());
+    }
+}

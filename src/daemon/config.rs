@@ -1,0 +1,142 @@
+//! The daemon's settings, from flags and environment variables.
+
+use platform::event::BackendKind;
+use std::time::Duration;
+
+/// Everything `rushd` can be told.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The socket path (`--socket`, `RUSH_SOCKET`, else the default in the
+    /// private socket directory).
+    pub socket: Vec<u8>,
+    /// Pre-forked workers (`--pool-size`, `RUSH_POOL_SIZE`, default 4).
+    pub pool_size: usize,
+    /// Fork a fresh worker per job (`--disable-pool`, `RUSH_DISABLE_POOL=1`).
+    pub fork_mode: bool,
+    /// Jobs waiting for a worker before the daemon answers busy
+    /// (`--queue-max`, `RUSH_QUEUE_MAX`, default 100).
+    pub queue_max: usize,
+    /// The loop's backend (`--backend`, `RUSH_BACKEND=uring|kqueue|poll`);
+    /// `None`: the OS's best.
+    pub backend: Option<BackendKind>,
+    /// How long a stop waits for running jobs before killing them
+    /// (`RUSH_STOP_GRACE` in milliseconds, default 10 s).
+    pub stop_grace: Duration,
+}
+
+/// Default pool size.
+pub const DEFAULT_POOL_SIZE: usize = 4;
+/// Default queue limit.
+pub const DEFAULT_QUEUE_MAX: usize = 100;
+/// The largest pool accepted.
+pub const MAX_POOL_SIZE: usize = 1024;
+
+fn env(name: &str) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStringExt;
+    std::env::var_os(name)
+        .map(|v| v.into_vec())
+        .filter(|v| !v.is_empty())
+}
+
+fn number(name: &str, v: &[u8]) -> Result<usize, String> {
+    std::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| format!("{name}: not a number: {}", String::from_utf8_lossy(v)))
+}
+
+/// `RUSH_DISABLE_POOL` and friends: anything but empty, `0`, `no`, `false`
+/// and `off` is true.
+pub fn truthy(v: &[u8]) -> bool {
+    !matches!(v, b"" | b"0" | b"no" | b"false" | b"off")
+}
+
+/// The socket path the client and the daemon agree on: `RUSH_SOCKET`, else
+/// the default.
+pub fn socket_from_env() -> Vec<u8> {
+    env("RUSH_SOCKET").unwrap_or_else(platform::sockdir::default_socket_path)
+}
+
+impl Config {
+    /// Settings from the environment alone.
+    pub fn from_env() -> Result<Config, String> {
+        let mut c = Config {
+            socket: socket_from_env(),
+            pool_size: DEFAULT_POOL_SIZE,
+            fork_mode: false,
+            queue_max: DEFAULT_QUEUE_MAX,
+            backend: None,
+            stop_grace: Duration::from_secs(10),
+        };
+        if let Some(v) = env("RUSH_POOL_SIZE") {
+            c.set_pool_size(&v)?;
+        }
+        if let Some(v) = env("RUSH_DISABLE_POOL") {
+            c.fork_mode = truthy(&v);
+        }
+        if let Some(v) = env("RUSH_QUEUE_MAX") {
+            c.queue_max = number("RUSH_QUEUE_MAX", &v)?;
+        }
+        if let Some(v) = env("RUSH_BACKEND") {
+            c.set_backend(&v)?;
+        }
+        if let Some(v) = env("RUSH_STOP_GRACE") {
+            c.stop_grace = Duration::from_millis(number("RUSH_STOP_GRACE", &v)? as u64);
+        }
+        Ok(c)
+    }
+
+    pub fn set_pool_size(&mut self, v: &[u8]) -> Result<(), String> {
+        let n = number("pool size", v)?;
+        if n == 0 || n > MAX_POOL_SIZE {
+            return Err(format!("pool size must be 1..={MAX_POOL_SIZE}"));
+        }
+        self.pool_size = n;
+        Ok(())
+    }
+
+    pub fn set_backend(&mut self, v: &[u8]) -> Result<(), String> {
+        self.backend = Some(BackendKind::parse(v).ok_or_else(|| {
+            format!(
+                "unknown backend {} (uring, kqueue or poll)",
+                String::from_utf8_lossy(v)
+            )
+        })?);
+        Ok(())
+    }
+
+    pub fn set_queue_max(&mut self, v: &[u8]) -> Result<(), String> {
+        self.queue_max = number("queue limit", v)?;
+        Ok(())
+    }
+
+    /// `pool` or `fork`.
+    pub fn mode_name(&self) -> &'static str {
+        if self.fork_mode { "fork" } else { "pool" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked() {
+        let mut c = Config {
+            socket: b"/x".to_vec(),
+            pool_size: DEFAULT_POOL_SIZE,
+            fork_mode: false,
+            queue_max: DEFAULT_QUEUE_MAX,
+            backend: None,
+            stop_grace: Duration::from_secs(1),
+        };
+        assert!(c.set_pool_size(b"0").is_err());
+        assert!(c.set_pool_size(b"lots").is_err());
+        c.set_pool_size(b"8").unwrap();
+        assert_eq!(c.pool_size, 8);
+        c.set_backend(b"poll").unwrap();
+        assert_eq!(c.backend, Some(BackendKind::Poll));
+        assert!(c.set_backend(b"epoll").is_err());
+        assert!(truthy(b"1") && truthy(b"yes") && !truthy(b"0") && !truthy(b""));
+    }
+}

@@ -1,0 +1,1365 @@
+//! The completion loop: one thread, a slab of connections (the listener,
+//! clients, worker channels), the idle-worker deque and the bounded queue.
+//!
+//! A token is a slab index, a 24-bit generation and the op kind, so a late
+//! completion for a closed connection can never touch its successor. A
+//! connection's slot is freed only when its last op has completed: closing
+//! cancels its ops first and closes its descriptor after.
+
+use super::config::Config;
+use super::log;
+use super::worker;
+use crate::proto::message::JobSummary;
+use crate::proto::{
+    ErrorCode, ExitStatus, FrameError, HEADER_LEN, Kind, Message, StatusReport, WorkerReport,
+    WorkerState, split,
+};
+use platform::event::{BackendKind, Completion, Driver, Op, Outcome, Token};
+use platform::process::{self, Fork, WaitStatus};
+use platform::signal;
+use slab::Slab;
+use std::collections::VecDeque;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::{Duration, Instant};
+
+const OP_RECV: u64 = 0;
+const OP_SEND: u64 = 1;
+const OP_ACCEPT: u64 = 2;
+const OP_CLOSE: u64 = 3;
+const OP_WAIT: u64 = 4;
+
+/// Tokens of the daemon itself: bit 63, which slab tokens never set (a
+/// slab index stays below 2^31: each entry is a connection, far fewer than
+/// any fd limit allows).
+const DAEMON: u64 = 1 << 63;
+const SIGNAL_TOKEN: Token = Token(DAEMON | 1);
+const GRACE_TOKEN: Token = Token(DAEMON | 2);
+const ACCEPT_RETRY_TOKEN: Token = Token(DAEMON | 3);
+
+/// Dispatch-latency samples kept for percentiles.
+const LATENCY_WINDOW: usize = 1024;
+
+/// A connection's identity: slot and generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ConnId {
+    index: u32,
+    generation: u32,
+}
+
+impl ConnId {
+    fn token(self, op: u64) -> Token {
+        Token((u64::from(self.index) << 32) | (u64::from(self.generation & 0xff_ffff) << 8) | op)
+    }
+
+    fn from_token(t: Token) -> Option<(ConnId, u64)> {
+        if t.0 & DAEMON != 0 {
+            return None;
+        }
+        Some((
+            ConnId {
+                index: (t.0 >> 32) as u32,
+                generation: ((t.0 >> 8) & 0xff_ffff) as u32,
+            },
+            t.0 & 0xff,
+        ))
+    }
+}
+
+/// A job waiting for, or on its way to, a worker.
+struct Job {
+    /// The request frame, forwarded to the worker as received.
+    frame: Vec<u8>,
+    /// The client's directory and descriptors.
+    fds: Vec<OwnedFd>,
+    received: Instant,
+}
+
+enum ClientState {
+    /// Connected; no job yet (or the last one finished).
+    Idle,
+    /// Waiting in the queue.
+    Queued(Job),
+    /// A worker runs its job.
+    Running { worker: ConnId },
+    /// Sent a stop request; the connection closes when the daemon exits.
+    StopWaiter,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    /// Forked; no `Ready` yet.
+    Starting,
+    Idle,
+    Busy {
+        client: ConnId,
+    },
+    /// Finished a job; no `Ready` yet.
+    Restoring,
+    /// Its channel is closed or it was killed; waiting to be reaped.
+    Down,
+}
+
+struct Worker {
+    pid: i32,
+    /// The process group of its current or next job.
+    pgid: i32,
+    phase: Phase,
+    jobs: u64,
+    /// Fork-per-request: exits after one job and is not replaced.
+    oneshot: bool,
+    reaped: bool,
+    /// The worker reported `Started` for its current job.
+    started: bool,
+    /// The job's client went away before `Started`: cancel it on arrival
+    /// (the worker forgets cancels that precede a job).
+    cancel_on_start: bool,
+    /// The process has ended (why); its channel is being drained.
+    exited: Option<String>,
+}
+
+enum Role {
+    Listener,
+    Client(ClientState),
+    Worker(Worker),
+}
+
+struct Conn {
+    generation: u32,
+    /// `None` once its close was submitted.
+    fd: Option<OwnedFd>,
+    raw: RawFd,
+    /// The receive buffer (when no receive is in flight) and how much of it
+    /// has been consumed.
+    rbuf: Option<Vec<u8>>,
+    start: usize,
+    /// Descriptors that arrived ahead of the frames that claim them.
+    fds: VecDeque<OwnedFd>,
+    out: VecDeque<(Vec<u8>, Vec<OwnedFd>)>,
+    recv_inflight: bool,
+    send_inflight: bool,
+    accept_inflight: bool,
+    wait_inflight: bool,
+    close_inflight: bool,
+    closing: bool,
+    close_after_flush: bool,
+    role: Role,
+}
+
+impl Conn {
+    fn new(generation: u32, fd: OwnedFd, role: Role) -> Conn {
+        Conn {
+            generation,
+            raw: fd.as_raw_fd(),
+            fd: Some(fd),
+            rbuf: Some(Vec::with_capacity(1024)),
+            start: 0,
+            fds: VecDeque::new(),
+            out: VecDeque::new(),
+            recv_inflight: false,
+            send_inflight: false,
+            accept_inflight: false,
+            wait_inflight: false,
+            close_inflight: false,
+            closing: false,
+            close_after_flush: false,
+            role,
+        }
+    }
+
+    fn idle(&self) -> bool {
+        !(self.recv_inflight
+            || self.send_inflight
+            || self.accept_inflight
+            || self.wait_inflight
+            || self.close_inflight)
+    }
+}
+
+/// Counters for `rushd status`.
+#[derive(Default)]
+struct Stats {
+    jobs_served: u64,
+    busy_refusals: u64,
+    respawns: u64,
+    latency_us: VecDeque<u32>,
+}
+
+/// The daemon's state.
+pub struct Server {
+    cfg: Config,
+    driver: Driver,
+    conns: Slab<Conn>,
+    next_generation: u32,
+    listener: Option<ConnId>,
+    /// Idle workers, oldest first: the one that finished longest ago has had
+    /// the most time to make its fresh process-group anchor.
+    idle: VecDeque<ConnId>,
+    /// Clients waiting for a worker (entries may be stale: checked on pop).
+    queue: VecDeque<ConnId>,
+    queued: usize,
+    live_workers: usize,
+    stopping: bool,
+    started: Instant,
+    stats: Stats,
+    limits: u64,
+    euid: u32,
+    log_fd: Option<OwnedFd>,
+    completions: Vec<Completion>,
+}
+
+/// Signals the daemon handles: stop on TERM and INT; HUP is logged (worker
+/// replacement on SIGHUP is not done yet).
+const HANDLED: [i32; 3] = [signal::SIGTERM, signal::SIGINT, signal::SIGHUP];
+
+impl Server {
+    /// Build the loop around a listening socket.
+    pub fn new(cfg: Config, listener: OwnedFd) -> io::Result<Server> {
+        let (mut driver, fallback) = Driver::new(cfg.backend)?;
+        if let Some(f) = fallback {
+            log(&format!("{f}"));
+        }
+        let set = HANDLED.iter().fold(0u64, |s, &n| s | (1 << n));
+        driver.watch_signals(set)?;
+        let mut s = Server {
+            cfg,
+            driver,
+            conns: Slab::new(),
+            next_generation: 1,
+            listener: None,
+            idle: VecDeque::new(),
+            queue: VecDeque::new(),
+            queued: 0,
+            live_workers: 0,
+            stopping: false,
+            started: Instant::now(),
+            stats: Stats::default(),
+            limits: crate::proto::message::limits_hash(),
+            euid: process::geteuid(),
+            log_fd: platform::fd::dup_above_owned(2, 3).ok(),
+            completions: Vec::with_capacity(64),
+        };
+        let id = s.insert(listener, Role::Listener);
+        s.listener = Some(id);
+        s.submit_accept(id);
+        s.driver.submit(SIGNAL_TOKEN, Op::Signal);
+        Ok(s)
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> BackendKind {
+        self.driver.kind()
+    }
+
+    /// Fork the pool, then serve until stopped.
+    pub fn run(mut self) -> io::Result<()> {
+        if !self.cfg.fork_mode {
+            for _ in 0..self.cfg.pool_size {
+                if let Err(e) = self.spawn_worker(None) {
+                    log(&format!("cannot fork a worker: {e}"));
+                }
+            }
+        }
+        log(&format!(
+            "serving on {} (backend {}, {} mode, pool {}, queue {})",
+            String::from_utf8_lossy(&self.cfg.socket),
+            self.driver.kind(),
+            self.cfg.mode_name(),
+            self.cfg.pool_size,
+            self.cfg.queue_max
+        ));
+        let mut batch = Vec::with_capacity(64);
+        loop {
+            if self.finished() {
+                log("stopped");
+                return Ok(());
+            }
+            batch.clear();
+            std::mem::swap(&mut batch, &mut self.completions);
+            if batch.is_empty() {
+                self.driver.wait(&mut batch)?;
+            }
+            for c in batch.drain(..) {
+                self.complete(c);
+            }
+        }
+    }
+
+    fn finished(&self) -> bool {
+        self.stopping
+            && self.live_workers == 0
+            && self.conns.iter().all(|(_, c)| {
+                !matches!(c.role, Role::Worker(_)) && c.out.is_empty() && !c.send_inflight
+            })
+    }
+
+    // ---- connections ----------------------------------------------------
+
+    fn insert(&mut self, fd: OwnedFd, role: Role) -> ConnId {
+        let generation = self.next_generation;
+        self.next_generation = (self.next_generation + 1) & 0xff_ffff;
+        if self.next_generation == 0 {
+            self.next_generation = 1;
+        }
+        let index = self.conns.insert(Conn::new(generation, fd, role)) as u32;
+        ConnId { index, generation }
+    }
+
+    fn conn(&mut self, id: ConnId) -> Option<&mut Conn> {
+        self.conns
+            .get_mut(id.index as usize)
+            .filter(|c| c.generation == id.generation)
+    }
+
+    fn submit_accept(&mut self, id: ConnId) {
+        let Some(c) = self.conn(id) else { return };
+        if c.closing || c.accept_inflight {
+            return;
+        }
+        c.accept_inflight = true;
+        let fd = c.raw;
+        self.driver.submit(id.token(OP_ACCEPT), Op::Accept { fd });
+    }
+
+    fn submit_recv(&mut self, id: ConnId) {
+        let Some(c) = self.conn(id) else { return };
+        if c.closing || c.recv_inflight {
+            return;
+        }
+        let Some(mut buf) = c.rbuf.take() else { return };
+        if c.start > 0 {
+            buf.drain(..c.start);
+            c.start = 0;
+        }
+        // Room for the whole of a frame whose header is in: a large job
+        // arrives in a few receives, not hundreds.
+        let want = match crate::proto::Header::decode(&buf) {
+            Ok(Some(h)) => (HEADER_LEN + h.len as usize).saturating_sub(buf.len()),
+            _ => 0,
+        };
+        if buf.capacity() - buf.len() < want.max(512) {
+            buf.reserve(want.max(4096));
+        }
+        c.recv_inflight = true;
+        let fd = c.raw;
+        self.driver
+            .submit(id.token(OP_RECV), Op::RecvMsg { fd, buf });
+    }
+
+    /// Queue one frame (and descriptors) for sending.
+    fn send(&mut self, id: ConnId, bytes: Vec<u8>, fds: Vec<OwnedFd>) {
+        let Some(c) = self.conn(id) else { return };
+        if c.closing {
+            return;
+        }
+        c.out.push_back((bytes, fds));
+        self.flush(id);
+    }
+
+    fn send_message(&mut self, id: ConnId, m: &Message) {
+        let mut out = Vec::with_capacity(HEADER_LEN + 32);
+        m.encode(&mut out);
+        self.send(id, out, Vec::new());
+    }
+
+    fn flush(&mut self, id: ConnId) {
+        let Some(c) = self.conn(id) else { return };
+        if c.send_inflight || c.closing {
+            return;
+        }
+        let Some((buf, fds)) = c.out.pop_front() else {
+            if c.close_after_flush {
+                self.close(id);
+            }
+            return;
+        };
+        c.send_inflight = true;
+        let fd = c.raw;
+        self.driver
+            .submit(id.token(OP_SEND), Op::SendMsg { fd, buf, fds });
+    }
+
+    /// Send `m`, then close the connection.
+    fn send_and_close(&mut self, id: ConnId, m: &Message) {
+        self.send_message(id, m);
+        if let Some(c) = self.conn(id) {
+            c.close_after_flush = true;
+        }
+        self.flush(id);
+    }
+
+    /// Cancel the connection's ops and close it once they are done.
+    fn close(&mut self, id: ConnId) {
+        let Some(c) = self.conn(id) else { return };
+        if c.closing {
+            return;
+        }
+        c.closing = true;
+        c.out.clear();
+        c.fds.clear();
+        let (recv, send, accept) = (c.recv_inflight, c.send_inflight, c.accept_inflight);
+        if recv {
+            self.driver.cancel(id.token(OP_RECV));
+        }
+        if send {
+            self.driver.cancel(id.token(OP_SEND));
+        }
+        if accept {
+            self.driver.cancel(id.token(OP_ACCEPT));
+        }
+        self.settle(id);
+    }
+
+    /// For a closing connection: close the descriptor once no op uses it,
+    /// and free the slot once nothing at all is in flight.
+    fn settle(&mut self, id: ConnId) {
+        let Some(c) = self.conn(id) else { return };
+        if !c.closing {
+            return;
+        }
+        if !(c.recv_inflight || c.send_inflight || c.accept_inflight) {
+            if let Some(fd) = c.fd.take() {
+                c.close_inflight = true;
+                self.driver.submit(id.token(OP_CLOSE), Op::Close { fd });
+                return;
+            }
+        }
+        if c.idle() {
+            let c = self.conns.remove(id.index as usize);
+            if let Role::Worker(w) = &c.role {
+                if !w.reaped {
+                    // Never reached: a worker's slot lives until it is reaped.
+                    log(&format!("worker {} freed before it was reaped", w.pid));
+                }
+            }
+        }
+    }
+
+    // ---- completions ----------------------------------------------------
+
+    fn complete(&mut self, c: Completion) {
+        match c.token {
+            SIGNAL_TOKEN => return self.on_signal(c.result),
+            GRACE_TOKEN => return self.on_grace(),
+            ACCEPT_RETRY_TOKEN => {
+                if let Some(l) = self.listener {
+                    self.submit_accept(l);
+                }
+                return;
+            }
+            _ => {}
+        }
+        let Some((id, op)) = ConnId::from_token(c.token) else {
+            return;
+        };
+        if self.conn(id).is_none() {
+            return;
+        }
+        match op {
+            OP_ACCEPT => self.on_accept(id, c.result),
+            OP_RECV => self.on_recv(id, c.result),
+            OP_SEND => self.on_sent(id, c.result),
+            OP_CLOSE => {
+                if let Some(conn) = self.conn(id) {
+                    conn.close_inflight = false;
+                }
+                self.settle(id);
+            }
+            OP_WAIT => self.on_child_exit(id, c.result),
+            _ => {}
+        }
+    }
+
+    fn on_signal(&mut self, r: io::Result<Outcome>) {
+        if let Ok(Outcome::Signal(sig)) = r {
+            let name = signal::name(sig).unwrap_or("?");
+            if sig == signal::SIGHUP {
+                log("SIGHUP: ignored (worker replacement on SIGHUP is not implemented)");
+            } else {
+                self.begin_shutdown(&format!("SIG{name}"));
+            }
+        }
+        self.driver.submit(SIGNAL_TOKEN, Op::Signal);
+    }
+
+    fn on_accept(&mut self, id: ConnId, r: io::Result<Outcome>) {
+        if let Some(c) = self.conn(id) {
+            c.accept_inflight = false;
+        }
+        match r {
+            Ok(Outcome::Accepted(fd)) => {
+                match platform::unix::peer_uid(fd.as_raw_fd()) {
+                    Ok(uid) if uid == self.euid => {
+                        let cid = self.insert(fd, Role::Client(ClientState::Idle));
+                        self.submit_recv(cid);
+                    }
+                    Ok(uid) => {
+                        log(&format!("refused a connection from uid {uid}"));
+                        self.close_raw(fd);
+                    }
+                    Err(e) => {
+                        log(&format!("cannot read a peer's credentials: {e}"));
+                        self.close_raw(fd);
+                    }
+                }
+                self.submit_accept(id);
+            }
+            Ok(_) => self.submit_accept(id),
+            Err(e) => {
+                let closing = self.conn(id).is_none_or(|c| c.closing);
+                if closing {
+                    return self.settle(id);
+                }
+                // Out of descriptors or memory: wait a little rather than
+                // spin on an accept that keeps failing.
+                if matches!(
+                    e.raw_os_error(),
+                    Some(
+                        libc_codes::EMFILE
+                            | libc_codes::ENFILE
+                            | libc_codes::ENOBUFS
+                            | libc_codes::ENOMEM
+                    )
+                ) {
+                    log(&format!("accept: {e}; retrying in 50 ms"));
+                    self.driver.submit(
+                        ACCEPT_RETRY_TOKEN,
+                        Op::Timeout {
+                            after: Duration::from_millis(50),
+                        },
+                    );
+                } else {
+                    self.submit_accept(id);
+                }
+            }
+        }
+        self.settle(id);
+    }
+
+    /// Close a descriptor that never became a connection.
+    fn close_raw(&mut self, fd: OwnedFd) {
+        // Never registered with the backend, so dropping it is a plain close.
+        drop(fd);
+    }
+
+    fn on_recv(&mut self, id: ConnId, r: io::Result<Outcome>) {
+        let Some(c) = self.conn(id) else { return };
+        c.recv_inflight = false;
+        if c.closing {
+            return self.settle(id);
+        }
+        match r {
+            Ok(Outcome::Received {
+                buf,
+                len,
+                fds,
+                truncated,
+            }) => {
+                c.rbuf = Some(buf);
+                c.fds.extend(fds);
+                if truncated {
+                    return self.peer_failed(id, "descriptors lost (truncated control message)");
+                }
+                if len == 0 {
+                    return self.peer_gone(id);
+                }
+                self.parse_frames(id);
+                if self.worker_exited(id) {
+                    return self.finish_worker(id);
+                }
+                self.submit_recv(id);
+            }
+            Ok(_) => self.peer_gone(id),
+            Err(e) => {
+                if let Some(c) = self.conn(id) {
+                    c.rbuf = Some(Vec::with_capacity(1024));
+                }
+                if self.worker_exited(id) {
+                    return self.finish_worker(id);
+                }
+                if e.raw_os_error() == Some(libc_codes::ECANCELED) {
+                    return self.settle(id);
+                }
+                self.peer_gone(id)
+            }
+        }
+    }
+
+    fn worker_exited(&mut self, id: ConnId) -> bool {
+        self.worker_mut(id).is_some_and(|w| w.exited.is_some())
+    }
+
+    /// A worker's process has ended: read what it wrote before it died
+    /// (its last `Exit` may still be in the socket), then treat it as down.
+    /// The channel's end of file cannot be waited for: a process the job
+    /// forked may still hold the worker's end open.
+    fn finish_worker(&mut self, id: ConnId) {
+        loop {
+            let Some(c) = self.conn(id) else { return };
+            if c.closing || c.recv_inflight {
+                break;
+            }
+            let mut buf = c.rbuf.take().unwrap_or_default();
+            let mut fds = Vec::new();
+            let r = platform::unix::recv_with_fds(c.raw, &mut buf, &mut fds, true);
+            c.rbuf = Some(buf);
+            c.fds.extend(fds);
+            match r {
+                Ok(got) if got.len > 0 && !got.truncated => self.parse_frames(id),
+                _ => break,
+            }
+        }
+        let why = self
+            .worker_mut(id)
+            .and_then(|w| w.exited.clone())
+            .unwrap_or_default();
+        self.worker_down(id, &why);
+        self.settle(id);
+    }
+
+    fn on_sent(&mut self, id: ConnId, r: io::Result<Outcome>) {
+        let Some(c) = self.conn(id) else { return };
+        c.send_inflight = false;
+        if c.closing {
+            return self.settle(id);
+        }
+        match r {
+            Ok(Outcome::Sent { mut buf, len }) => {
+                if len < buf.len() {
+                    // A short write: the descriptors went with the first
+                    // byte; the rest goes without them.
+                    buf.drain(..len);
+                    c.out.push_front((buf, Vec::new()));
+                }
+                self.flush(id);
+            }
+            Ok(_) => self.flush(id),
+            Err(_) => self.peer_gone(id),
+        }
+    }
+
+    /// Take every complete frame from the connection's buffer.
+    fn parse_frames(&mut self, id: ConnId) {
+        loop {
+            let Some(c) = self.conn(id) else { return };
+            if c.closing {
+                return;
+            }
+            let Some(buf) = c.rbuf.take() else { return };
+            let start = c.start;
+            let parsed = match split(&buf[start..]) {
+                Ok(Some((h, payload, used))) => {
+                    let r = self.on_frame(id, h, payload, &buf[start..start + used]);
+                    Ok(Some((used, r)))
+                }
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            };
+            if let Some(c) = self.conn(id) {
+                c.rbuf = Some(buf);
+            }
+            match parsed {
+                Ok(Some((used, Ok(())))) => {
+                    if let Some(c) = self.conn(id) {
+                        c.start += used;
+                    }
+                }
+                Ok(Some((_, Err(e)))) | Err(e) => {
+                    return self.peer_failed(id, &e.to_string());
+                }
+                Ok(None) => return,
+            }
+        }
+    }
+
+    /// Take the `n` descriptors a frame declared.
+    fn take_fds(&mut self, id: ConnId, n: usize) -> Result<Vec<OwnedFd>, FrameError> {
+        let Some(c) = self.conn(id) else {
+            return Err(FrameError::Truncated);
+        };
+        if c.fds.len() < n {
+            return Err(FrameError::FdMismatch {
+                declared: n,
+                got: c.fds.len(),
+            });
+        }
+        Ok(c.fds.drain(..n).collect())
+    }
+
+    fn on_frame(
+        &mut self,
+        id: ConnId,
+        h: crate::proto::Header,
+        payload: &[u8],
+        frame: &[u8],
+    ) -> Result<(), FrameError> {
+        let is_worker = matches!(self.conn(id).map(|c| &c.role), Some(Role::Worker(_)));
+        if is_worker {
+            let fds = self.take_fds(id, h.nfds.into())?;
+            drop(fds);
+            let m = Message::decode(&h, payload)?;
+            return self.on_worker_message(id, m);
+        }
+        match h.kind {
+            Kind::Job => {
+                let summary = JobSummary::decode(payload)?;
+                if summary.nfds != usize::from(h.nfds) {
+                    return Err(FrameError::FdMismatch {
+                        declared: h.nfds.into(),
+                        got: summary.nfds,
+                    });
+                }
+                let fds = self.take_fds(id, summary.nfds)?;
+                let state = match self.conn(id).map(|c| &c.role) {
+                    Some(Role::Client(s)) => s,
+                    _ => return Err(FrameError::Unexpected(Kind::Job)),
+                };
+                if !matches!(state, ClientState::Idle) {
+                    return Err(FrameError::Unexpected(Kind::Job));
+                }
+                let job = Job {
+                    frame: frame.to_vec(),
+                    fds,
+                    received: Instant::now(),
+                };
+                self.on_job(id, job, summary);
+                Ok(())
+            }
+            Kind::Signal | Kind::StatusRequest | Kind::Stop => {
+                let m = Message::decode(&h, payload)?;
+                self.on_client_message(id, m)
+            }
+            other => Err(FrameError::Unexpected(other)),
+        }
+    }
+
+    // ---- clients --------------------------------------------------------
+
+    fn set_client_state(&mut self, id: ConnId, state: ClientState) -> Option<ClientState> {
+        match self.conn(id).map(|c| &mut c.role) {
+            Some(Role::Client(s)) => Some(std::mem::replace(s, state)),
+            _ => None,
+        }
+    }
+
+    fn on_job(&mut self, id: ConnId, job: Job, summary: JobSummary) {
+        if self.stopping {
+            return self.send_message(
+                id,
+                &Message::Error {
+                    code: ErrorCode::ShuttingDown,
+                    message: b"rushd is stopping".to_vec(),
+                },
+            );
+        }
+        if summary.limits != self.limits {
+            // A job must see the client's limits; the workers have the
+            // daemon's. Run it directly instead.
+            return self.send_message(
+                id,
+                &Message::Error {
+                    code: ErrorCode::Refused,
+                    message: b"resource limits differ from rushd's".to_vec(),
+                },
+            );
+        }
+        if self.cfg.fork_mode {
+            if self.live_workers >= self.cfg.queue_max.max(1) {
+                return self.refuse_busy(id);
+            }
+            match self.spawn_worker(Some(id)) {
+                Ok(w) => self.dispatch(w, id, job),
+                Err(e) => {
+                    log(&format!("cannot fork a worker: {e}"));
+                    self.send_message(
+                        id,
+                        &Message::Error {
+                            code: ErrorCode::Internal,
+                            message: format!("rushd cannot fork: {e}").into_bytes(),
+                        },
+                    );
+                }
+            }
+            return;
+        }
+        if let Some(w) = self.pop_idle() {
+            return self.dispatch(w, id, job);
+        }
+        if self.queued >= self.cfg.queue_max {
+            return self.refuse_busy(id);
+        }
+        self.set_client_state(id, ClientState::Queued(job));
+        self.queue.push_back(id);
+        self.queued += 1;
+    }
+
+    fn refuse_busy(&mut self, id: ConnId) {
+        self.stats.busy_refusals += 1;
+        self.send_message(id, &Message::Busy);
+    }
+
+    fn on_client_message(&mut self, id: ConnId, m: Message) -> Result<(), FrameError> {
+        match m {
+            Message::Signal(sig) => {
+                let state = match self.conn(id).map(|c| &c.role) {
+                    Some(Role::Client(s)) => s,
+                    _ => return Ok(()),
+                };
+                match state {
+                    ClientState::Running { worker } => {
+                        let worker = *worker;
+                        self.signal_job(worker, sig);
+                    }
+                    ClientState::Queued(_) if terminates(sig) => {
+                        // The job has not started: it ends as the signal
+                        // would have ended it.
+                        self.set_client_state(id, ClientState::Idle);
+                        self.queued -= 1;
+                        self.send_message(
+                            id,
+                            &Message::Exit(ExitStatus::Signaled {
+                                signal: sig,
+                                core_dumped: false,
+                            }),
+                        );
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+            Message::StatusRequest => {
+                let report = self.status();
+                self.send_message(id, &Message::Status(report));
+                Ok(())
+            }
+            Message::Stop => {
+                self.set_client_state(id, ClientState::StopWaiter);
+                self.send_message(id, &Message::Stopping);
+                self.begin_shutdown("a stop request");
+                Ok(())
+            }
+            other => Err(FrameError::Unexpected(other.kind())),
+        }
+    }
+
+    /// Send `sig` to a job's process group and to its worker.
+    fn signal_job(&mut self, worker: ConnId, sig: i32) {
+        let Some(Role::Worker(w)) = self.conn(worker).map(|c| &c.role) else {
+            return;
+        };
+        // A group id of 0 or 1 would name our own group or every process.
+        if w.pgid > 1 {
+            let _ = process::kill(-w.pgid, sig);
+        }
+        if w.pid > 1 && !w.reaped {
+            let _ = process::kill(w.pid, sig);
+        }
+    }
+
+    /// The peer closed or its connection failed.
+    fn peer_gone(&mut self, id: ConnId) {
+        match self.conn(id).map(|c| &c.role) {
+            Some(Role::Worker(_)) => self.worker_down(id, "its channel closed"),
+            Some(Role::Client(_)) => {
+                self.client_gone(id);
+                self.close(id);
+            }
+            Some(Role::Listener) | None => self.close(id),
+        }
+    }
+
+    /// The peer sent something wrong.
+    fn peer_failed(&mut self, id: ConnId, why: &str) {
+        match self.conn(id).map(|c| &c.role) {
+            Some(Role::Worker(w)) => {
+                let pid = w.pid;
+                log(&format!("worker {pid}: {why}"));
+                let _ = process::kill(pid, signal::SIGKILL);
+                self.worker_down(id, why);
+            }
+            Some(Role::Client(_)) => {
+                log(&format!("dropping a client: {why}"));
+                self.client_gone(id);
+                self.send_and_close(
+                    id,
+                    &Message::Error {
+                        code: ErrorCode::Refused,
+                        message: format!("rushd: bad request: {why}").into_bytes(),
+                    },
+                );
+            }
+            _ => self.close(id),
+        }
+    }
+
+    /// A client went away: a queued job is dropped, a running one killed.
+    fn client_gone(&mut self, id: ConnId) {
+        match self.set_client_state(id, ClientState::Idle) {
+            Some(ClientState::Queued(job)) => {
+                self.queued -= 1;
+                drop(job);
+            }
+            Some(ClientState::Running { worker }) => {
+                let Some(w) = self.worker_mut(worker) else {
+                    return;
+                };
+                if w.started {
+                    self.cancel_job(worker);
+                } else {
+                    w.cancel_on_start = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Kill a running job's whole process group, even processes that left
+    /// the shell's control, then tell its worker to abandon the job (and
+    /// wake it if the job had stopped it).
+    fn cancel_job(&mut self, worker: ConnId) {
+        let Some(w) = self.worker_mut(worker) else {
+            return;
+        };
+        let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
+        if pgid > 1 {
+            let _ = process::kill(-pgid, signal::SIGKILL);
+        }
+        if pid > 1 && !reaped {
+            let _ = process::kill(pid, signal::cancel_signal());
+            let _ = process::kill(pid, signal::SIGCONT);
+        }
+    }
+
+    // ---- workers --------------------------------------------------------
+
+    /// Fork a worker; in fork mode it serves `for_client` and exits.
+    fn spawn_worker(&mut self, for_client: Option<ConnId>) -> io::Result<ConnId> {
+        let (ours, theirs) = platform::unix::socketpair()?;
+        let log_fd = self
+            .log_fd
+            .as_ref()
+            .and_then(|l| platform::fd::dup_above_owned(l.as_raw_fd(), 3).ok());
+        match process::fork()? {
+            Fork::Child => {
+                drop(ours);
+                worker::main(theirs, log_fd, for_client.is_some())
+            }
+            Fork::Parent(pid) => {
+                drop(theirs);
+                drop(log_fd);
+                platform::fd::set_nonblocking(ours.as_raw_fd(), true)?;
+                let id = self.insert(
+                    ours,
+                    Role::Worker(Worker {
+                        pid,
+                        pgid: 0,
+                        phase: Phase::Starting,
+                        jobs: 0,
+                        oneshot: for_client.is_some(),
+                        reaped: false,
+                        started: false,
+                        cancel_on_start: false,
+                        exited: None,
+                    }),
+                );
+                self.live_workers += 1;
+                self.submit_recv(id);
+                if let Some(c) = self.conn(id) {
+                    c.wait_inflight = true;
+                }
+                self.driver.submit(id.token(OP_WAIT), Op::WaitChild { pid });
+                Ok(id)
+            }
+        }
+    }
+
+    fn worker_mut(&mut self, id: ConnId) -> Option<&mut Worker> {
+        match self.conn(id).map(|c| &mut c.role) {
+            Some(Role::Worker(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// The next idle worker, skipping entries that went stale.
+    fn pop_idle(&mut self) -> Option<ConnId> {
+        while let Some(w) = self.idle.pop_front() {
+            if let Some(worker) = self.worker_mut(w) {
+                if worker.phase == Phase::Idle {
+                    return Some(w);
+                }
+            }
+        }
+        None
+    }
+
+    /// Hand `job` to `worker`.
+    fn dispatch(&mut self, worker: ConnId, client: ConnId, job: Job) {
+        let latency = job.received.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+        if self.stats.latency_us.len() == LATENCY_WINDOW {
+            self.stats.latency_us.pop_front();
+        }
+        self.stats.latency_us.push_back(latency);
+        if let Some(w) = self.worker_mut(worker) {
+            w.phase = Phase::Busy { client };
+            w.started = false;
+            w.cancel_on_start = false;
+        }
+        self.set_client_state(client, ClientState::Running { worker });
+        self.send(worker, job.frame, job.fds);
+    }
+
+    /// Give the next queued job to an idle worker.
+    fn drain_queue(&mut self) {
+        while self.queued > 0 {
+            let Some(client) = self.queue.pop_front() else {
+                self.queued = 0;
+                return;
+            };
+            let job = match self.conn(client).map(|c| &mut c.role) {
+                Some(Role::Client(s @ ClientState::Queued(_))) => {
+                    match std::mem::replace(s, ClientState::Idle) {
+                        ClientState::Queued(job) => job,
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            self.queued -= 1;
+            let Some(worker) = self.pop_idle() else {
+                // Put it back where it was.
+                self.set_client_state(client, ClientState::Queued(job));
+                self.queue.push_front(client);
+                self.queued += 1;
+                return;
+            };
+            self.dispatch(worker, client, job);
+        }
+    }
+
+    fn on_worker_message(&mut self, id: ConnId, m: Message) -> Result<(), FrameError> {
+        let stopping = self.stopping;
+        let Some(w) = self.worker_mut(id) else {
+            return Ok(());
+        };
+        match m {
+            Message::Ready { pid, pgid } => {
+                if pid != w.pid {
+                    return Err(FrameError::BadField("worker pid"));
+                }
+                w.pgid = pgid;
+                match w.phase {
+                    Phase::Starting | Phase::Restoring => {
+                        if stopping {
+                            w.phase = Phase::Down;
+                            self.close(id);
+                            return Ok(());
+                        }
+                        w.phase = Phase::Idle;
+                        self.idle.push_back(id);
+                        self.drain_queue();
+                    }
+                    // A fork-mode worker got its job before saying Ready.
+                    _ => {}
+                }
+                Ok(())
+            }
+            Message::Started { worker, pgid } => {
+                w.pgid = pgid;
+                w.started = true;
+                if std::mem::take(&mut w.cancel_on_start) {
+                    self.cancel_job(id);
+                } else if let Phase::Busy { client } = w.phase {
+                    self.send_message(client, &Message::Started { worker, pgid });
+                }
+                Ok(())
+            }
+            Message::Exit(status) => {
+                let Phase::Busy { client } = w.phase else {
+                    return Err(FrameError::Unexpected(Kind::Exit));
+                };
+                w.phase = Phase::Restoring;
+                w.jobs += 1;
+                let oneshot = w.oneshot;
+                self.stats.jobs_served += 1;
+                let running_here = matches!(
+                    self.conn(client).map(|c| &c.role),
+                    Some(Role::Client(ClientState::Running { worker })) if *worker == id
+                );
+                if running_here {
+                    self.set_client_state(client, ClientState::Idle);
+                    self.send_message(client, &Message::Exit(status));
+                }
+                if oneshot || stopping {
+                    if let Some(w) = self.worker_mut(id) {
+                        w.phase = Phase::Down;
+                    }
+                    self.close(id);
+                }
+                Ok(())
+            }
+            other => Err(FrameError::Unexpected(other.kind())),
+        }
+    }
+
+    /// A worker's channel closed, it misbehaved, or it died: fail its job,
+    /// make sure it is gone, and replace it.
+    fn worker_down(&mut self, id: ConnId, why: &str) {
+        let Some(w) = self.worker_mut(id) else { return };
+        let phase = std::mem::replace(&mut w.phase, Phase::Down);
+        let (pid, pgid, reaped, oneshot) = (w.pid, w.pgid, w.reaped, w.oneshot);
+        if phase == Phase::Down {
+            self.close(id);
+            return;
+        }
+        if !reaped {
+            let _ = process::kill(pid, signal::SIGKILL);
+        }
+        if let Phase::Busy { client } = phase {
+            if pgid > 1 {
+                let _ = process::kill(-pgid, signal::SIGKILL);
+            }
+            let running_here = matches!(
+                self.conn(client).map(|c| &c.role),
+                Some(Role::Client(ClientState::Running { worker })) if *worker == id
+            );
+            if running_here {
+                log(&format!("worker {pid} died during a job ({why})"));
+                self.set_client_state(client, ClientState::Idle);
+                self.send_message(
+                    client,
+                    &Message::Error {
+                        code: ErrorCode::WorkerLost,
+                        message: format!(
+                            "rush: the rushd worker running this job (pid {pid}) died ({why})"
+                        )
+                        .into_bytes(),
+                    },
+                );
+            }
+        } else if !self.stopping && !oneshot {
+            log(&format!(
+                "worker {pid} exited ({why}); forking a replacement"
+            ));
+        }
+        self.close(id);
+        if !self.stopping && !oneshot {
+            self.stats.respawns += 1;
+            match self.spawn_worker(None) {
+                Ok(_) => {}
+                Err(e) => log(&format!("cannot fork a replacement worker: {e}")),
+            }
+        }
+    }
+
+    fn on_child_exit(&mut self, id: ConnId, r: io::Result<Outcome>) {
+        let why = match &r {
+            Ok(Outcome::ChildExited { status, .. }) => describe(*status),
+            Ok(_) => "ended".to_string(),
+            Err(e) => format!("lost track of it: {e}"),
+        };
+        let mut recv_inflight = false;
+        if let Some(c) = self.conn(id) {
+            c.wait_inflight = false;
+            recv_inflight = c.recv_inflight && !c.closing;
+        }
+        if let Some(w) = self.worker_mut(id) {
+            w.reaped = true;
+            w.exited = Some(why);
+        }
+        self.live_workers = self.live_workers.saturating_sub(1);
+        if recv_inflight {
+            // Its completion (data, or ECANCELED) finishes the worker.
+            self.driver.cancel(id.token(OP_RECV));
+        } else {
+            self.finish_worker(id);
+        }
+    }
+
+    // ---- stopping -------------------------------------------------------
+
+    fn begin_shutdown(&mut self, why: &str) {
+        if self.stopping {
+            return;
+        }
+        self.stopping = true;
+        log(&format!("stopping ({why})"));
+        if let Some(l) = self.listener.take() {
+            self.close(l);
+        }
+        let _ = platform::sockdir::unlink(&self.cfg.socket);
+        // Queued jobs run directly in their clients.
+        while let Some(client) = self.queue.pop_front() {
+            if let Some(ClientState::Queued(job)) = self.set_client_state(client, ClientState::Idle)
+            {
+                drop(job);
+                self.send_message(
+                    client,
+                    &Message::Error {
+                        code: ErrorCode::ShuttingDown,
+                        message: b"rushd is stopping".to_vec(),
+                    },
+                );
+            }
+        }
+        self.queued = 0;
+        // Idle workers go now; busy ones when their job ends.
+        let ids: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w) if !matches!(w.phase, Phase::Busy { .. }) => Some(ConnId {
+                    index: i as u32,
+                    generation: c.generation,
+                }),
+                _ => None,
+            })
+            .collect();
+        for id in ids {
+            if let Some(w) = self.worker_mut(id) {
+                w.phase = Phase::Down;
+            }
+            self.close(id);
+        }
+        self.idle.clear();
+        self.driver.submit(
+            GRACE_TOKEN,
+            Op::Timeout {
+                after: self.cfg.stop_grace,
+            },
+        );
+    }
+
+    /// The grace period is over: end the jobs still running.
+    fn on_grace(&mut self) {
+        let busy: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }) => Some(ConnId {
+                    index: i as u32,
+                    generation: c.generation,
+                }),
+                _ => None,
+            })
+            .collect();
+        for id in busy {
+            self.worker_down(id, "rushd stopped before the job finished");
+        }
+        // Workers that ignore their closed channel are killed too.
+        let pids: Vec<i32> = self
+            .conns
+            .iter()
+            .filter_map(|(_, c)| match &c.role {
+                Role::Worker(w) if !w.reaped => Some(w.pid),
+                _ => None,
+            })
+            .collect();
+        for pid in pids {
+            let _ = process::kill(pid, signal::SIGKILL);
+        }
+    }
+
+    // ---- status ---------------------------------------------------------
+
+    fn status(&self) -> StatusReport {
+        let mut lat: Vec<u32> = self.stats.latency_us.iter().copied().collect();
+        lat.sort_unstable();
+        let pct = |p: usize| -> u64 {
+            if lat.is_empty() {
+                0
+            } else {
+                u64::from(lat[((lat.len() - 1) * p) / 100])
+            }
+        };
+        let workers = self
+            .conns
+            .iter()
+            .filter_map(|(_, c)| match &c.role {
+                Role::Worker(w) if w.phase != Phase::Down => Some(WorkerReport {
+                    pid: w.pid,
+                    state: match w.phase {
+                        Phase::Starting | Phase::Restoring => WorkerState::Starting,
+                        Phase::Idle => WorkerState::Idle,
+                        Phase::Busy { .. } => WorkerState::Busy,
+                        Phase::Down => WorkerState::Stopping,
+                    },
+                    jobs: w.jobs,
+                }),
+                _ => None,
+            })
+            .collect();
+        StatusReport {
+            pid: process::getpid(),
+            uptime_ms: self.started.elapsed().as_millis() as u64,
+            backend: self.driver.kind().name().as_bytes().to_vec(),
+            mode: self.cfg.mode_name().as_bytes().to_vec(),
+            pool_size: self.cfg.pool_size as u32,
+            queue_depth: self.queued as u32,
+            queue_max: self.cfg.queue_max as u32,
+            jobs_served: self.stats.jobs_served,
+            busy_refusals: self.stats.busy_refusals,
+            respawns: self.stats.respawns,
+            latency_us: [pct(50), pct(90), pct(99), pct(100)],
+            workers,
+        }
+    }
+}
+
+/// Signals whose default action ends a process (of those a client forwards).
+fn terminates(sig: i32) -> bool {
+    ![
+        signal::SIGWINCH,
+        signal::SIGTSTP,
+        signal::SIGCONT,
+        signal::SIGCHLD,
+    ]
+    .contains(&sig)
+}
+
+fn describe(status: WaitStatus) -> String {
+    match status {
+        WaitStatus::Exited(c) => format!("exited with status {c}"),
+        WaitStatus::Signaled { signal: s, .. } => format!(
+            "killed by SIG{}",
+            signal::name(s).map_or_else(|| s.to_string(), str::to_string)
+        ),
+        WaitStatus::Stopped(s) => format!("stopped by signal {s}"),
+        WaitStatus::Continued => "continued".to_string(),
+    }
+}
+
+/// errno values the loop looks at.
+mod libc_codes {
+    pub const ECANCELED: i32 = platform::errno::ECANCELED;
+    pub const EMFILE: i32 = platform::errno::EMFILE;
+    pub const ENFILE: i32 = platform::errno::ENFILE;
+    pub const ENOBUFS: i32 = platform::errno::ENOBUFS;
+    pub const ENOMEM: i32 = platform::errno::ENOMEM;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_never_collide_with_the_daemons() {
+        for (index, generation) in [(0, 1), (7, 0xff_ffff), (u32::MAX >> 1, 12345)] {
+            let id = ConnId { index, generation };
+            for op in [OP_RECV, OP_SEND, OP_ACCEPT, OP_CLOSE, OP_WAIT] {
+                let t = id.token(op);
+                assert!(t.0 < Token::RESERVED);
+                assert_eq!(ConnId::from_token(t), Some((id, op)));
+            }
+        }
+        for t in [SIGNAL_TOKEN, GRACE_TOKEN, ACCEPT_RETRY_TOKEN] {
+            assert_eq!(ConnId::from_token(t), None);
+            assert!(t.0 < Token::RESERVED);
+        }
+    }
+
+    #[test]
+    fn only_forwarded_signals_that_end_a_process_end_a_queued_job() {
+        assert!(terminates(signal::SIGINT) && terminates(signal::SIGTERM));
+        assert!(!terminates(signal::SIGWINCH) && !terminates(signal::SIGTSTP));
+    }
+}

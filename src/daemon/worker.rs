@@ -1,0 +1,415 @@
+//! A worker: a forked child of `rushd` that runs one job at a time with the
+//! client's descriptors, directory, umask and signals, then returns to its
+//! baseline and asks for the next.
+//!
+//! Per job: receive the request and the client's descriptors; report
+//! `Started`; install each descriptor at the number the client had it;
+//! `fchdir` to the client's directory; set the umask and signal state; run
+//! the job ([`run_job`]); report the outcome; restore the baseline (close
+//! what was installed, `/dev/null` on 0–2, cwd `/`, umask, signals); make a
+//! fresh process-group anchor; report `Ready`.
+//!
+//! The job's processes run in the process group of an *anchor*: a child
+//! that only sleeps, so the group exists before the job starts and is not
+//! the worker's own. The daemon can then kill the whole job
+//! (`kill(-pgid, SIGKILL)`) when its client dies, without killing the
+//! worker, and forward the client's signals to it.
+
+use crate::proto::channel::{Channel, ChannelError};
+use crate::proto::{ExitStatus, JobRequest, Message};
+use platform::fd;
+use platform::process::{self, Fork};
+use platform::signal::{self, Disposition};
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// The seam with the interpreter: [`crate::shell::job::run_job`] runs one
+/// job in this process once the worker has installed the client's
+/// descriptors, directory, umask and signal mask.
+pub use crate::shell::job::{JobContext, JobOutcome, JobResult};
+
+/// The signals a client forwards; the worker catches them so that they
+/// reach the job (and the interpreter, through its pending flags) without
+/// killing the worker.
+pub const FORWARDED: [i32; 9] = [
+    signal::SIGINT,
+    signal::SIGTERM,
+    signal::SIGHUP,
+    signal::SIGQUIT,
+    signal::SIGWINCH,
+    signal::SIGUSR1,
+    signal::SIGUSR2,
+    signal::SIGTSTP,
+    signal::SIGCONT,
+];
+
+/// Signals the worker catches between jobs (bit n = signal n): the
+/// forwarded ones, so they reach the interpreter instead of killing the
+/// worker, and the cancel signal.
+fn worker_caught() -> u64 {
+    FORWARDED
+        .iter()
+        .fold(signal::bit(signal::cancel_signal()), |m, &s| {
+            m | signal::bit(s)
+        })
+}
+
+/// The worker's own descriptors, kept high and close-on-exec, out of the
+/// way of the job's.
+struct Internal {
+    channel: Channel,
+    log: Option<OwnedFd>,
+    /// Internal descriptors live at or above this number.
+    base: RawFd,
+}
+
+impl Internal {
+    /// The lowest internal descriptor.
+    fn lowest(&self) -> RawFd {
+        std::iter::once(self.channel.fd())
+            .chain(self.log.as_ref().map(AsRawFd::as_raw_fd))
+            .min()
+            .unwrap_or(self.base)
+    }
+}
+
+/// The child that holds a job process group open.
+struct Anchor {
+    pid: i32,
+}
+
+impl Anchor {
+    /// Fork an anchor: its own process group, every signal ignored (only
+    /// SIGKILL ends it), no descriptors, dying with the worker.
+    fn spawn() -> io::Result<Anchor> {
+        let worker = process::getpid();
+        match process::fork()? {
+            Fork::Child => {
+                let _ = process::setpgid(0, 0);
+                fd::close_range(0, RawFd::MAX);
+                for sig in 1..signal::NSIG.min(64) {
+                    if sig != signal::SIGKILL && sig != signal::SIGSTOP {
+                        let _ = signal::set_disposition(sig, Disposition::Ignore);
+                    }
+                }
+                let _ = signal::set_blocked(0);
+                let tied = platform::child::die_with_parent(signal::SIGKILL);
+                loop {
+                    if process::getppid() != worker {
+                        process::exit_now(0);
+                    }
+                    if tied {
+                        platform::child::pause();
+                    } else {
+                        platform::child::sleep_ms(1000);
+                    }
+                }
+            }
+            Fork::Parent(pid) => {
+                // Both sides set the group, so it exists before either goes on.
+                let _ = process::setpgid(pid, pid);
+                Ok(Anchor { pid })
+            }
+        }
+    }
+
+    /// Kill and reap the anchor (and with it nothing else: a job's leftover
+    /// background processes keep running, in a group no later job shares).
+    fn retire(self) {
+        let _ = process::kill(self.pid, signal::SIGKILL);
+        let _ = process::wait_pid_blocking(self.pid);
+    }
+}
+
+fn note(internal: &Internal, msg: &str) {
+    if let Some(l) = &internal.log {
+        let line = format!("rushd worker {}: {msg}\n", process::getpid());
+        let _ = fd::write_all(l.as_raw_fd(), line.as_bytes());
+    }
+}
+
+/// Move `fd` to at least `min`, close-on-exec, closing the old number.
+fn move_above(fd: OwnedFd, min: RawFd) -> io::Result<OwnedFd> {
+    fd::dup_above_owned(fd.as_raw_fd(), min)
+}
+
+/// Baseline: `/dev/null` on 0, 1 and 2, cwd `/`.
+fn baseline_stdio() {
+    if let Ok(null) = fd::open(b"/dev/null", fd::flags::RDWR, 0) {
+        for target in 0..3 {
+            if null != target {
+                let _ = fd::dup2(null, target);
+            }
+        }
+        if null > 2 {
+            let _ = fd::close(null);
+        }
+    }
+}
+
+/// The worker process: never returns.
+pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
+    // The daemon's signal routing (blocked signals, a self-pipe) must not
+    // leak into the worker.
+    signal::set_wakeup_fd(None);
+    let _ = signal::set_blocked(0);
+    for sig in 1..32 {
+        if sig != signal::SIGKILL && sig != signal::SIGSTOP {
+            let _ = signal::set_disposition(sig, Disposition::Default);
+        }
+    }
+    let _ = signal::set_disposition(signal::SIGPIPE, Disposition::Ignore);
+    for sig in FORWARDED {
+        let _ = signal::set_disposition(sig, Disposition::Catch);
+    }
+    let _ = signal::set_disposition(signal::cancel_signal(), Disposition::Catch);
+    // Its own process group: a terminal's ^C meant for a foreground rushd
+    // does not reach the workers.
+    let _ = process::setpgid(0, 0);
+
+    let limit = process::open_file_limit() as RawFd;
+    let base = (limit - 16).clamp(64, 1000);
+    let Ok(channel) = move_above(channel, base) else {
+        process::exit_now(70)
+    };
+    let log_fd = log_fd.and_then(|l| move_above(l, base).ok());
+    let keep: Vec<RawFd> = std::iter::once(channel.as_raw_fd())
+        .chain(log_fd.as_ref().map(AsRawFd::as_raw_fd))
+        .collect();
+    close_all_but(&keep);
+    baseline_stdio();
+    let _ = process::chdir(b"/");
+    let mut internal = Internal {
+        channel: Channel::new(channel),
+        log: log_fd,
+        base,
+    };
+    let baseline_umask = process::get_umask();
+    let baseline_limits = crate::proto::message::limits_hash();
+
+    let mut anchor = match Anchor::spawn() {
+        Ok(a) => a,
+        Err(e) => {
+            note(
+                &internal,
+                &format!("cannot fork a process-group anchor: {e}"),
+            );
+            process::exit_now(71)
+        }
+    };
+    let me = process::getpid();
+    if internal
+        .channel
+        .send_message(&Message::Ready {
+            pid: me,
+            pgid: anchor.pid,
+        })
+        .is_err()
+    {
+        process::exit_now(0);
+    }
+    loop {
+        let (msg, fds) = match internal.channel.recv() {
+            Ok(m) => m,
+            Err(ChannelError::Closed) => {
+                anchor.retire();
+                process::exit_now(0)
+            }
+            Err(e) => {
+                note(&internal, &format!("bad frame from the daemon: {e}"));
+                anchor.retire();
+                process::exit_now(72)
+            }
+        };
+        let Message::Job(job) = msg else {
+            note(&internal, "unexpected message from the daemon");
+            continue;
+        };
+        // A cancel aimed at an earlier job was delivered before this job
+        // could be dispatched; forget it.
+        signal::clear_pending(signal::cancel_signal());
+        let _ = signal::take_pending();
+        if internal
+            .channel
+            .send_message(&Message::Started {
+                worker: me,
+                pgid: anchor.pid,
+            })
+            .is_err()
+        {
+            process::exit_now(0);
+        }
+        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask);
+        let status = match result.outcome {
+            JobOutcome::Exited(c) => ExitStatus::Exited(c),
+            JobOutcome::Signaled {
+                signal,
+                core_dumped,
+            } => ExitStatus::Signaled {
+                signal,
+                core_dumped,
+            },
+        };
+        if internal
+            .channel
+            .send_message(&Message::Exit(status))
+            .is_err()
+        {
+            anchor.retire();
+            process::exit_now(0);
+        }
+        // Whatever the job left in its group (background processes) keeps
+        // running there, but the next job gets a fresh group.
+        anchor.retire();
+        // A job that changed this process's resource limits (`ulimit` run
+        // in the worker itself) leaves a worker that cannot serve the next
+        // job as the daemon promises: retire it; the daemon forks another.
+        if oneshot || result.retire || crate::proto::message::limits_hash() != baseline_limits {
+            process::exit_now(0);
+        }
+        anchor = match Anchor::spawn() {
+            Ok(a) => a,
+            Err(e) => {
+                note(
+                    &internal,
+                    &format!("cannot fork a process-group anchor: {e}"),
+                );
+                process::exit_now(71)
+            }
+        };
+        if internal
+            .channel
+            .send_message(&Message::Ready {
+                pid: me,
+                pgid: anchor.pid,
+            })
+            .is_err()
+        {
+            anchor.retire();
+            process::exit_now(0);
+        }
+    }
+}
+
+/// Close every descriptor except `keep`.
+fn close_all_but(keep: &[RawFd]) {
+    let mut sorted = keep.to_vec();
+    sorted.sort_unstable();
+    let mut next = 0;
+    for &k in &sorted {
+        if k > next {
+            fd::close_range(next, k - 1);
+        }
+        next = k + 1;
+    }
+    fd::close_range(next, RawFd::MAX);
+}
+
+/// Run one job: install its world, run it, restore the baseline.
+fn serve(
+    internal: &mut Internal,
+    job: &JobRequest,
+    fds: Vec<OwnedFd>,
+    pgid: i32,
+    baseline_umask: u32,
+) -> JobResult {
+    let mut fds = fds.into_iter();
+    // The directory first: its descriptor sits at a low number that a
+    // client descriptor may be about to take.
+    let in_dir = match fds.next() {
+        Some(dir) => process::fchdir(dir.as_raw_fd()).is_ok(),
+        None => false,
+    };
+    if !in_dir {
+        // The directory may have been removed; the shell then starts where
+        // the path leads, as directly.
+        let _ = process::chdir(&job.cwd);
+    }
+    let received: Vec<OwnedFd> = fds.collect();
+    if let Err(e) = install_fds(internal, received, &job.fds) {
+        note(
+            internal,
+            &format!("cannot install the client's descriptors: {e}"),
+        );
+        restore(internal, baseline_umask);
+        return JobResult {
+            outcome: JobOutcome::Exited(126),
+            retire: false,
+        };
+    }
+    process::set_umask(job.umask);
+    // The job starts with the client's mask; only the cancel signal must
+    // always get through.
+    let _ = signal::set_blocked(job.blocked & !signal::bit(signal::cancel_signal()));
+    let ctx = JobContext {
+        argv: &job.argv,
+        env: &job.env,
+        client_pid: job.pid,
+        client_ppid: job.ppid,
+        job_pgid: pgid,
+        ignored_signals: job.ignored,
+        worker_caught: worker_caught(),
+    };
+    let result = crate::shell::job::run_job(&ctx);
+    restore(internal, baseline_umask);
+    result
+}
+
+/// Close everything below the internal descriptors, put `/dev/null` on
+/// 0–2, go back to `/`, reset the umask and signal mask.
+fn restore(internal: &Internal, baseline_umask: u32) {
+    // Internal descriptors sit above every target (`install_fds` keeps them
+    // there); everything below belongs to the job that just ended.
+    fd::close_range(0, internal.lowest() - 1);
+    baseline_stdio();
+    let _ = process::chdir(b"/");
+    process::set_umask(baseline_umask);
+    let _ = signal::set_blocked(0);
+    let _ = signal::take_pending();
+}
+
+/// Install `received[i]` at `targets[i]` (not close-on-exec, as the client
+/// had it), after moving any internal descriptor and any received one that
+/// sits on a target number out of the way. Numbers 0–2 the client did not
+/// have are closed.
+fn install_fds(internal: &mut Internal, received: Vec<OwnedFd>, targets: &[i32]) -> io::Result<()> {
+    if received.len() != targets.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "descriptor count differs from the list",
+        ));
+    }
+    let top = targets.iter().copied().max().unwrap_or(-1) + 1;
+    // Internal descriptors must end up above every target.
+    let floor = top.max(internal.base);
+    if internal.channel.fd() < floor {
+        internal.channel.relocate(floor)?;
+    }
+    if let Some(l) = internal.log.take() {
+        internal.log = if l.as_raw_fd() < floor {
+            move_above(l, floor).ok()
+        } else {
+            Some(l)
+        };
+    }
+    // Received descriptors landed at the lowest free numbers, which may be
+    // targets of others: lift them above every target first.
+    let mut lifted = Vec::with_capacity(received.len());
+    for r in received {
+        lifted.push(if r.as_raw_fd() < top {
+            move_above(r, top)?
+        } else {
+            r
+        });
+    }
+    for stdio in 0..3 {
+        if !targets.contains(&stdio) {
+            let _ = fd::close(stdio);
+        }
+    }
+    for (r, &t) in lifted.iter().zip(targets) {
+        fd::dup2(r.as_raw_fd(), t)?;
+    }
+    drop(lifted);
+    Ok(())
+}

@@ -1,0 +1,692 @@
+//! The messages: what each kind's payload holds, and their encoding.
+
+use super::codec::{Reader, Writer};
+use super::{FrameError, HEADER_LEN, Header, Kind, MAX_FDS, MAX_PAYLOAD};
+
+/// A job, as the client sends it. The frame carries `1 + fds.len()`
+/// descriptors: first the client's current directory (opened `O_PATH` or
+/// `O_DIRECTORY`), then the client's descriptors, to be installed at the
+/// numbers listed in `fds`, in that order.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct JobRequest {
+    /// The client's file mode creation mask.
+    pub umask: u32,
+    /// The client's pid (the job's `$$`) and its parent (`$PPID`).
+    pub pid: i32,
+    pub ppid: i32,
+    /// Signals the client had ignored (bit n = signal n): a job inherits them.
+    pub ignored: u64,
+    /// The client's blocked signal mask.
+    pub blocked: u64,
+    /// A hash of the client's resource limits; a daemon whose limits hash
+    /// differently refuses the job, which then runs directly.
+    pub limits: u64,
+    /// The client's working directory as a path (for `$PWD` logic); the
+    /// directory itself travels as the first descriptor.
+    pub cwd: Vec<u8>,
+    /// The descriptor numbers the client had open, in the order their
+    /// descriptors follow the directory in the frame.
+    pub fds: Vec<i32>,
+    /// The full argument vector of `rush`, `argv[0]` included.
+    pub argv: Vec<Vec<u8>>,
+    /// The environment, `KEY=VALUE` entries.
+    pub env: Vec<Vec<u8>>,
+}
+
+/// The borrowed parts of a job request, for encoding without copies.
+pub struct JobParts<'a> {
+    pub umask: u32,
+    pub pid: i32,
+    pub ppid: i32,
+    pub ignored: u64,
+    pub blocked: u64,
+    pub limits: u64,
+    pub cwd: &'a [u8],
+    pub fds: &'a [i32],
+    pub argv: &'a [&'a [u8]],
+}
+
+/// What the daemon needs from a job request, read without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobSummary {
+    pub pid: i32,
+    pub limits: u64,
+    /// Descriptors the frame must carry (directory + listed fds).
+    pub nfds: usize,
+}
+
+/// How a job ended, as the client must end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    Exited(u8),
+    Signaled { signal: i32, core_dumped: bool },
+}
+
+/// Why the daemon refused or failed a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ErrorCode {
+    /// The request was refused before the job started (limits differ, a
+    /// bad request): run it directly.
+    Refused = 1,
+    /// The worker running the job died.
+    WorkerLost = 2,
+    /// The daemon is stopping.
+    ShuttingDown = 3,
+    /// Anything else.
+    Internal = 4,
+}
+
+impl ErrorCode {
+    fn from_u8(b: u8) -> Option<ErrorCode> {
+        Some(match b {
+            1 => ErrorCode::Refused,
+            2 => ErrorCode::WorkerLost,
+            3 => ErrorCode::ShuttingDown,
+            4 => ErrorCode::Internal,
+            _ => return None,
+        })
+    }
+}
+
+/// A worker's state, as `rushd status` shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum WorkerState {
+    Starting = 0,
+    Idle = 1,
+    Busy = 2,
+    Stopping = 3,
+}
+
+impl WorkerState {
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkerState::Starting => "starting",
+            WorkerState::Idle => "idle",
+            WorkerState::Busy => "busy",
+            WorkerState::Stopping => "stopping",
+        }
+    }
+
+    fn from_u8(b: u8) -> Option<WorkerState> {
+        Some(match b {
+            0 => WorkerState::Starting,
+            1 => WorkerState::Idle,
+            2 => WorkerState::Busy,
+            3 => WorkerState::Stopping,
+            _ => return None,
+        })
+    }
+}
+
+/// One worker in a status report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerReport {
+    pub pid: i32,
+    pub state: WorkerState,
+    pub jobs: u64,
+}
+
+/// The daemon's answer to a status request.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct StatusReport {
+    pub pid: i32,
+    pub uptime_ms: u64,
+    pub backend: Vec<u8>,
+    /// `pool` or `fork`.
+    pub mode: Vec<u8>,
+    pub pool_size: u32,
+    pub queue_depth: u32,
+    pub queue_max: u32,
+    pub jobs_served: u64,
+    pub busy_refusals: u64,
+    pub respawns: u64,
+    /// Dispatch latency (request received → sent to a worker), in
+    /// microseconds: p50, p90, p99, max over the recent window.
+    pub latency_us: [u64; 4],
+    pub workers: Vec<WorkerReport>,
+}
+
+/// Every message of the protocol.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    Job(JobRequest),
+    /// Deliver this signal to the job (client → daemon).
+    Signal(i32),
+    StatusRequest,
+    Stop,
+    /// The job started: the worker's pid and the job's process group.
+    Started {
+        worker: i32,
+        pgid: i32,
+    },
+    Exit(ExitStatus),
+    /// Every worker is busy and the queue is full: run the job directly.
+    Busy,
+    Error {
+        code: ErrorCode,
+        message: Vec<u8>,
+    },
+    Status(StatusReport),
+    /// The daemon accepted a stop request; it closes the connection when it
+    /// has exited.
+    Stopping,
+    /// A worker is idle (worker → daemon), with the process group its next
+    /// job will run in.
+    Ready {
+        pid: i32,
+        pgid: i32,
+    },
+}
+
+/// Start a frame of `kind` in `out`, returning where the header begins;
+/// finish it with [`end_frame`].
+fn begin_frame(out: &mut Vec<u8>, kind: Kind, nfds: usize) -> usize {
+    let at = out.len();
+    Header {
+        kind,
+        flags: 0,
+        nfds: nfds.min(255) as u8,
+        len: 0,
+    }
+    .encode(out);
+    at
+}
+
+fn end_frame(out: &mut [u8], at: usize) {
+    let len = (out.len() - at - HEADER_LEN) as u32;
+    out[at + 8..at + 12].copy_from_slice(&len.to_le_bytes());
+}
+
+fn write_job_fixed(w: &mut Writer<'_>, p: &JobParts<'_>) {
+    w.u32(p.umask)
+        .i32(p.pid)
+        .i32(p.ppid)
+        .u64(p.ignored)
+        .u64(p.blocked)
+        .u64(p.limits)
+        .u32(0)
+        .bytes(p.cwd)
+        .u32(p.fds.len() as u32);
+    for &fd in p.fds {
+        w.i32(fd);
+    }
+    w.strings(p.argv.iter().copied());
+}
+
+/// Encode a job frame from borrowed parts; `env` is called once with a
+/// sink for each `KEY=VALUE` entry. The frame declares `1 + fds.len()`
+/// descriptors.
+pub fn encode_job(
+    out: &mut Vec<u8>,
+    parts: &JobParts<'_>,
+    env: impl FnOnce(&mut dyn FnMut(&[u8])),
+) {
+    let at = begin_frame(out, Kind::Job, 1 + parts.fds.len());
+    write_job_fixed(&mut Writer::new(out), parts);
+    let count_at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    let mut n = 0u32;
+    env(&mut |kv: &[u8]| {
+        n += 1;
+        Writer::new(out).bytes(kv);
+    });
+    out[count_at..count_at + 4].copy_from_slice(&n.to_le_bytes());
+    end_frame(out, at);
+}
+
+struct JobFixed<'a> {
+    umask: u32,
+    pid: i32,
+    ppid: i32,
+    ignored: u64,
+    blocked: u64,
+    limits: u64,
+    cwd: &'a [u8],
+}
+
+fn read_job_fixed<'a>(r: &mut Reader<'a>) -> Result<JobFixed<'a>, FrameError> {
+    let umask = r.u32()?;
+    if umask > 0o777 {
+        return Err(FrameError::BadField("umask"));
+    }
+    let pid = r.i32()?;
+    let ppid = r.i32()?;
+    if pid <= 0 || ppid < 0 {
+        return Err(FrameError::BadField("pid"));
+    }
+    let ignored = r.u64()?;
+    let blocked = r.u64()?;
+    let limits = r.u64()?;
+    if r.u32()? != 0 {
+        return Err(FrameError::BadField("job flags"));
+    }
+    let cwd = r.bytes()?;
+    Ok(JobFixed {
+        umask,
+        pid,
+        ppid,
+        ignored,
+        blocked,
+        limits,
+        cwd,
+    })
+}
+
+/// The highest descriptor number a client may pass.
+pub const MAX_FD_NUMBER: i32 = 1 << 20;
+
+fn read_fd_list(r: &mut Reader<'_>, mut each: impl FnMut(i32)) -> Result<usize, FrameError> {
+    let n = r.count(4)?;
+    if n + 1 > MAX_FDS {
+        return Err(FrameError::TooManyFds(n + 1));
+    }
+    let mut seen = [0u64; 4];
+    for _ in 0..n {
+        let fd = r.i32()?;
+        if !(0..MAX_FD_NUMBER).contains(&fd) {
+            return Err(FrameError::BadField("fd number"));
+        }
+        // Duplicates would make installation order matter; refuse them
+        // (checked exactly for the common low numbers).
+        if fd < 256 {
+            let (word, bit) = ((fd / 64) as usize, fd % 64);
+            if seen[word] & (1 << bit) != 0 {
+                return Err(FrameError::BadField("duplicate fd number"));
+            }
+            seen[word] |= 1 << bit;
+        }
+        each(fd);
+    }
+    Ok(n)
+}
+
+fn no_nul(strings: &[Vec<u8>], name: &'static str) -> Result<(), FrameError> {
+    if strings.iter().any(|s| s.contains(&0)) {
+        return Err(FrameError::BadField(name));
+    }
+    Ok(())
+}
+
+impl JobRequest {
+    /// Decode a job payload in full.
+    pub fn decode(payload: &[u8]) -> Result<JobRequest, FrameError> {
+        let mut r = Reader::new(payload);
+        let f = read_job_fixed(&mut r)?;
+        let mut fds = Vec::new();
+        read_fd_list(&mut r, |fd| fds.push(fd))?;
+        let argv = r.strings()?;
+        if argv.is_empty() {
+            return Err(FrameError::BadField("argv"));
+        }
+        no_nul(&argv, "argv")?;
+        let env = r.strings()?;
+        no_nul(&env, "env")?;
+        r.finish()?;
+        if f.cwd.contains(&0) {
+            return Err(FrameError::BadField("cwd"));
+        }
+        Ok(JobRequest {
+            umask: f.umask,
+            pid: f.pid,
+            ppid: f.ppid,
+            ignored: f.ignored,
+            blocked: f.blocked,
+            limits: f.limits,
+            cwd: f.cwd.to_vec(),
+            fds,
+            argv,
+            env,
+        })
+    }
+
+    /// Encode as a frame.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let argv: Vec<&[u8]> = self.argv.iter().map(Vec::as_slice).collect();
+        let parts = JobParts {
+            umask: self.umask,
+            pid: self.pid,
+            ppid: self.ppid,
+            ignored: self.ignored,
+            blocked: self.blocked,
+            limits: self.limits,
+            cwd: &self.cwd,
+            fds: &self.fds,
+            argv: &argv,
+        };
+        encode_job(out, &parts, |sink| {
+            for kv in &self.env {
+                sink(kv);
+            }
+        });
+    }
+}
+
+impl JobSummary {
+    /// Check a job payload's structure and read what the daemon needs,
+    /// without allocating.
+    pub fn decode(payload: &[u8]) -> Result<JobSummary, FrameError> {
+        let mut r = Reader::new(payload);
+        let f = read_job_fixed(&mut r)?;
+        let n = read_fd_list(&mut r, |_| {})?;
+        for section in 0..2 {
+            let count = r.count(4)?;
+            if section == 0 && count == 0 {
+                return Err(FrameError::BadField("argv"));
+            }
+            for _ in 0..count {
+                r.bytes()?;
+            }
+        }
+        r.finish()?;
+        Ok(JobSummary {
+            pid: f.pid,
+            limits: f.limits,
+            nfds: n + 1,
+        })
+    }
+}
+
+/// A hash of every resource limit of this process (soft and hard), as the
+/// client sends it and the daemon compares it: FNV-1a over each resource's
+/// id and limits, in the order of `platform::process::RESOURCES`.
+pub fn limits_hash() -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: u64| {
+        for b in v.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for r in platform::process::RESOURCES {
+        let (soft, hard) =
+            platform::process::getrlimit(r.id).unwrap_or((u64::MAX - 1, u64::MAX - 1));
+        eat(r.id as u64);
+        eat(soft);
+        eat(hard);
+    }
+    h
+}
+
+impl ExitStatus {
+    /// The status a shell reports for it (`$?`): the code, or 128 + signal.
+    pub fn shell_status(self) -> i32 {
+        match self {
+            ExitStatus::Exited(c) => i32::from(c),
+            ExitStatus::Signaled { signal, .. } => 128 + signal,
+        }
+    }
+}
+
+impl Message {
+    /// The message's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Message::Job(_) => Kind::Job,
+            Message::Signal(_) => Kind::Signal,
+            Message::StatusRequest => Kind::StatusRequest,
+            Message::Stop => Kind::Stop,
+            Message::Started { .. } => Kind::Started,
+            Message::Exit(_) => Kind::Exit,
+            Message::Busy => Kind::Busy,
+            Message::Error { .. } => Kind::Error,
+            Message::Status(_) => Kind::Status,
+            Message::Stopping => Kind::Stopping,
+            Message::Ready { .. } => Kind::Ready,
+        }
+    }
+
+    /// Descriptors that travel with this message.
+    pub fn nfds(&self) -> usize {
+        match self {
+            Message::Job(j) => 1 + j.fds.len(),
+            _ => 0,
+        }
+    }
+
+    /// Append the message as one frame to `out`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        if let Message::Job(j) = self {
+            return j.encode(out);
+        }
+        let at = begin_frame(out, self.kind(), 0);
+        let mut w = Writer::new(out);
+        match self {
+            Message::Job(_) => {}
+            Message::Signal(sig) => {
+                w.i32(*sig);
+            }
+            Message::StatusRequest | Message::Stop | Message::Busy | Message::Stopping => {}
+            Message::Started { worker, pgid } | Message::Ready { pid: worker, pgid } => {
+                w.i32(*worker).i32(*pgid);
+            }
+            Message::Exit(ExitStatus::Exited(code)) => {
+                w.u8(0).u8(*code).u8(0);
+            }
+            Message::Exit(ExitStatus::Signaled {
+                signal,
+                core_dumped,
+            }) => {
+                w.u8(1).u8(*signal as u8).u8(u8::from(*core_dumped));
+            }
+            Message::Error { code, message } => {
+                // Error texts are for people; keep them short.
+                let message = &message[..message.len().min(4096)];
+                w.u8(*code as u8).bytes(message);
+            }
+            Message::Status(s) => {
+                w.i32(s.pid)
+                    .u64(s.uptime_ms)
+                    .bytes(&s.backend)
+                    .bytes(&s.mode)
+                    .u32(s.pool_size)
+                    .u32(s.queue_depth)
+                    .u32(s.queue_max)
+                    .u64(s.jobs_served)
+                    .u64(s.busy_refusals)
+                    .u64(s.respawns);
+                for v in s.latency_us {
+                    w.u64(v);
+                }
+                w.u32(s.workers.len() as u32);
+                for wr in &s.workers {
+                    w.i32(wr.pid).u8(wr.state as u8).u64(wr.jobs);
+                }
+            }
+        }
+        end_frame(out, at);
+    }
+
+    /// Decode a frame's payload. The caller checks the descriptor count
+    /// against [`nfds`](Self::nfds).
+    pub fn decode(header: &Header, payload: &[u8]) -> Result<Message, FrameError> {
+        if payload.len() != header.len as usize || header.len > MAX_PAYLOAD {
+            return Err(FrameError::Truncated);
+        }
+        if header.kind != Kind::Job && header.nfds != 0 {
+            return Err(FrameError::FdMismatch {
+                declared: header.nfds.into(),
+                got: 0,
+            });
+        }
+        let mut r = Reader::new(payload);
+        let m = match header.kind {
+            Kind::Job => {
+                let job = JobRequest::decode(payload)?;
+                if 1 + job.fds.len() != usize::from(header.nfds) {
+                    return Err(FrameError::FdMismatch {
+                        declared: header.nfds.into(),
+                        got: 1 + job.fds.len(),
+                    });
+                }
+                return Ok(Message::Job(job));
+            }
+            Kind::Signal => {
+                let sig = r.i32()?;
+                if !(1..64).contains(&sig) {
+                    return Err(FrameError::BadField("signal"));
+                }
+                Message::Signal(sig)
+            }
+            Kind::StatusRequest => Message::StatusRequest,
+            Kind::Stop => Message::Stop,
+            Kind::Busy => Message::Busy,
+            Kind::Stopping => Message::Stopping,
+            Kind::Started => Message::Started {
+                worker: r.i32()?,
+                pgid: r.i32()?,
+            },
+            Kind::Ready => Message::Ready {
+                pid: r.i32()?,
+                pgid: r.i32()?,
+            },
+            Kind::Exit => {
+                let tag = r.u8()?;
+                let a = r.u8()?;
+                let b = r.u8()?;
+                match (tag, b) {
+                    (0, 0) => Message::Exit(ExitStatus::Exited(a)),
+                    (1, 0 | 1) if (1..64).contains(&a) => Message::Exit(ExitStatus::Signaled {
+                        signal: i32::from(a),
+                        core_dumped: b == 1,
+                    }),
+                    _ => return Err(FrameError::BadField("exit status")),
+                }
+            }
+            Kind::Error => {
+                let code = ErrorCode::from_u8(r.u8()?).ok_or(FrameError::BadField("error code"))?;
+                Message::Error {
+                    code,
+                    message: r.bytes()?.to_vec(),
+                }
+            }
+            Kind::Status => {
+                let mut s = StatusReport {
+                    pid: r.i32()?,
+                    uptime_ms: r.u64()?,
+                    backend: r.bytes()?.to_vec(),
+                    mode: r.bytes()?.to_vec(),
+                    pool_size: r.u32()?,
+                    queue_depth: r.u32()?,
+                    queue_max: r.u32()?,
+                    jobs_served: r.u64()?,
+                    busy_refusals: r.u64()?,
+                    respawns: r.u64()?,
+                    latency_us: [r.u64()?, r.u64()?, r.u64()?, r.u64()?],
+                    workers: Vec::new(),
+                };
+                let n = r.count(13)?;
+                s.workers.reserve(n);
+                for _ in 0..n {
+                    let pid = r.i32()?;
+                    let state = WorkerState::from_u8(r.u8()?)
+                        .ok_or(FrameError::BadField("worker state"))?;
+                    let jobs = r.u64()?;
+                    s.workers.push(WorkerReport { pid, state, jobs });
+                }
+                Message::Status(s)
+            }
+        };
+        r.finish()?;
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::split;
+
+    fn round_trip(m: &Message) {
+        let mut buf = Vec::new();
+        m.encode(&mut buf);
+        let (h, payload, used) = split(&buf).unwrap().unwrap();
+        assert_eq!(used, buf.len());
+        assert_eq!(usize::from(h.nfds), m.nfds());
+        assert_eq!(&Message::decode(&h, payload).unwrap(), m);
+    }
+
+    fn sample_job() -> JobRequest {
+        JobRequest {
+            umask: 0o022,
+            pid: 1234,
+            ppid: 1,
+            ignored: 1 << 13,
+            blocked: 0,
+            limits: 0xfeed,
+            cwd: b"/tmp/\xff".to_vec(),
+            fds: vec![0, 1, 2, 7],
+            argv: vec![b"rush".to_vec(), b"-c".to_vec(), b"echo \xfe".to_vec()],
+            env: vec![b"A=1".to_vec(), b"B=\x80".to_vec()],
+        }
+    }
+
+    #[test]
+    fn every_kind_round_trips() {
+        for m in [
+            Message::Job(sample_job()),
+            Message::Signal(2),
+            Message::StatusRequest,
+            Message::Stop,
+            Message::Started {
+                worker: 10,
+                pgid: 11,
+            },
+            Message::Exit(ExitStatus::Exited(255)),
+            Message::Exit(ExitStatus::Signaled {
+                signal: 9,
+                core_dumped: true,
+            }),
+            Message::Busy,
+            Message::Error {
+                code: ErrorCode::WorkerLost,
+                message: b"gone".to_vec(),
+            },
+            Message::Status(StatusReport {
+                pid: 5,
+                backend: b"uring".to_vec(),
+                mode: b"pool".to_vec(),
+                workers: vec![WorkerReport {
+                    pid: 6,
+                    state: WorkerState::Idle,
+                    jobs: 3,
+                }],
+                ..StatusReport::default()
+            }),
+            Message::Stopping,
+            Message::Ready { pid: 1, pgid: 2 },
+        ] {
+            round_trip(&m);
+        }
+    }
+
+    #[test]
+    fn summary_agrees_with_full_decode() {
+        let mut buf = Vec::new();
+        sample_job().encode(&mut buf);
+        let (_, payload, _) = split(&buf).unwrap().unwrap();
+        let s = JobSummary::decode(payload).unwrap();
+        assert_eq!((s.pid, s.limits, s.nfds), (1234, 0xfeed, 5));
+    }
+
+    #[test]
+    fn refuses_bad_headers() {
+        let mut buf = Vec::new();
+        Message::Busy.encode(&mut buf);
+        let mut bad = buf.clone();
+        bad[0] = b'X';
+        assert_eq!(split(&bad), Err(FrameError::BadMagic));
+        assert_eq!(split(b"RUX"), Err(FrameError::BadMagic));
+        assert_eq!(split(b"RU"), Ok(None));
+        let mut bad = buf.clone();
+        bad[4] = 9;
+        assert_eq!(split(&bad), Err(FrameError::BadVersion(9)));
+        let mut bad = buf.clone();
+        bad[8..12].copy_from_slice(&(MAX_PAYLOAD + 1).to_le_bytes());
+        assert_eq!(split(&bad), Err(FrameError::TooLong(MAX_PAYLOAD + 1)));
+        // A huge count in a small payload is refused before allocating.
+        let mut r = Reader::new(&[0xff, 0xff, 0xff, 0xff]);
+        assert_eq!(r.strings(), Err(FrameError::Truncated));
+    }
+}

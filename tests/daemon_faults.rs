@@ -1,0 +1,338 @@
+//! The daemon under faults and at its limits: a full queue answers busy and
+//! the client runs the job itself; a worker killed mid-job costs only its
+//! client (an error and a non-zero status) and is replaced; a client killed
+//! mid-job takes its job's whole process group with it; bad input closes
+//! only that connection; `rushd stop` leaves no process behind.
+
+mod daemon_support;
+
+use daemon_support::*;
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Start `rush -c script` through `d` in the background.
+fn spawn_job(d: &Daemon, script: &str, mode: &str) -> std::process::Child {
+    d.rush()
+        .env("RUSH_DAEMON", mode)
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rush")
+}
+
+fn wait_for_file(p: &std::path::Path) -> String {
+    assert!(
+        eventually(Duration::from_secs(10), || std::fs::read_to_string(p)
+            .map(|s| s.ends_with('\n'))
+            .unwrap_or(false)),
+        "{} never appeared",
+        p.display()
+    );
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+#[test]
+fn busy_daemon_makes_the_client_run_the_job_itself() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                queue_max: Some(1),
+                ..Settings::default()
+            },
+        );
+        let marker = d.dir.path().join("running");
+        // One job holds the only worker, one waits in the queue...
+        let mut first = spawn_job(
+            &d,
+            &format!("echo x > '{}'; sleep 2", marker.display()),
+            "require",
+        );
+        wait_for_file(&marker);
+        let mut second = spawn_job(&d, "echo second", "require");
+        assert!(
+            eventually(Duration::from_secs(5), || json_number(
+                &d.status(),
+                "queue_depth"
+            ) == Some(1)),
+            "{b}: the second job was not queued"
+        );
+        // ...so the third is refused busy and runs directly.
+        let o = run(
+            d.rush()
+                .env("RUSH_DAEMON", "auto")
+                .arg("-c")
+                .arg("echo third ran; exit 3"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(3), "third ran\n".into()),
+            "{b}: {o:?}"
+        );
+        assert_eq!(json_number(&d.status(), "busy_refusals"), Some(1), "{b}");
+        // With RUSH_DAEMON=require, busy is an error.
+        let o = run(
+            d.rush().arg("-c").arg("echo never"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            o.code(),
+            Some(rush::client::EXIT_DAEMON_FAILED),
+            "{b}: {o:?}"
+        );
+        let s1 = wait_with_timeout(&mut first, Duration::from_secs(10), "first");
+        let s2 = wait_with_timeout(&mut second, Duration::from_secs(10), "second");
+        assert!(s1.success() && s2.success(), "{b}");
+        let mut out = String::new();
+        second
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut out)
+            .expect("read");
+        assert_eq!(out, "second\n");
+        d.stop();
+    }
+}
+
+#[test]
+fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                ..Settings::default()
+            },
+        );
+        let marker = d.dir.path().join("running");
+        let before = worker_pids(&d.status());
+        assert_eq!(before.len(), 1, "{b}");
+        let mut client = spawn_job(
+            &d,
+            &format!("echo x > '{}'; sleep 30", marker.display()),
+            "require",
+        );
+        wait_for_file(&marker);
+        let killed_at = Instant::now();
+        platform::signal::send(before[0], platform::signal::SIGKILL).expect("kill worker");
+        let st = wait_with_timeout(
+            &mut client,
+            Duration::from_secs(5),
+            "client of a dead worker",
+        );
+        assert!(
+            killed_at.elapsed() < Duration::from_secs(1),
+            "{b}: took {:?}",
+            killed_at.elapsed()
+        );
+        assert_eq!(st.code(), Some(rush::client::EXIT_DAEMON_FAILED), "{b}");
+        let mut err = String::new();
+        client
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err)
+            .expect("read");
+        assert!(err.contains("died"), "{b}: stderr: {err}");
+        // The pool is full again, with a new worker, and serves.
+        assert!(
+            eventually(Duration::from_secs(5), || {
+                let s = d.status();
+                let pids = worker_pids(&s);
+                pids.len() == 1 && pids[0] != before[0] && s.contains("\"state\":\"idle\"")
+            }),
+            "{b}: no replacement: {}",
+            d.status()
+        );
+        assert_eq!(json_number(&d.status(), "respawns"), Some(1), "{b}");
+        let o = run(
+            d.rush().arg("-c").arg("echo after"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "after\n", "{b}: {o:?}");
+        d.stop();
+    }
+}
+
+#[test]
+fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                ..Settings::default()
+            },
+        );
+        let pids_file = d.dir.path().join("pids");
+        let worker = worker_pids(&d.status());
+        // A background process and a foreground one, both in the job.
+        let mut client = spawn_job(
+            &d,
+            &format!("sleep 60 & echo $! > '{}'; sleep 60", pids_file.display()),
+            "require",
+        );
+        let bg: i32 = wait_for_file(&pids_file).trim().parse().expect("pid");
+        assert!(alive(bg));
+        client.kill().expect("kill -9 the client");
+        let _ = client.wait();
+        assert!(
+            eventually(Duration::from_secs(3), || !alive(bg)),
+            "{b}: the job's background process survived its client"
+        );
+        // The same worker serves the next job.
+        let o = run(
+            d.rush().arg("-c").arg("echo next"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "next\n", "{b}: {o:?}");
+        let st = d.status();
+        assert_eq!(worker_pids(&st), worker, "{b}: {st}");
+        assert_eq!(json_number(&st, "respawns"), Some(0), "{b}");
+        d.stop();
+    }
+}
+
+#[test]
+fn bad_input_closes_only_that_connection() {
+    for &b in backends() {
+        let d = Daemon::start(b);
+        let garbage: &[&[u8]] = &[
+            b"not a frame at all",
+            b"RUSH\x09\x01\x00\x00\x00\x00\x00\x00", // wrong version
+            b"RUSH\x01\x01\x00\x00\xff\xff\xff\x7f", // length over the limit
+            b"RUSH\x01\x63\x00\x00\x00\x00\x00\x00", // unknown kind
+            b"RUSH\x01\x10\x00\x00\x00\x00\x00\x00", // a daemon-to-client kind
+            b"RUSH\x01\x01\x00\x01\x04\x00\x00\x00abcd", // a job that is not one
+        ];
+        for g in garbage {
+            let mut s = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
+            s.set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            let _ = s.write_all(g);
+            let mut sink = Vec::new();
+            // The daemon answers with an error frame or just closes.
+            let _ = s.read_to_end(&mut sink);
+        }
+        // A client that sends half a frame and stalls does not block others.
+        let mut stalled = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
+        stalled.write_all(b"RUSH\x01").expect("half");
+        let o = run(
+            d.rush().arg("-c").arg("echo fine"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "fine\n", "{b}: {o:?}");
+        drop(stalled);
+        d.stop();
+    }
+}
+
+#[test]
+fn stop_leaves_no_process_behind() {
+    for &b in backends() {
+        let d = Daemon::start(b);
+        let marker = d.dir.path().join("bg");
+        // A job that leaves a background process behind in its group.
+        let o = run(
+            d.rush()
+                .arg("-c")
+                .arg(format!("sleep 1 & echo $! > '{}'", marker.display())),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.code(), Some(0));
+        let st = d.status();
+        let workers = worker_pids(&st);
+        let daemon = d.pid() as i32;
+        let tag = d.dir.path().display().to_string();
+        assert_eq!(workers.len(), 4, "{st}");
+        let o = d.stop();
+        assert_eq!(o.code(), Some(0), "{b}: {o:?}");
+        assert!(!alive(daemon), "{b}: the daemon survived stop");
+        for w in &workers {
+            assert!(
+                eventually(Duration::from_secs(2), || !alive(*w)),
+                "{b}: worker {w} survived stop"
+            );
+        }
+        // Anchors and any other fork of the daemon carry its command line.
+        assert!(
+            eventually(Duration::from_secs(2), || processes_mentioning(&tag)
+                .is_empty()),
+            "{b}: left behind: {:?}",
+            processes_mentioning(&tag)
+        );
+    }
+}
+
+#[test]
+fn start_status_stop_from_the_command_line() {
+    for &b in backends() {
+        let dir = TempDir::new("cli");
+        let socket = dir.path().join("s");
+        let state = dir.path().join("state");
+        let cli = |args: &[&str]| {
+            let mut c = Command::new(RUSHD);
+            c.args(args)
+                .arg("--socket")
+                .arg(&socket)
+                .env("XDG_STATE_HOME", &state)
+                .env("RUSH_BACKEND", b)
+                .env("RUSH_POOL_SIZE", "2");
+            run(&mut c, None, Duration::from_secs(20))
+        };
+        let o = cli(&["status"]);
+        assert_eq!(o.code(), Some(3), "not running yet: {o:?}");
+        let o = cli(&["start"]);
+        assert_eq!(o.code(), Some(0), "{b}: start: {o:?}");
+        let o = cli(&["status", "--json"]);
+        assert_eq!(o.code(), Some(0), "{o:?}");
+        let json = o.stdout_str();
+        for key in [
+            "\"pid\":",
+            "\"uptime_ms\":",
+            "\"backend\":\"",
+            "\"mode\":\"pool\"",
+            "\"pool_size\":2",
+            "\"queue_depth\":",
+            "\"jobs_served\":",
+            "\"busy_refusals\":",
+            "\"respawns\":",
+            "\"dispatch_latency_us\":{\"p50\":",
+            "\"workers\":[",
+        ] {
+            assert!(json.contains(key), "{b}: {key} missing from {json}");
+        }
+        assert!(json.contains(&format!("\"backend\":\"{b}\"")), "{json}");
+        let daemon = json_number(&json, "pid").expect("pid") as i32;
+        let text = cli(&["status"]).stdout_str();
+        assert!(text.contains("rushd is running"), "{text}");
+        let o = cli(&["restart"]);
+        assert_eq!(o.code(), Some(0), "{b}: restart: {o:?}");
+        assert!(!alive(daemon), "{b}: the old daemon survived restart");
+        let o = cli(&["stop"]);
+        assert_eq!(o.code(), Some(0), "{b}: stop: {o:?}");
+        assert!(!socket.exists(), "{b}: the socket was left behind");
+        let log = std::fs::read_to_string(state.join("rush/rushd.log")).unwrap_or_default();
+        assert!(log.contains("serving on"), "{b}: log: {log}");
+        let tag = socket.display().to_string();
+        assert!(
+            eventually(Duration::from_secs(2), || processes_mentioning(&tag)
+                .is_empty()),
+            "{b}: left behind: {:?}",
+            processes_mentioning(&tag)
+        );
+    }
+}

@@ -1,0 +1,437 @@
+//! Shared by the daemon tests: start a `rushd` on its own socket in a
+//! temporary directory, run `rush` through it (or directly) with a
+//! timeout, read `rushd status --json`, and stop everything at the end.
+//!
+//! [`vias`] is the one place that says which ways of running a job the
+//! tests compare: today the daemon's pool and fork modes on every backend;
+//! add [`Via::Direct`] to make every test differential against the
+//! in-process interpreter.
+
+#![allow(dead_code)]
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub const RUSH: &str = env!("CARGO_BIN_EXE_rush");
+pub const RUSHD: &str = env!("CARGO_BIN_EXE_rushd");
+
+/// The loop backends this OS has.
+pub fn backends() -> &'static [&'static str] {
+    if cfg!(target_os = "linux") {
+        &["uring", "poll"]
+    } else {
+        &["kqueue", "poll"]
+    }
+}
+
+/// A way to run a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// `rush` runs it itself (`RUSH_DAEMON=off`).
+    Direct,
+    /// Through a daemon's pre-forked pool, on a backend.
+    Pool(&'static str),
+    /// Through a daemon in fork-per-request mode, on a backend.
+    Fork(&'static str),
+}
+
+/// The ways every differential test runs its cases.
+pub fn vias() -> Vec<Via> {
+    let mut v = Vec::new();
+    for &b in backends() {
+        v.push(Via::Pool(b));
+        v.push(Via::Fork(b));
+    }
+    v
+}
+
+/// What a finished process left.
+#[derive(Debug, Clone)]
+pub struct Out {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub status: ExitStatus,
+}
+
+impl Out {
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+    pub fn signal(&self) -> Option<i32> {
+        self.status.signal()
+    }
+    pub fn stdout_str(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+    pub fn stderr_str(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// A private temporary directory, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let base = std::env::temp_dir();
+        let p = base.join(format!(
+            "rush-test-{}-{}-{}",
+            tag,
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("temp dir");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        TempDir(p)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Wait for `child` up to `limit`; kill it (and fail) when it takes longer.
+pub fn wait_with_timeout(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            return s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Run `cmd` with stdout and stderr captured in files (no pipes to drain),
+/// `stdin` as its input, under a timeout.
+pub fn run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Out {
+    let dir = TempDir::new("out");
+    let out_path = dir.path().join("stdout");
+    let err_path = dir.path().join("stderr");
+    let out = std::fs::File::create(&out_path).expect("stdout file");
+    let err = std::fs::File::create(&err_path).expect("stderr file");
+    cmd.stdout(out).stderr(err);
+    match stdin {
+        Some(_) => cmd.stdin(Stdio::piped()),
+        None => cmd.stdin(Stdio::null()),
+    };
+    let mut child = cmd.spawn().expect("spawn");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        let _ = pipe.write_all(input);
+    }
+    let status = wait_with_timeout(&mut child, limit, &format!("{cmd:?}"));
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    std::fs::File::open(&out_path)
+        .and_then(|mut f| f.read_to_end(&mut stdout))
+        .expect("read stdout");
+    std::fs::File::open(&err_path)
+        .and_then(|mut f| f.read_to_end(&mut stderr))
+        .expect("read stderr");
+    Out {
+        stdout,
+        stderr,
+        status,
+    }
+}
+
+/// A `rushd --foreground` on its own socket, killed on drop if a test did
+/// not stop it.
+pub struct Daemon {
+    pub dir: TempDir,
+    pub socket: PathBuf,
+    pub backend: &'static str,
+    child: Option<Child>,
+}
+
+/// Settings for [`Daemon::start_with`].
+#[derive(Default, Clone)]
+pub struct Settings {
+    pub pool_size: Option<usize>,
+    pub queue_max: Option<usize>,
+    pub fork_mode: bool,
+    pub env: Vec<(String, String)>,
+}
+
+impl Daemon {
+    pub fn start(backend: &'static str) -> Daemon {
+        Daemon::start_with(backend, Settings::default())
+    }
+
+    pub fn start_with(backend: &'static str, s: Settings) -> Daemon {
+        let dir = TempDir::new(&format!("d-{backend}"));
+        let socket = dir.path().join("rushd.sock");
+        let log = std::fs::File::create(dir.path().join("rushd.log")).expect("log");
+        let mut cmd = Command::new(RUSHD);
+        cmd.arg("--foreground")
+            .arg("--socket")
+            .arg(&socket)
+            .env("RUSH_BACKEND", backend)
+            .env_remove("RUSH_SOCKET")
+            .env_remove("RUSH_DISABLE_POOL")
+            .env_remove("RUSH_POOL_SIZE")
+            .env_remove("RUSH_QUEUE_MAX")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log);
+        if let Some(n) = s.pool_size {
+            cmd.env("RUSH_POOL_SIZE", n.to_string());
+        }
+        if let Some(n) = s.queue_max {
+            cmd.env("RUSH_QUEUE_MAX", n.to_string());
+        }
+        if s.fork_mode {
+            cmd.env("RUSH_DISABLE_POOL", "1");
+        }
+        for (k, v) in &s.env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("spawn rushd");
+        let d = Daemon {
+            dir,
+            socket,
+            backend,
+            child: Some(child),
+        };
+        d.wait_ready(s.pool_size.unwrap_or(4), s.fork_mode);
+        d
+    }
+
+    /// Wait until the socket accepts and the pool is up.
+    fn wait_ready(&self, pool: usize, fork_mode: bool) {
+        let start = Instant::now();
+        loop {
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("rushd did not come up: {}", self.log());
+            }
+            if std::os::unix::net::UnixStream::connect(&self.socket).is_ok() {
+                let st = self.status();
+                if fork_mode || count(&st, "\"state\":\"idle\"") >= pool {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("rushd.log")).unwrap_or_default()
+    }
+
+    /// `rushd status --json`.
+    pub fn status(&self) -> String {
+        let o = run(
+            Command::new(RUSHD)
+                .arg("status")
+                .arg("--json")
+                .arg("--socket")
+                .arg(&self.socket),
+            None,
+            Duration::from_secs(10),
+        );
+        o.stdout_str()
+    }
+
+    /// A `rush` command that must be served by this daemon.
+    pub fn rush(&self) -> Command {
+        let mut c = Command::new(RUSH);
+        c.env("RUSH_SOCKET", &self.socket)
+            .env("RUSH_DAEMON", "require");
+        c
+    }
+
+    /// The daemon's pid.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
+    }
+
+    /// `rushd stop`, then wait for the process.
+    pub fn stop(mut self) -> Out {
+        let o = run(
+            Command::new(RUSHD)
+                .arg("stop")
+                .arg("--socket")
+                .arg(&self.socket),
+            None,
+            Duration::from_secs(20),
+        );
+        if let Some(mut c) = self.child.take() {
+            wait_with_timeout(&mut c, Duration::from_secs(20), "rushd after stop");
+        }
+        o
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// How often `needle` occurs in `hay`.
+pub fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+/// The number after `"key":` in a JSON text (the first occurrence).
+pub fn json_number(json: &str, key: &str) -> Option<u64> {
+    let pat = format!("\"{key}\":");
+    let at = json.find(&pat)? + pat.len();
+    let digits: String = json[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The worker pids in a status report.
+pub fn worker_pids(json: &str) -> Vec<i32> {
+    let Some(at) = json.find("\"workers\":[") else {
+        return Vec::new();
+    };
+    json[at..]
+        .split("{\"pid\":")
+        .skip(1)
+        .filter_map(|s| {
+            s.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// Is `pid` a live process (not gone, not a zombie)?
+pub fn alive(pid: i32) -> bool {
+    if cfg!(target_os = "linux") {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(s) => {
+                let state = s
+                    .rsplit(')')
+                    .next()
+                    .and_then(|r| r.split_whitespace().next());
+                state != Some("Z") && state != Some("X")
+            }
+            Err(_) => false,
+        }
+    } else {
+        Command::new("kill")
+            .arg("-0")
+            .arg(pid.to_string())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+}
+
+/// Wait up to `limit` for `cond`.
+pub fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    cond()
+}
+
+/// Live processes whose command line mentions `needle` (Linux; empty
+/// elsewhere).
+pub fn processes_mentioning(needle: &str) -> Vec<i32> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        if String::from_utf8_lossy(&cmd).contains(needle) && alive(pid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// A job, and how to run it through a [`Via`].
+pub struct Runner {
+    pub via: Via,
+    pub daemon: Option<Daemon>,
+}
+
+impl Runner {
+    pub fn new(via: Via) -> Runner {
+        let daemon = match via {
+            Via::Direct => None,
+            Via::Pool(b) => Some(Daemon::start(b)),
+            Via::Fork(b) => Some(Daemon::start_with(
+                b,
+                Settings {
+                    fork_mode: true,
+                    ..Settings::default()
+                },
+            )),
+        };
+        Runner { via, daemon }
+    }
+
+    pub fn command(&self) -> Command {
+        match &self.daemon {
+            Some(d) => d.rush(),
+            None => {
+                let mut c = Command::new(RUSH);
+                c.env("RUSH_DAEMON", "off");
+                c
+            }
+        }
+    }
+
+    /// `rush -c script`, with `stdin`.
+    pub fn sh(&self, script: &str, stdin: Option<&[u8]>) -> Out {
+        run(
+            self.command().arg("-c").arg(script),
+            stdin,
+            Duration::from_secs(20),
+        )
+    }
+
+    pub fn stop(self) {
+        if let Some(d) = self.daemon {
+            d.stop();
+        }
+    }
+}
+
+/// An `OsString` from bytes.
+pub fn os(b: &[u8]) -> OsString {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b).to_os_string()
+}
