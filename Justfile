@@ -21,9 +21,17 @@ lint:
 test:
     cargo test --workspace
 
-# Benchmark the daemon against a static no-op, dash and direct rush (JSON in target/bench/)
+# Benchmark rush against its peers in one run (a few minutes): table, target/bench/results.json, SVG plots
 bench:
-    cargo bench --bench daemon
+    cargo bench --bench harness
+
+# The same with fewer samples, under two minutes (target/bench/quick/)
+bench-quick:
+    cargo bench --bench harness -- --quick
+
+# Print two bench results side by side (e.g. Linux and macOS): just bench-compare A.json B.json
+bench-compare A B:
+    RUSH_BENCH_CWD="{{invocation_directory()}}" cargo bench -q --bench harness -- compare "{{A}}" "{{B}}"
 
 # Run the conformance cases against rush, dash and bash --posix
 conformance:
