@@ -31,7 +31,7 @@ bench-quick:
 
 # Print two bench results side by side (e.g. Linux and macOS): just bench-compare A.json B.json
 bench-compare A B:
-    RUSH_BENCH_CWD="{{invocation_directory()}}" cargo bench -q --bench harness -- compare "{{A}}" "{{B}}"
+    @RUSH_BENCH_CWD="{{invocation_directory()}}" cargo bench -q --bench harness -- compare "{{A}}" "{{B}}"
 
 # Run the conformance cases against rush, dash and bash --posix
 conformance:

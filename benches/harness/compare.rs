@@ -72,7 +72,7 @@ pub fn main(args: &[String]) -> i32 {
         }
     }
     println!(
-        "\n{:<46} {:>10} {:>10} {:>6}   {:>7} {:>7}   {:>7} {:>7}",
+        "\n{:<52} {:>10} {:>10} {:>6}   {:>7} {:>7}   {:>7} {:>7}",
         "case (median)", "A", "B", "B/A", "A xflr", "B xflr", "A xdash", "B xdash"
     );
     let mut group = String::new();
@@ -92,13 +92,14 @@ pub fn main(args: &[String]) -> i32 {
             Some(n) => format!("{} x{n}", any.s("label")),
             None => any.s("label").to_string(),
         };
+        let label: String = label.chars().take(50).collect();
         let ba = match (med(&ca), med(&cb)) {
             (Some(x), Some(y)) if x > 0.0 => format!("{:.2}", y / x),
             _ => "-".into(),
         };
         let f = |c: &Option<Value>, k: &str| ratio(c.as_ref().and_then(|c| c.f(k)));
         println!(
-            "  {:<44} {:>10} {:>10} {:>6}   {:>7} {:>7}   {:>7} {:>7}",
+            "  {:<50} {:>10} {:>10} {:>6}   {:>7} {:>7}   {:>7} {:>7}",
             label,
             show(&ca),
             show(&cb),

@@ -71,16 +71,16 @@ impl Settings {
     fn full() -> Settings {
         Settings {
             mode: "full",
-            startup_n: 1000,
+            startup_n: 2000,
             startup_warmup: 50,
             roundtrip_n: 3000,
             levels: vec![1, 4, 16, 64],
-            conc_rounds: 5,
+            conc_rounds: 6,
             conc_burst: Duration::from_millis(300),
             recipes: 500,
-            make_rounds: 5,
-            script_n: 300,
-            cpu_rounds: 5,
+            make_rounds: 8,
+            script_n: 500,
+            cpu_rounds: 8,
             groups: ALL_GROUPS.iter().map(|g| g.to_string()).collect(),
             out: None,
         }

@@ -269,6 +269,28 @@ pub fn line_chart(c: &Chart, series: &[Series]) -> String {
     s
 }
 
+/// A colour per kind of case, the same in every chart: the floor black,
+/// each peer its own, each way of running rush its own.
+pub fn color_of(label: &str) -> usize {
+    const KINDS: &[(&str, usize)] = &[
+        ("no-op", 0),
+        ("dash", 1),
+        ("bash", 2),
+        ("mksh", 3),
+        ("zsh", 4),
+        ("busybox", 5),
+        ("direct", 6),
+        ("no daemon running", 7),
+        ("fork", 11),
+        ("(poll)", 9),
+        ("pool", 8),
+    ];
+    KINDS
+        .iter()
+        .find(|(k, _)| label.contains(k))
+        .map_or(13, |&(_, c)| c)
+}
+
 /// Write `name.svg` in `dir`, and `name.png` when `rsvg-convert` exists.
 /// Returns the files written.
 pub fn write(dir: &Path, name: &str, svg: &str, png: bool) -> Vec<PathBuf> {
@@ -300,7 +322,7 @@ pub fn startup_cdf(rows: &[&Row], run: &str) -> String {
     let mut series = Vec::new();
     let mut lo = f64::MAX;
     let mut hi: f64 = 0.0;
-    for (i, r) in rows.iter().enumerate() {
+    for r in rows {
         let mut s = r.samples.clone();
         s.sort_by(f64::total_cmp);
         if s.is_empty() {
@@ -322,7 +344,7 @@ pub fn startup_cdf(rows: &[&Row], run: &str) -> String {
             points: pts,
             // Rush solid, everything else dashed.
             dashed: !r.label.starts_with("rush"),
-            color: i,
+            color: color_of(&r.label),
         });
     }
     let subtitle = format!(
@@ -366,7 +388,7 @@ pub fn concurrency(rows: &[&Row], run: &str) -> (String, String) {
     );
     let mut thr = Vec::new();
     let mut lat = Vec::new();
-    for (i, label) in labels.iter().enumerate() {
+    for label in &labels {
         let mine: Vec<&&Row> = rows.iter().filter(|r| r.label == *label).collect();
         let pts = |f: &dyn Fn(&Row) -> f64| -> Vec<(f64, f64)> {
             mine.iter()
@@ -378,19 +400,19 @@ pub fn concurrency(rows: &[&Row], run: &str) -> (String, String) {
             name: label.to_string(),
             points: pts(&|r| r.throughput.unwrap_or(f64::NAN)),
             dashed: false,
-            color: i,
+            color: color_of(label),
         });
         lat.push(Series {
             name: format!("{label} p50"),
             points: pts(&|r| r.summary.median),
             dashed: false,
-            color: i,
+            color: color_of(label),
         });
         lat.push(Series {
             name: format!("{label} p99"),
             points: pts(&|r| r.summary.p99),
             dashed: true,
-            color: i,
+            color: color_of(label),
         });
     }
     let y_max = thr

@@ -311,7 +311,7 @@ pub fn table(rows: &[Row], targets: &[Target]) -> String {
         } else {
             outln!(
                 out,
-                "  {:<48} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7}",
+                "  {:<50} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7}",
                 "case",
                 "n",
                 "median",
@@ -344,7 +344,7 @@ pub fn table(rows: &[Row], targets: &[Target]) -> String {
             } else {
                 outln!(
                     out,
-                    "  {:<48} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7}",
+                    "  {:<50} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7}",
                     r.label,
                     s.n,
                     unit.show(s.median),
