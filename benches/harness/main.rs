@@ -865,6 +865,19 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
         machine.s("load_average")
     );
     print!("{table}");
+    let load1: f64 = machine
+        .s("load_average")
+        .split(' ')
+        .next()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0.0);
+    let cores = machine.f("cores").unwrap_or(1.0);
+    if load1 > cores {
+        println!(
+            "\nnote: the machine was busy (load {load1} on {cores} cores): absolute times are inflated and \
+             spread wide. Read the ratios, and compare runs taken at similar load."
+        );
+    }
     for (_, label, why) in &failures {
         println!("  ! {label}: {why}");
     }
