@@ -147,7 +147,10 @@ pub fn interleave(cases: &mut [Case], warmup: usize, n: usize, seed: u64) -> Res
                     eprintln!("  ! {} dropped: {f}", case.label);
                     case.failure = Some(f);
                 }
-                Err(e) => case.failure = Some(e),
+                Err(e) => {
+                    eprintln!("  ! {} dropped: {e}", case.label);
+                    case.failure = Some(e);
+                }
             }
         }
     }
