@@ -276,14 +276,14 @@ pub fn color_of(label: &str) -> usize {
         ("no-op", 0),
         ("dash", 1),
         ("bash", 2),
-        ("mksh", 3),
+        ("mksh", 7),
         ("zsh", 4),
-        ("busybox", 5),
+        ("busybox", 13),
         ("direct", 6),
-        ("no daemon running", 7),
-        ("fork", 11),
+        ("no daemon running", 11),
+        ("fork", 5),
         ("(poll)", 9),
-        ("pool", 8),
+        ("pool", 3),
     ];
     KINDS
         .iter()
