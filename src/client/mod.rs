@@ -215,12 +215,18 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     let mut passed = [0 as RawFd; SCAN_LIMIT + 1];
     passed[..fds.len()].copy_from_slice(fds);
     passed[fds.len()] = cwd_fd.as_raw_fd();
+    // Signals sent to this process belong to the job from the moment the
+    // daemon may start it (the job's `$$` is our pid: a subshell's
+    // `kill -USR1 $$` comes here), so they are diverted before the send.
+    // Falling back puts the mask back, and whatever arrived meanwhile is
+    // then delivered to the shell that runs the job directly.
+    let fwd = Forwarding::install(ignored);
     let ch = Channel::new(sock);
     ch.send(&frame, &passed[..=fds.len()])
         .map_err(|e| refused(Fallback::NoDaemon, format!("send: {e}")))?;
     drop(cwd_fd);
     drop(frame);
-    wait(ch, ignored)
+    wait(ch, fwd)
 }
 
 /// Signals ignored in this process (bit n = signal n), as `rush` inherited
@@ -320,8 +326,7 @@ impl Drop for Forwarding {
 }
 
 /// Wait for the job's end, forwarding signals. Returns only to fall back.
-fn wait(mut ch: Channel, ignored: u64) -> Result<Never, Why> {
-    let fwd = Forwarding::install(ignored);
+fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
     let mut started = false;
     let mut arrived = Vec::new();
     loop {

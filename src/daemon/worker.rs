@@ -169,6 +169,17 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         base,
     };
     let baseline_umask = process::get_umask();
+    let warm = crate::shell::warm::Warm::new_ref();
+    let daemon_env: Vec<Vec<u8>> = std::env::vars_os()
+        .map(|(k, v)| {
+            use std::os::unix::ffi::OsStringExt;
+            let mut e = k.into_vec();
+            e.push(b'=');
+            e.extend_from_slice(&v.into_vec());
+            e
+        })
+        .collect();
+    crate::shell::job::prewarm(&warm, &daemon_env);
 
     let mut anchor = match Anchor::spawn() {
         Ok(a) => a,
@@ -222,7 +233,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         {
             process::exit_now(0);
         }
-        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask);
+        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask, &warm);
         let status = match result.outcome {
             JobOutcome::Exited(c) => ExitStatus::Exited(c),
             JobOutcome::Signaled {
@@ -305,6 +316,7 @@ fn serve(
     mut fds: Vec<OwnedFd>,
     pgid: i32,
     baseline_umask: u32,
+    warm: &crate::shell::warm::WarmRef,
 ) -> JobResult {
     // The directory comes last (after the descriptors the job keeps) and
     // is used and closed first, before its number can be in the way.
@@ -341,6 +353,7 @@ fn serve(
         job_pgid: pgid,
         ignored_signals: job.ignored,
         worker_caught: worker_caught(),
+        warm: Some(warm),
     };
     let result = crate::shell::job::run_job(&ctx);
     restore(internal, baseline_umask);
