@@ -398,8 +398,9 @@ fn descriptors_passed_to_another_process_are_left_alone() {
     wait_with_timeout(&mut child, Duration::from_secs(20), "rushd after stop");
 }
 
-/// A fake `systemctl` that logs its arguments, first on `PATH`.
-fn fake_systemctl(dir: &Path) -> PathBuf {
+/// A fake `systemctl` that logs its arguments and exits with `status`,
+/// first on `PATH`.
+fn fake_systemctl(dir: &Path, status: i32) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).expect("bin");
@@ -407,7 +408,7 @@ fn fake_systemctl(dir: &Path) -> PathBuf {
     std::fs::write(
         &tool,
         format!(
-            "#!/bin/sh\necho \"$*\" >> '{}'\n",
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexit {status}\n",
             dir.join("systemctl.log").display()
         ),
     )
@@ -439,7 +440,7 @@ fn rushd_in(dir: &Path, path: &str, args: &[&str]) -> Out {
 #[test]
 fn install_service_writes_and_enables_systemd_user_units() {
     let dir = TempDir::new("install");
-    let bin = fake_systemctl(dir.path());
+    let bin = fake_systemctl(dir.path(), 0);
     let path = format!("{}:/usr/bin:/bin", bin.display());
     let o = rushd_in(dir.path(), &path, &["install-service"]);
     assert_eq!(o.code(), Some(0), "{}", o.stderr_str());
@@ -479,6 +480,22 @@ fn install_service_writes_and_enables_systemd_user_units() {
         "{}",
         log()
     );
+}
+
+#[cfg(not(target_os = "macos"))]
+#[test]
+fn install_service_leaves_nothing_when_the_user_manager_does_not_answer() {
+    let dir = TempDir::new("install-no-bus");
+    let bin = fake_systemctl(dir.path(), 1);
+    let o = rushd_in(
+        dir.path(),
+        &format!("{}:/usr/bin:/bin", bin.display()),
+        &["install-service"],
+    );
+    assert_eq!(o.code(), Some(1), "{o:?}");
+    assert!(o.stderr_str().contains("nothing is installed"), "{o:?}");
+    let units = dir.path().join("config/systemd/user");
+    assert!(!units.join("rushd.service").exists() && !units.join("rushd.socket").exists());
 }
 
 #[test]

@@ -180,7 +180,17 @@ not in the user manager's runtime directory where the socket unit listens",
         &dir.join("rushd.service"),
         &with_exec_start(SYSTEMD_SERVICE_UNIT, &program),
     )?;
-    run(&systemctl, &["--user", "daemon-reload"])?;
+    if let Err(e) = run(&systemctl, &["--user", "daemon-reload"]) {
+        // No user manager (a container, a session not started by systemd):
+        // leave nothing half-installed behind.
+        remove(&dir.join("rushd.socket"))?;
+        remove(&dir.join("rushd.service"))?;
+        return Err(format!(
+            "{e}: systemd's user manager did not answer, so nothing is installed. \
+It runs in systemd login sessions (and without one after `loginctl enable-linger`); \
+without it, start the daemon with `rushd start` or let rush start it with RUSH_DAEMON=spawn"
+        ));
+    }
     run(&systemctl, &["--user", "enable", "--now", "rushd.socket"])?;
     eprintln!(
         "rushd: installed; systemd starts {program} on the first rush job \
