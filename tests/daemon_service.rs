@@ -39,7 +39,12 @@ impl OnDemand {
 
     /// `rush` with `RUSH_DAEMON=spawn` (change it with `.env`).
     fn rush(&self) -> Command {
-        let mut c = Command::new(RUSH);
+        self.command(RUSH)
+    }
+
+    /// `program` with the environment of [`OnDemand::rush`].
+    fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
         c.env("RUSH_DAEMON", "spawn")
             .env("RUSH_SOCKET", &self.socket)
             .env("RUSH_BACKEND", self.backend)
@@ -192,10 +197,13 @@ fn racing_clients_start_exactly_one_daemon() {
 fn spawned_daemon_holds_none_of_the_clients_descriptors() {
     for &b in backends() {
         let d = OnDemand::new(b, "60");
+        // The pipe is the client's stdout and also its descriptor 7, as
+        // make's jobserver pipes are passed: the daemon must hold neither.
         let mut child = d
-            .rush()
+            .command("/bin/sh")
             .arg("-c")
-            .arg("echo from the client; echo to stderr >&2")
+            .arg("exec 7>&1; exec \"$0\" -c 'echo from the client; echo on 7 >&7; echo to stderr >&2'")
+            .arg(RUSH)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -209,7 +217,11 @@ fn spawned_daemon_holds_none_of_the_clients_descriptors() {
         // daemon it started (and its workers) live on.
         let out = read_to_eof(out, Duration::from_secs(5));
         let err = read_to_eof(err, Duration::from_secs(5));
-        assert_eq!(out.as_deref(), Some("from the client\n"), "{b}: stdout");
+        assert_eq!(
+            out.as_deref(),
+            Some("from the client\non 7\n"),
+            "{b}: stdout"
+        );
         assert_eq!(err.as_deref(), Some("to stderr\n"), "{b}: stderr");
         let pid = d.daemon_pid();
         assert!(alive(pid), "{b}");
@@ -226,8 +238,14 @@ fn spawned_daemon_exits_when_idle_but_not_during_a_job() {
             Duration::from_secs(20),
         );
         assert_eq!(o.stdout_str(), "first\n", "{b}");
-        let pid = d.daemon_pid();
-        // A job twice as long as the idle period keeps the daemon up.
+        // As soon as it listens (well within its idle period), a job twice
+        // as long as the idle period, which must keep the daemon up.
+        assert!(
+            eventually(Duration::from_secs(10), || UnixStream::connect(&d.socket)
+                .is_ok()),
+            "{b}: no daemon came up: {}",
+            d.log()
+        );
         let o = run(
             d.rush()
                 .env("RUSH_DAEMON", "require")
@@ -242,6 +260,7 @@ fn spawned_daemon_exits_when_idle_but_not_during_a_job() {
             "{b}: {}",
             o.stderr_str()
         );
+        let pid = d.daemon_pid();
         assert!(alive(pid), "{b}: the daemon left right after a job");
         // Then, with nothing to do, it goes, and takes its socket along.
         assert!(
