@@ -18,6 +18,9 @@
 //!   contains `text`.
 //! - `RUSH_TEST_JOBS=n` sets how many cases run at once (default 4).
 
+#[path = "daemon_support/mod.rs"]
+mod daemon_support;
+
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -299,6 +302,9 @@ fn case_files(dir: &Path) -> Vec<PathBuf> {
 enum Mode {
     /// `rush` interprets the case itself (`RUSH_DAEMON=off`).
     Direct,
+    /// `rush` hands the case to a daemon listening on this socket
+    /// (`RUSH_DAEMON=require`: a fallback would be a failure).
+    Daemon(&'static str),
 }
 
 /// The shell that runs the cases: `rush`, or another one for checking the
@@ -401,6 +407,9 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
         Mode::Direct => {
             cmd.env("RUSH_DAEMON", "off");
         }
+        Mode::Daemon(socket) => {
+            cmd.env("RUSH_DAEMON", "require").env("RUSH_SOCKET", socket);
+        }
     }
 
     let mut child = cmd
@@ -444,7 +453,13 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
             break;
         }
     }
-    let take = |buf: &Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *buf.lock().expect("output buffer"));
+    // The case's temporary directory differs from run to run: name it the
+    // same in every output, so runs in different modes compare equal.
+    let dir_text = dir.display().to_string();
+    let take = |buf: &Arc<Mutex<Vec<u8>>>| {
+        let bytes = std::mem::take(&mut *buf.lock().expect("output buffer"));
+        replace_bytes(&bytes, dir_text.as_bytes(), b"$TMPDIR")
+    };
     Ok(Outcome {
         stdout: take(&stdout_buf),
         stderr: take(&stderr_buf),
@@ -454,6 +469,25 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
             None => Status::Signaled(st.signal().unwrap_or(0)),
         }),
     })
+}
+
+/// `hay` with every `needle` replaced by `with`.
+fn replace_bytes(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    if needle.is_empty() {
+        return hay.to_vec();
+    }
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(needle) {
+            out.extend_from_slice(with);
+            i += needle.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Copy a pipe into `buf` until end-of-file, then say so on `done`.
@@ -546,6 +580,37 @@ fn diff(want: &str, got: &str) -> String {
 
 #[test]
 fn scripted() {
+    run_suite(Mode::Direct);
+}
+
+/// Every case through a daemon's pre-forked pool (io_uring backend where
+/// there is one), compared with the expectation and with a direct run of
+/// the same case: stdout, stderr and status must be identical.
+#[test]
+fn scripted_through_the_pool() {
+    let daemon = daemon_support::Daemon::start(daemon_support::backends()[0]);
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket));
+    daemon.stop();
+}
+
+/// The same in fork-per-request mode, on the readiness (`polling`) backend.
+#[test]
+fn scripted_through_fork_mode() {
+    let daemon = daemon_support::Daemon::start_with(
+        "poll",
+        daemon_support::Settings {
+            fork_mode: true,
+            ..Default::default()
+        },
+    );
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket));
+    daemon.stop();
+}
+
+/// Run every case (or those `RUSH_TEST_FILTER` picks) in `mode`.
+fn run_suite(mode: Mode) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let shell = Shell::from_env();
     let filter = std::env::var("RUSH_TEST_FILTER").ok();
@@ -591,8 +656,16 @@ fn scripted() {
                     let Some(case) = queue.lock().expect("queue").pop_front() else {
                         break;
                     };
-                    let verdict = match run_case(Mode::Direct, &shell, &case) {
-                        Ok(got) => check(&case, &got),
+                    let verdict = match run_case(mode, &shell, &case) {
+                        Ok(got) => check(&case, &got).or_else(|| match mode {
+                            Mode::Direct => None,
+                            // Through the daemon, the result must also be
+                            // exactly what a direct run gives.
+                            Mode::Daemon(_) => match run_case(Mode::Direct, &shell, &case) {
+                                Ok(direct) => compare(&direct, &got),
+                                Err(e) => Some(format!("could not run directly: {e}")),
+                            },
+                        }),
                         Err(e) => Some(format!("could not run: {e}")),
                     };
                     results.lock().expect("results").push((case, verdict));
@@ -629,7 +702,7 @@ fn scripted() {
     eprintln!(
         "scripted ({}, {:?}): {} cases, {} passed, {} failed, {} known differences",
         shell.command.join(" "),
-        Mode::Direct,
+        mode,
         total,
         total - failed - tolerated.len(),
         failed,
@@ -642,6 +715,36 @@ fn scripted() {
         failed == 0,
         "{failed} of {total} scripted cases failed:{failures}"
     );
+}
+
+/// A daemon run against a direct run of the same case: `None` when
+/// stdout, stderr and status are identical.
+fn compare(direct: &Outcome, daemon: &Outcome) -> Option<String> {
+    let mut report = String::new();
+    if direct.stdout != daemon.stdout {
+        let _ = writeln!(
+            report,
+            "stdout differs from a direct run:\n    direct: {:?}\n    daemon: {:?}",
+            String::from_utf8_lossy(&direct.stdout),
+            String::from_utf8_lossy(&daemon.stdout)
+        );
+    }
+    if direct.stderr != daemon.stderr {
+        let _ = writeln!(
+            report,
+            "stderr differs from a direct run:\n    direct: {:?}\n    daemon: {:?}",
+            String::from_utf8_lossy(&direct.stderr),
+            String::from_utf8_lossy(&daemon.stderr)
+        );
+    }
+    if direct.status != daemon.status {
+        let _ = writeln!(
+            report,
+            "status differs from a direct run: direct {:?}, daemon {:?}",
+            direct.status, daemon.status
+        );
+    }
+    (!report.is_empty()).then_some(report)
 }
 
 fn indent(s: &str) -> String {

@@ -22,6 +22,9 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         return Err(Divert::Exit(status::NOT_FOUND));
     };
     let env = sh.vars.environ();
+    if sh.is_worker() {
+        return exec_in_worker(sh, &path, fields, &env);
+    }
     // The process is about to become another program: signals the shell
     // catches go back to their defaults (execve does that), and the
     // descriptors it saved are close-on-exec.
@@ -36,4 +39,39 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         super::describe_error(&err)
     ));
     Err(Divert::Exit(code))
+}
+
+/// `exec utility` in a daemon worker, which must outlive the job: the
+/// utility runs as a child with everything an exec would give it (the
+/// descriptors, environment and signal dispositions of the moment, the
+/// job's process group), and the job then ends as the exec'd program
+/// ended — with its exit status, or killed by its signal — running nothing
+/// more of the shell.
+fn exec_in_worker(
+    sh: &mut Shell,
+    path: &[u8],
+    mut fields: Vec<Vec<u8>>,
+    env: &[Vec<u8>],
+) -> Result<i32, Divert> {
+    match sh.spawn_utility(path, &mut fields, env) {
+        Ok(pid) => match sh.jobs.wait_status(pid) {
+            Some(platform::process::WaitStatus::Signaled { signal, .. }) => {
+                Err(Divert::Signaled(signal))
+            }
+            Some(st) => Err(Divert::Replaced(st.shell_status())),
+            None => Err(Divert::Replaced(status::NOT_FOUND)),
+        },
+        Err(err) => {
+            let code = match err.raw_os_error() {
+                Some(c) if c == platform::errno::ENOENT => status::NOT_FOUND,
+                _ => status::NOT_EXECUTABLE,
+            };
+            sh.error(format!(
+                "{}: {}",
+                String::from_utf8_lossy(&fields[0]),
+                super::describe_error(&err)
+            ));
+            Err(Divert::Exit(code))
+        }
+    }
 }
