@@ -181,16 +181,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         .collect();
     crate::shell::job::prewarm(&warm, &daemon_env);
 
-    let mut anchor = match Anchor::spawn() {
-        Ok(a) => a,
-        Err(e) => {
-            note(
-                &internal,
-                &format!("cannot fork a process-group anchor: {e}"),
-            );
-            process::exit_now(71)
-        }
-    };
+    let mut anchor = new_anchor(&internal);
     let me = process::getpid();
     if internal
         .channel
@@ -271,16 +262,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
             continue;
         }
         anchor.retire();
-        anchor = match Anchor::spawn() {
-            Ok(a) => a,
-            Err(e) => {
-                note(
-                    &internal,
-                    &format!("cannot fork a process-group anchor: {e}"),
-                );
-                process::exit_now(71)
-            }
-        };
+        anchor = new_anchor(&internal);
         if internal
             .channel
             .send_message(&Message::Ready {
@@ -291,6 +273,21 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         {
             anchor.retire();
             process::exit_now(0);
+        }
+    }
+}
+
+/// A fresh process-group anchor; a worker that cannot fork one is of no
+/// use and exits (the daemon forks a replacement).
+fn new_anchor(internal: &Internal) -> Anchor {
+    match Anchor::spawn() {
+        Ok(a) => a,
+        Err(e) => {
+            note(
+                internal,
+                &format!("cannot fork a process-group anchor: {e}"),
+            );
+            process::exit_now(71)
         }
     }
 }
