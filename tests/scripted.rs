@@ -300,11 +300,13 @@ fn case_files(dir: &Path) -> Vec<PathBuf> {
 /// daemon's socket directory instead of `RUSH_DAEMON=off`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// `rush` interprets the case itself (`RUSH_DAEMON=off`).
-    Direct,
+    /// `rush` interprets the case itself (`RUSH_DAEMON=off`), with this
+    /// `RUSH_ENV` startup file if any.
+    Direct(Option<&'static str>),
     /// `rush` hands the case to a daemon listening on this socket
-    /// (`RUSH_DAEMON=require`: a fallback would be a failure).
-    Daemon(&'static str),
+    /// (`RUSH_DAEMON=require`: a fallback would be a failure), with this
+    /// `RUSH_ENV` startup file if any.
+    Daemon(&'static str, Option<&'static str>),
 }
 
 /// The shell that runs the cases: `rush`, or another one for checking the
@@ -403,13 +405,18 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
         .stderr(Stdio::piped())
         // Its own process group, so a timeout kills background jobs too.
         .process_group(0);
-    match mode {
-        Mode::Direct => {
+    let startup = match mode {
+        Mode::Direct(startup) => {
             cmd.env("RUSH_DAEMON", "off");
+            startup
         }
-        Mode::Daemon(socket) => {
+        Mode::Daemon(socket, startup) => {
             cmd.env("RUSH_DAEMON", "require").env("RUSH_SOCKET", socket);
+            startup
         }
+    };
+    if let Some(file) = startup {
+        cmd.env("RUSH_ENV", file);
     }
 
     let mut child = cmd
@@ -580,7 +587,7 @@ fn diff(want: &str, got: &str) -> String {
 
 #[test]
 fn scripted() {
-    run_suite(Mode::Direct);
+    run_suite(Mode::Direct(None));
 }
 
 /// Every case through a daemon's pre-forked pool (io_uring backend where
@@ -590,7 +597,7 @@ fn scripted() {
 fn scripted_through_the_pool() {
     let daemon = daemon_support::Daemon::start(daemon_support::backends()[0]);
     let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
-    run_suite(Mode::Daemon(socket));
+    run_suite(Mode::Daemon(socket, None));
     daemon.stop();
 }
 
@@ -605,7 +612,36 @@ fn scripted_through_fork_mode() {
         },
     );
     let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
-    run_suite(Mode::Daemon(socket));
+    run_suite(Mode::Daemon(socket, None));
+    daemon.stop();
+}
+
+/// Every case through the pool again, with a `RUSH_ENV` startup file that
+/// defines functions and variables the cases do not use: loaded once per
+/// worker and handed to each job, it must change nothing a case can see
+/// beyond itself (and a direct run loads it too).
+#[test]
+fn scripted_through_the_pool_with_a_startup_file() {
+    let dir = tempfile::Builder::new()
+        .prefix("rush-scripted-env-")
+        .tempdir()
+        .expect("tempdir");
+    let file = dir.path().join("env.sh");
+    std::fs::write(
+        &file,
+        "rush_env_fn() { echo from-startup; }\nrush_env_other() { rush_env_fn \"$@\"; }\nRUSH_ENV_VAR=set\n",
+    )
+    .expect("startup file");
+    let file: &'static str = Box::leak(file.display().to_string().into_boxed_str());
+    let daemon = daemon_support::Daemon::start_with(
+        daemon_support::backends()[0],
+        daemon_support::Settings {
+            env: vec![("RUSH_ENV".into(), file.into())],
+            ..Default::default()
+        },
+    );
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket, Some(file)));
     daemon.stop();
 }
 
@@ -658,13 +694,15 @@ fn run_suite(mode: Mode) {
                     };
                     let verdict = match run_case(mode, &shell, &case) {
                         Ok(got) => check(&case, &got).or_else(|| match mode {
-                            Mode::Direct => None,
+                            Mode::Direct(_) => None,
                             // Through the daemon, the result must also be
                             // exactly what a direct run gives.
-                            Mode::Daemon(_) => match run_case(Mode::Direct, &shell, &case) {
-                                Ok(direct) => compare(&direct, &got),
-                                Err(e) => Some(format!("could not run directly: {e}")),
-                            },
+                            Mode::Daemon(_, startup) => {
+                                match run_case(Mode::Direct(startup), &shell, &case) {
+                                    Ok(direct) => compare(&direct, &got),
+                                    Err(e) => Some(format!("could not run directly: {e}")),
+                                }
+                            }
                         }),
                         Err(e) => Some(format!("could not run: {e}")),
                     };

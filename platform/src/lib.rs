@@ -13,6 +13,7 @@ pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod process;
+pub mod service;
 pub mod signal;
 pub mod sockdir;
 pub mod spawn;

@@ -118,6 +118,25 @@ pub fn prepare_socket_dir(socket: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Hold an exclusive `flock` on `<socket>.lock` (created 0600) until the
+/// returned descriptor is closed. Daemons starting at once take it around
+/// "is a daemon answering? if not, replace the socket and listen", so that
+/// exactly one of them ends up serving: without it, one could take another's
+/// bound-but-not-yet-listening socket for a crashed daemon's and unlink it.
+pub fn lock_socket(socket: &[u8]) -> io::Result<std::os::fd::OwnedFd> {
+    let mut path = socket.to_vec();
+    path.extend_from_slice(b".lock");
+    let fd = crate::fd::open_owned(
+        &path,
+        libc::O_RDWR | libc::O_CREAT | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        0o600,
+    )?;
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock has no memory-safety preconditions.
+    crate::cvt_retry(|| unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_EX) })?;
+    Ok(fd)
+}
+
 /// Remove `path` (a stale socket), ignoring "not found".
 pub fn unlink(path: &[u8]) -> io::Result<()> {
     let c = cstr(path)?;

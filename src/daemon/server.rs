@@ -36,6 +36,7 @@ const DAEMON: u64 = 1 << 63;
 const SIGNAL_TOKEN: Token = Token(DAEMON | 1);
 const GRACE_TOKEN: Token = Token(DAEMON | 2);
 const ACCEPT_RETRY_TOKEN: Token = Token(DAEMON | 3);
+const IDLE_TOKEN: Token = Token(DAEMON | 4);
 
 /// Dispatch-latency samples kept for percentiles.
 const LATENCY_WINDOW: usize = 1024;
@@ -201,6 +202,9 @@ pub struct Server {
     live_workers: usize,
     stopping: bool,
     started: Instant,
+    /// When the last job arrived or ended: the idle-exit timer counts from
+    /// here.
+    last_job: Instant,
     stats: Stats,
     limits: u64,
     euid: u32,
@@ -233,6 +237,7 @@ impl Server {
             live_workers: 0,
             stopping: false,
             started: Instant::now(),
+            last_job: Instant::now(),
             stats: Stats::default(),
             limits: crate::proto::message::limits_hash(),
             euid: process::geteuid(),
@@ -243,6 +248,9 @@ impl Server {
         s.listener = Some(id);
         s.submit_accept(id);
         s.driver.submit(SIGNAL_TOKEN, Op::Signal);
+        if let Some(after) = s.cfg.idle_limit() {
+            s.driver.submit(IDLE_TOKEN, Op::Timeout { after });
+        }
         Ok(s)
     }
 
@@ -441,6 +449,7 @@ impl Server {
         match c.token {
             SIGNAL_TOKEN => return self.on_signal(c.result),
             GRACE_TOKEN => return self.on_grace(),
+            IDLE_TOKEN => return self.on_idle_timer(),
             ACCEPT_RETRY_TOKEN => {
                 if let Some(l) = self.listener {
                     self.submit_accept(l);
@@ -743,6 +752,7 @@ impl Server {
     }
 
     fn on_job(&mut self, id: ConnId, job: Job, summary: JobSummary) {
+        self.last_job = Instant::now();
         if self.stopping {
             return self.send_message(
                 id,
@@ -1080,6 +1090,7 @@ impl Server {
                 w.phase = Phase::Restoring;
                 w.jobs += 1;
                 let oneshot = w.oneshot;
+                self.last_job = Instant::now();
                 self.stats.jobs_served += 1;
                 let running_here = matches!(
                     self.conn(client).map(|c| &c.role),
@@ -1115,6 +1126,7 @@ impl Server {
             let _ = process::kill(pid, signal::SIGKILL);
         }
         if let Phase::Busy { client } = phase {
+            self.last_job = Instant::now();
             if pgid > 1 {
                 let _ = process::kill(-pgid, signal::SIGKILL);
             }
@@ -1186,7 +1198,11 @@ impl Server {
         if let Some(l) = self.listener.take() {
             self.close(l);
         }
-        let _ = platform::sockdir::unlink(&self.cfg.socket);
+        // An activated socket belongs to the service manager, which keeps
+        // listening on it (and starts rushd again on the next connection).
+        if !self.cfg.socket_activated {
+            let _ = platform::sockdir::unlink(&self.cfg.socket);
+        }
         // Queued jobs run directly in their clients.
         while let Some(client) = self.queue.pop_front() {
             if let Some(ClientState::Queued(job)) = self.set_client_state(client, ClientState::Idle)
@@ -1227,6 +1243,28 @@ impl Server {
                 after: self.cfg.stop_grace,
             },
         );
+    }
+
+    /// The idle-exit timer: stop when no job has run, waited or ended for
+    /// the idle period; else look again when it could next be over. A job
+    /// that is running or queued keeps the daemon up however long it takes.
+    fn on_idle_timer(&mut self) {
+        let Some(limit) = self.cfg.idle_limit() else {
+            return;
+        };
+        if self.stopping {
+            return;
+        }
+        let busy = self.queued > 0
+            || self.conns.iter().any(|(_, c)| {
+                matches!(&c.role, Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }))
+            });
+        let idle = self.last_job.elapsed();
+        if !busy && idle >= limit {
+            return self.begin_shutdown(&format!("no job for {}s", limit.as_secs()));
+        }
+        let after = if busy { limit } else { limit - idle };
+        self.driver.submit(IDLE_TOKEN, Op::Timeout { after });
     }
 
     /// The grace period is over: end the jobs still running.
@@ -1351,7 +1389,7 @@ mod tests {
                 assert_eq!(ConnId::from_token(t), Some((id, op)));
             }
         }
-        for t in [SIGNAL_TOKEN, GRACE_TOKEN, ACCEPT_RETRY_TOKEN] {
+        for t in [SIGNAL_TOKEN, GRACE_TOKEN, ACCEPT_RETRY_TOKEN, IDLE_TOKEN] {
             assert_eq!(ConnId::from_token(t), None);
             assert!(t.0 < Token::RESERVED);
         }

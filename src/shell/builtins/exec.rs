@@ -29,16 +29,22 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     // catches go back to their defaults (execve does that), and the
     // descriptors it saved are close-on-exec.
     let err = sh.exec_utility(&path, &mut fields, &env);
+    Err(cannot_exec(sh, &fields[0], &err))
+}
+
+/// The utility could not be executed: say why, and end the shell with 127
+/// (not found) or 126 (found, not executable).
+fn cannot_exec(sh: &Shell, name: &[u8], err: &std::io::Error) -> Divert {
     let code = match err.raw_os_error() {
         Some(c) if c == platform::errno::ENOENT => status::NOT_FOUND,
         _ => status::NOT_EXECUTABLE,
     };
     sh.error(format!(
         "{}: {}",
-        String::from_utf8_lossy(&fields[0]),
-        super::describe_error(&err)
+        String::from_utf8_lossy(name),
+        super::describe_error(err)
     ));
-    Err(Divert::Exit(code))
+    Divert::Exit(code)
 }
 
 /// `exec utility` in a daemon worker, which must outlive the job: the
@@ -61,17 +67,6 @@ fn exec_in_worker(
             Some(st) => Err(Divert::Replaced(st.shell_status())),
             None => Err(Divert::Replaced(status::NOT_FOUND)),
         },
-        Err(err) => {
-            let code = match err.raw_os_error() {
-                Some(c) if c == platform::errno::ENOENT => status::NOT_FOUND,
-                _ => status::NOT_EXECUTABLE,
-            };
-            sh.error(format!(
-                "{}: {}",
-                String::from_utf8_lossy(&fields[0]),
-                super::describe_error(&err)
-            ));
-            Err(Divert::Exit(code))
-        }
+        Err(err) => Err(cannot_exec(sh, &fields[0], &err)),
     }
 }
