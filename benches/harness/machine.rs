@@ -163,6 +163,32 @@ pub fn load_average() -> Option<String> {
     Some(t.join(" "))
 }
 
+/// CPU seconds the whole machine has spent busy since boot (Linux:
+/// `/proc/stat`, in USER_HZ ticks of 1/100 s), for [`OthersLoad`].
+fn machine_busy_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().next()?.strip_prefix("cpu ")?;
+    let v: Vec<f64> = cpu
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal ...
+    let busy: f64 = v.iter().take(8).sum::<f64>() - v.get(3)? - v.get(4)?;
+    Some(busy / 100.0)
+}
+
+/// Cores' worth of CPU that other processes use, measured over `window`
+/// while the bench itself waits (Linux only). Taken just before and just
+/// after the measurements: a better reading of a shared machine than the
+/// load average, which counts processes waiting for I/O and lags by
+/// minutes.
+pub fn others_busy(window: std::time::Duration) -> Option<f64> {
+    let before = machine_busy_seconds()?;
+    std::thread::sleep(window);
+    let after = machine_busy_seconds()?;
+    Some(((after - before) / window.as_secs_f64()).max(0.0))
+}
+
 /// rush's own version and the commit it was built from.
 pub fn rush_version(rush: &Path) -> Value {
     let version = first_line(capture(&[rush.to_str().unwrap_or("rush"), "--version"]));

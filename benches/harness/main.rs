@@ -349,6 +349,8 @@ impl Daemons {
 
 fn run(s: &Settings, work: &Path) -> Result<usize, String> {
     let started = Instant::now();
+    let window = Duration::from_millis(500);
+    let others_before = machine::others_busy(window);
     let started_unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as usize)
@@ -860,23 +862,20 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
         machine.s("kernel"),
         machine.f("cores").unwrap_or(0.0)
     );
-    println!(
-        "\nrush bench: {run_name}, load {} at start",
-        machine.s("load_average")
-    );
+    println!("\nrush bench: {run_name}");
     print!("{table}");
-    let load1: f64 = machine
-        .s("load_average")
-        .split(' ')
-        .next()
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(0.0);
     let cores = machine.f("cores").unwrap_or(1.0);
-    if load1 > cores {
+    let others_after = machine::others_busy(window);
+    if let (Some(b), Some(a)) = (others_before, others_after) {
         println!(
-            "\nnote: the machine was busy (load {load1} on {cores} cores): absolute times are inflated and \
-             spread wide. Read the ratios, and compare runs taken at similar load."
+            "\nother processes kept {b:.2} of {cores} cores busy just before this run, {a:.2} just after"
         );
+        if b.max(a) > 0.25 {
+            println!(
+                "note: a busy machine: absolute times are inflated and spread wide. Read the ratios, \
+                 and compare runs taken at similar load."
+            );
+        }
     }
     for (_, label, why) in &failures {
         println!("  ! {label}: {why}");
@@ -911,6 +910,8 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
         ("duration_s", started.elapsed().as_secs_f64().into()),
         ("machine", machine.clone()),
         ("load_average_end", machine::load_average().into()),
+        ("others_busy_cores_before", others_before.into()),
+        ("others_busy_cores_after", others_after.into()),
         ("rush", machine::rush_version(rush)),
         (
             "backend",
