@@ -22,6 +22,12 @@ pub struct Config {
     /// How long a stop waits for running jobs before killing them
     /// (`RUSH_STOP_GRACE` in milliseconds, default 10 s).
     pub stop_grace: Duration,
+    /// How long a client connection may take to send its request (and how
+    /// long it may sit idle between requests) before it is closed
+    /// (`RUSH_REQUEST_TIMEOUT` in milliseconds, default 10 s): a client
+    /// that stalls half-way through a frame costs a descriptor, not one
+    /// forever.
+    pub request_timeout: Duration,
 }
 
 /// Default pool size.
@@ -67,6 +73,7 @@ impl Config {
             queue_max: DEFAULT_QUEUE_MAX,
             backend: None,
             stop_grace: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
         };
         if let Some(v) = env("RUSH_POOL_SIZE") {
             c.set_pool_size(&v)?;
@@ -82,6 +89,10 @@ impl Config {
         }
         if let Some(v) = env("RUSH_STOP_GRACE") {
             c.stop_grace = Duration::from_millis(number("RUSH_STOP_GRACE", &v)? as u64);
+        }
+        if let Some(v) = env("RUSH_REQUEST_TIMEOUT") {
+            let ms = number("RUSH_REQUEST_TIMEOUT", &v)?.max(1);
+            c.request_timeout = Duration::from_millis(ms as u64);
         }
         Ok(c)
     }
@@ -129,6 +140,7 @@ mod tests {
             queue_max: DEFAULT_QUEUE_MAX,
             backend: None,
             stop_grace: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
         };
         assert!(c.set_pool_size(b"0").is_err());
         assert!(c.set_pool_size(b"lots").is_err());

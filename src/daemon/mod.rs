@@ -36,29 +36,73 @@ pub fn is_serving(socket: &[u8]) -> bool {
     platform::unix::connect(socket).is_ok()
 }
 
-/// Bind `cfg.socket` (replacing a stale socket, refusing when a daemon
-/// already answers there) and serve until stopped. `ready` is written one
-/// byte once the socket accepts, for `rushd start`.
-pub fn serve(cfg: Config, ready: Option<OwnedFd>) -> Result<(), String> {
+/// Why [`serve`] did not serve.
+#[derive(Debug)]
+pub enum ServeError {
+    /// Another daemon holds the socket's lock (or answers on it).
+    AlreadyRunning(String),
+    /// Anything else: the socket directory, binding, the event loop.
+    Failed(String),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::AlreadyRunning(m) | ServeError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Take the socket's lock, bind `cfg.socket` (replacing a stale socket)
+/// and serve until stopped. `ready` is written one byte once the socket
+/// accepts, for `rushd start`.
+///
+/// One daemon per socket is the lock's job (`<socket>.lock`, `flock`ed for
+/// the daemon's lifetime), not a race between two starts: whoever holds it
+/// owns the socket, so a socket found without the lock held is a crashed
+/// daemon's, and is replaced.
+pub fn serve(cfg: Config, ready: Option<OwnedFd>) -> Result<server::Ending, ServeError> {
     let shown = String::from_utf8_lossy(&cfg.socket).into_owned();
+    let failed = ServeError::Failed;
     platform::sockdir::prepare_socket_dir(&cfg.socket)
-        .map_err(|e| format!("socket directory for {shown}: {e}"))?;
+        .map_err(|e| failed(format!("socket directory for {shown}: {e}")))?;
+    let lock_path = platform::sockdir::lock_path(&cfg.socket);
+    let _lock = match platform::sockdir::try_lock(&lock_path) {
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            return Err(ServeError::AlreadyRunning(format!(
+                "a daemon is already serving {shown} (it holds {})",
+                String::from_utf8_lossy(&lock_path)
+            )));
+        }
+        Err(e) => {
+            return Err(failed(format!(
+                "{}: {e}",
+                String::from_utf8_lossy(&lock_path)
+            )));
+        }
+    };
     let listener = match platform::unix::listen(&cfg.socket, 1024) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             if is_serving(&cfg.socket) {
-                return Err(format!("a daemon is already serving {shown}"));
+                // A daemon that does not take the lock (an older rushd).
+                return Err(ServeError::AlreadyRunning(format!(
+                    "a daemon is already serving {shown}"
+                )));
             }
             // Nobody answers: a crashed daemon's socket.
             log(&format!("replacing the stale socket {shown}"));
-            platform::sockdir::unlink(&cfg.socket).map_err(|e| format!("{shown}: {e}"))?;
-            platform::unix::listen(&cfg.socket, 1024).map_err(|e| format!("{shown}: {e}"))?
+            platform::sockdir::unlink(&cfg.socket).map_err(|e| failed(format!("{shown}: {e}")))?;
+            platform::unix::listen(&cfg.socket, 1024)
+                .map_err(|e| failed(format!("{shown}: {e}")))?
         }
-        Err(e) => return Err(format!("{shown}: {e}")),
+        Err(e) => return Err(failed(format!("{shown}: {e}"))),
     };
-    let server = server::Server::new(cfg, listener).map_err(|e| format!("event loop: {e}"))?;
+    let server =
+        server::Server::new(cfg, listener).map_err(|e| failed(format!("event loop: {e}")))?;
     if let Some(r) = ready {
         let _ = platform::fd::write_all(r.as_raw_fd(), b"1");
     }
-    server.run().map_err(|e| format!("event loop: {e}"))
+    server.run().map_err(|e| failed(format!("event loop: {e}")))
 }
