@@ -40,6 +40,8 @@ const ACCEPT_RETRY_TOKEN: Token = Token(DAEMON | 3);
 const SWEEP_TOKEN: Token = Token(DAEMON | 4);
 /// Another try at forking the workers the pool is missing.
 const RESPAWN_TOKEN: Token = Token(DAEMON | 5);
+/// Follow-up on cancelled jobs that have not ended yet.
+const CANCEL_TOKEN: Token = Token(DAEMON | 6);
 
 /// How long accepting pauses when the descriptor table is full, unless a
 /// descriptor of ours frees first.
@@ -49,6 +51,14 @@ const RESPAWN_PAUSE: Duration = Duration::from_millis(200);
 /// How often, at most, the executable on disk is compared with the one
 /// running (on accept: an idle daemon costs nothing).
 const EXE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the process group of a cancelled job that has not ended is
+/// killed again: a process the job started just after the first kill
+/// (between the worker's `Started` and its next check for the cancel
+/// signal) joined the group too late for it.
+const CANCEL_RECHECK: Duration = Duration::from_millis(100);
+/// A worker that has not given up a cancelled job by then is killed and
+/// replaced.
+const CANCEL_DEADLINE: Duration = Duration::from_secs(2);
 /// Frames queued to one peer that does not read them before it is dropped.
 const MAX_QUEUED_FRAMES: usize = 64;
 
@@ -134,6 +144,8 @@ struct Worker {
     /// Replaced (SIGHUP): it finishes its job, if any, then goes, and is
     /// not replaced again.
     retiring: bool,
+    /// When its job was cancelled (its client went away), until `Exit`.
+    cancelled: Option<Instant>,
 }
 
 enum Role {
@@ -236,6 +248,7 @@ pub struct Server {
     accept_paused: bool,
     accept_retry_armed: bool,
     respawn_armed: bool,
+    cancel_armed: bool,
     /// The executable as it was on disk at start, and when it was last
     /// compared.
     exe: Option<(std::path::PathBuf, ExeId)>,
@@ -313,6 +326,7 @@ impl Server {
             accept_paused: false,
             accept_retry_armed: false,
             respawn_armed: false,
+            cancel_armed: false,
             exe: std::env::current_exe()
                 .ok()
                 .and_then(|p| ExeId::of(&p).map(|id| (p, id))),
@@ -544,6 +558,7 @@ impl Server {
                 self.respawn_armed = false;
                 return self.fill_pool();
             }
+            CANCEL_TOKEN => return self.recheck_cancelled(),
             _ => {}
         }
         let Some((id, op)) = ConnId::from_token(c.token) else {
@@ -891,16 +906,17 @@ impl Server {
 
     fn set_client_state(&mut self, id: ConnId, state: ClientState) -> Option<ClientState> {
         let c = self.conn(id)?;
-        match &mut c.role {
-            Role::Client(s) => {
-                if matches!(state, ClientState::Idle) {
-                    // Waiting for its next request: the deadline starts.
-                    c.since = Instant::now();
-                }
-                Some(std::mem::replace(s, state))
-            }
-            _ => None,
+        let Role::Client(s) = &mut c.role else {
+            return None;
+        };
+        let idle = matches!(state, ClientState::Idle);
+        let old = std::mem::replace(s, state);
+        if idle {
+            // Waiting for its next request: the deadline starts.
+            c.since = Instant::now();
+            self.arm_sweep();
         }
+        Some(old)
     }
 
     /// Make sure a sweep will come while clients may be waiting on their
@@ -1146,12 +1162,66 @@ impl Server {
             return;
         };
         let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
+        w.cancelled.get_or_insert_with(Instant::now);
         if pgid > 1 {
             let _ = process::kill(-pgid, signal::SIGKILL);
         }
         if pid > 1 && !reaped {
             let _ = process::kill(pid, signal::cancel_signal());
             let _ = process::kill(pid, signal::SIGCONT);
+        }
+        if !self.cancel_armed {
+            self.cancel_armed = true;
+            self.driver.submit(
+                CANCEL_TOKEN,
+                Op::Timeout {
+                    after: CANCEL_RECHECK,
+                },
+            );
+        }
+    }
+
+    /// Cancelled jobs that have not ended: kill their process group again
+    /// (a process may have joined it after the last kill), and replace a
+    /// worker that is still in its job after [`CANCEL_DEADLINE`].
+    fn recheck_cancelled(&mut self) {
+        self.cancel_armed = false;
+        let pending: Vec<(ConnId, i32, bool)> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }) => w.cancelled.map(|at| {
+                    (
+                        ConnId {
+                            index: i as u32,
+                            generation: c.generation,
+                        },
+                        w.pgid,
+                        at.elapsed() >= CANCEL_DEADLINE,
+                    )
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut waiting = false;
+        for (id, pgid, overdue) in pending {
+            if overdue {
+                self.worker_down(id, "it did not give up a cancelled job");
+            } else {
+                if pgid > 1 {
+                    let _ = process::kill(-pgid, signal::SIGKILL);
+                }
+                waiting = true;
+            }
+        }
+        if waiting {
+            self.cancel_armed = true;
+            self.driver.submit(
+                CANCEL_TOKEN,
+                Op::Timeout {
+                    after: CANCEL_RECHECK,
+                },
+            );
         }
     }
 
@@ -1186,6 +1256,7 @@ impl Server {
                         cancel_on_start: false,
                         exited: None,
                         retiring: false,
+                        cancelled: None,
                     }),
                 );
                 self.live_workers += 1;
@@ -1381,6 +1452,7 @@ impl Server {
                 };
                 w.phase = Phase::Restoring;
                 w.jobs += 1;
+                w.cancelled = None;
                 let oneshot = w.oneshot || w.retiring;
                 self.stats.jobs_served += 1;
                 let running_here = matches!(
@@ -1699,6 +1771,7 @@ mod tests {
             ACCEPT_RETRY_TOKEN,
             SWEEP_TOKEN,
             RESPAWN_TOKEN,
+            CANCEL_TOKEN,
         ] {
             assert_eq!(ConnId::from_token(t), None);
             assert!(t.0 < Token::RESERVED);
