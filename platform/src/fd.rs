@@ -109,6 +109,13 @@ pub fn set_cloexec(fd: RawFd, on: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// Clear close-on-exec on `fd` with one `fcntl` (FD_CLOEXEC is the only
+/// descriptor flag there is).
+pub fn clear_cloexec(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl(F_SETFD) has no memory-safety preconditions.
+    cvt(unsafe { libc::fcntl(fd, libc::F_SETFD, 0) }).map(drop)
+}
+
 /// The file status flags (`O_ACCMODE`, `O_APPEND`, ...) of `fd`.
 pub fn status_flags(fd: RawFd) -> io::Result<i32> {
     // SAFETY: fcntl(F_GETFL) has no memory-safety preconditions.
@@ -263,7 +270,6 @@ pub const SCAN_LIMIT: usize = 256;
 /// `poll(2)` over the range, where a closed number reports `POLLNVAL`; on
 /// macOS, whose `poll` refuses some devices, `fcntl(F_GETFD)` per number.
 pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
-    let limit = (crate::process::open_file_limit() as usize).min(SCAN_LIMIT);
     let mut n = 0;
     #[cfg(not(any(target_os = "macos", target_os = "ios")))]
     {
@@ -272,11 +278,20 @@ pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
             events: 0,
             revents: 0,
         }; SCAN_LIMIT];
-        for (i, p) in fds.iter_mut().enumerate().take(limit) {
+        for (i, p) in fds.iter_mut().enumerate() {
             p.fd = i as RawFd;
         }
+        // poll(2) refuses more entries than RLIMIT_NOFILE (EINVAL): try the
+        // whole range first, which is what almost every process allows,
+        // and only then ask for the limit.
+        let mut limit = SCAN_LIMIT;
         // SAFETY: `fds` holds `limit` valid pollfd entries.
-        let r = cvt_retry(|| unsafe { libc::poll(fds.as_mut_ptr(), limit as libc::nfds_t, 0) });
+        let mut r = cvt_retry(|| unsafe { libc::poll(fds.as_mut_ptr(), limit as libc::nfds_t, 0) });
+        if matches!(&r, Err(e) if e.raw_os_error() == Some(libc::EINVAL)) {
+            limit = (crate::process::open_file_limit() as usize).min(SCAN_LIMIT);
+            // SAFETY: `fds` holds at least `limit` valid pollfd entries.
+            r = cvt_retry(|| unsafe { libc::poll(fds.as_mut_ptr(), limit as libc::nfds_t, 0) });
+        }
         if r.is_ok() {
             for p in &fds[..limit] {
                 if p.revents & libc::POLLNVAL == 0 {
@@ -287,6 +302,7 @@ pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
             return n;
         }
     }
+    let limit = (crate::process::open_file_limit() as usize).min(SCAN_LIMIT);
     for fd in 0..limit as RawFd {
         if is_open(fd) {
             out[n] = fd;

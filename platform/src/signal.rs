@@ -8,7 +8,7 @@
 
 use crate::{Pid, cvt};
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU64, Ordering};
 
 /// Signal numbers are below this.
 pub const NSIG: i32 = 65;
@@ -187,7 +187,46 @@ pub fn set_disposition(signal: i32, disposition: Disposition) -> io::Result<Disp
     } else {
         CAUGHT.fetch_and(!bit, Ordering::Relaxed);
     }
+    KNOWN[signal as usize].store(known_code(disposition), Ordering::Relaxed);
     Ok(classify(old.sa_sigaction))
+}
+
+/// What this process last set each signal to (0: not set by us, so
+/// unknown), so that setting the same disposition again costs no system
+/// call: a daemon worker re-applies its dispositions for every job.
+static KNOWN: [AtomicU8; NSIG as usize] = [const { AtomicU8::new(0) }; NSIG as usize];
+
+fn known_code(d: Disposition) -> u8 {
+    match d {
+        Disposition::Default => 1,
+        Disposition::Ignore => 2,
+        Disposition::Catch => 3,
+    }
+}
+
+/// The disposition this process last set for `signal`, or `None` if it
+/// never set one (it is then as inherited).
+pub fn known(signal: i32) -> Option<Disposition> {
+    match KNOWN
+        .get(usize::try_from(signal).ok()?)?
+        .load(Ordering::Relaxed)
+    {
+        1 => Some(Disposition::Default),
+        2 => Some(Disposition::Ignore),
+        3 => Some(Disposition::Catch),
+        _ => None,
+    }
+}
+
+/// Set the disposition of `signal` unless this process already set it to
+/// exactly that. Returns whether anything changed.
+pub fn ensure_disposition(signal: i32, disposition: Disposition) -> io::Result<bool> {
+    check_signal(signal)?;
+    if KNOWN[signal as usize].load(Ordering::Relaxed) == known_code(disposition) {
+        return Ok(false);
+    }
+    set_disposition(signal, disposition)?;
+    Ok(true)
 }
 
 fn classify(handler: libc::sighandler_t) -> Disposition {
@@ -301,6 +340,82 @@ pub fn die_of(signal: i32) -> ! {
 /// Send `signal` to process `pid` (negative: a process group).
 pub fn send(pid: Pid, signal: i32) -> io::Result<()> {
     crate::process::kill(pid, signal)
+}
+
+/// Signals delivered through a descriptor instead of a handler: the set is
+/// blocked and read from a `signalfd(2)` (Linux). Two system calls to set
+/// up where installing handlers costs one per signal; dropping it closes
+/// the descriptor and puts the old mask back.
+#[cfg(target_os = "linux")]
+pub struct SignalFd {
+    fd: std::os::fd::OwnedFd,
+    old_mask: u64,
+}
+
+#[cfg(target_os = "linux")]
+impl SignalFd {
+    /// Block `set` (bit n = signal n) and open a non-blocking descriptor
+    /// that reads its arrivals.
+    pub fn new(set: u64) -> io::Result<SignalFd> {
+        let old_mask = mask_op(libc::SIG_BLOCK, set)?;
+        let mask = sigset_of(set);
+        // SAFETY: `mask` is a valid sigset_t; -1 asks for a new descriptor.
+        let fd = match cvt(unsafe {
+            libc::signalfd(-1, &mask, libc::SFD_NONBLOCK | libc::SFD_CLOEXEC)
+        }) {
+            Ok(fd) => fd,
+            Err(e) => {
+                let _ = set_blocked(old_mask);
+                return Err(e);
+            }
+        };
+        // SAFETY: signalfd just returned this descriptor; nobody else owns it.
+        let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        Ok(SignalFd { fd, old_mask })
+    }
+
+    /// The descriptor, to wait on.
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&self.fd)
+    }
+
+    /// Append the signals that arrived since the last read.
+    pub fn read(&self, out: &mut Vec<i32>) {
+        // SAFETY: signalfd_siginfo is plain old data; all-zero is valid.
+        let mut infos: [libc::signalfd_siginfo; 8] = unsafe { std::mem::zeroed() };
+        loop {
+            let bytes = std::mem::size_of_val(&infos);
+            // SAFETY: `infos` is valid for writes of `bytes` bytes.
+            let n = unsafe { libc::read(self.fd(), infos.as_mut_ptr().cast(), bytes) };
+            if n <= 0 {
+                return;
+            }
+            let count = n as usize / std::mem::size_of::<libc::signalfd_siginfo>();
+            out.extend(infos[..count].iter().map(|i| i.ssi_signo as i32));
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SignalFd {
+    fn drop(&mut self) {
+        let _ = set_blocked(self.old_mask);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn sigset_of(set: u64) -> libc::sigset_t {
+    // SAFETY: sigset_t is plain old data; sigemptyset initialises it.
+    let mut s: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `s` is a valid sigset_t.
+    unsafe { libc::sigemptyset(&mut s) };
+    for n in 1..NSIG {
+        if set & bit(n) != 0 {
+            // SAFETY: `s` is initialised and `n` is a valid signal number.
+            unsafe { libc::sigaddset(&mut s, n) };
+        }
+    }
+    s
 }
 
 #[cfg(test)]

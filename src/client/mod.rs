@@ -182,7 +182,13 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         Err(e) => return Err(refused(Fallback::NoDaemon, e.to_string())),
     }
     let cwd_fd = fd::open_cwd().map_err(|e| refused(Fallback::Refused, format!("cwd: {e}")))?;
-    let cwd = process::getcwd().unwrap_or_default();
+    // On Linux the `O_PATH` descriptor always works for fchdir (even for a
+    // removed directory), so the path, a fallback, is not worth a syscall.
+    let cwd = if cfg!(target_os = "linux") {
+        Vec::new()
+    } else {
+        process::getcwd().unwrap_or_default()
+    };
     let umask = process::get_umask();
     let ignored = ignored_signals();
     let parts = JobParts {
@@ -203,9 +209,12 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
             sink(kv);
         }
     });
+    // The job's descriptors in ascending order, then the directory: a
+    // worker receives them at the lowest free numbers, so 0, 1 and 2 land
+    // where they belong without moving.
     let mut passed = [0 as RawFd; SCAN_LIMIT + 1];
-    passed[0] = cwd_fd.as_raw_fd();
-    passed[1..=fds.len()].copy_from_slice(fds);
+    passed[..fds.len()].copy_from_slice(fds);
+    passed[fds.len()] = cwd_fd.as_raw_fd();
     let ch = Channel::new(sock);
     ch.send(&frame, &passed[..=fds.len()])
         .map_err(|e| refused(Fallback::NoDaemon, format!("send: {e}")))?;
@@ -230,53 +239,83 @@ fn ignored_signals() -> u64 {
     set
 }
 
-/// Catches the forwarded signals and wakes a `poll` through a self-pipe;
-/// undone on drop.
-struct Forwarding {
-    read: OwnedFd,
-    _write: OwnedFd,
-    old: [Option<Disposition>; 9],
+/// Receives the forwarded signals while the job runs: on Linux blocked and
+/// read from a signalfd (two system calls to set up), elsewhere caught and
+/// written to a self-pipe. Undone on drop.
+enum Forwarding {
+    #[cfg(target_os = "linux")]
+    Fd(signal::SignalFd),
+    Pipe {
+        read: OwnedFd,
+        _write: OwnedFd,
+        old: [Option<Disposition>; 9],
+    },
 }
 
 impl Forwarding {
     fn install(ignored: u64) -> Option<Forwarding> {
+        // A signal the client ignores is ignored by the job too; the client
+        // does not catch it.
+        let wanted = FORWARDED
+            .iter()
+            .filter(|&&s| ignored & signal::bit(s) == 0)
+            .fold(0u64, |m, &s| m | signal::bit(s));
+        #[cfg(target_os = "linux")]
+        if let Ok(sfd) = signal::SignalFd::new(wanted) {
+            return Some(Forwarding::Fd(sfd));
+        }
         let (read, write) = fd::pipe_owned_nonblocking().ok()?;
         signal::set_wakeup_fd(Some(write.as_raw_fd()));
         let mut old = [None; 9];
         for (slot, &sig) in old.iter_mut().zip(&FORWARDED) {
-            // A signal the client ignores is ignored by the job too; the
-            // client does not catch it.
-            if ignored & (1 << sig) == 0 {
+            if wanted & signal::bit(sig) != 0 {
                 *slot = signal::set_disposition(sig, Disposition::Catch).ok();
             }
         }
-        Some(Forwarding {
+        Some(Forwarding::Pipe {
             read,
             _write: write,
             old,
         })
     }
 
+    /// The descriptor that becomes readable when a signal arrives.
+    fn fd(&self) -> RawFd {
+        match self {
+            #[cfg(target_os = "linux")]
+            Forwarding::Fd(sfd) => sfd.fd(),
+            Forwarding::Pipe { read, .. } => read.as_raw_fd(),
+        }
+    }
+
     fn drain(&self, out: &mut Vec<i32>) {
-        let mut buf = [0u8; 64];
-        while let Ok(n) = fd::read(self.read.as_raw_fd(), &mut buf) {
-            if n == 0 {
-                break;
+        match self {
+            #[cfg(target_os = "linux")]
+            Forwarding::Fd(sfd) => sfd.read(out),
+            Forwarding::Pipe { read, .. } => {
+                let mut buf = [0u8; 64];
+                while let Ok(n) = fd::read(read.as_raw_fd(), &mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    out.extend(buf[..n].iter().map(|&b| i32::from(b)));
+                }
             }
-            out.extend(buf[..n].iter().map(|&b| i32::from(b)));
         }
     }
 }
 
 impl Drop for Forwarding {
     fn drop(&mut self) {
-        for (old, &sig) in self.old.iter().zip(&FORWARDED) {
-            if let Some(d) = old {
-                let _ = signal::set_disposition(sig, *d);
+        if let Forwarding::Pipe { old, .. } = self {
+            for (old, &sig) in old.iter().zip(&FORWARDED) {
+                if let Some(d) = old {
+                    let _ = signal::set_disposition(sig, *d);
+                }
             }
+            signal::set_wakeup_fd(None);
+            let _ = signal::take_pending();
         }
-        signal::set_wakeup_fd(None);
-        let _ = signal::take_pending();
     }
 }
 
@@ -322,7 +361,7 @@ fn wait(mut ch: Channel, ignored: u64) -> Result<Never, Why> {
             }
         }
         let mut ready = [false; 2];
-        let watch = [ch.fd(), fwd.as_ref().map_or(-1, |f| f.read.as_raw_fd())];
+        let watch = [ch.fd(), fwd.as_ref().map_or(-1, Forwarding::fd)];
         match fd::wait_readable(&watch, &mut ready) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

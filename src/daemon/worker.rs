@@ -43,16 +43,11 @@ pub const FORWARDED: [i32; 9] = [
     signal::SIGCONT,
 ];
 
-/// Signals the worker catches between jobs (bit n = signal n): the
-/// forwarded ones, so they reach the interpreter instead of killing the
-/// worker, and the cancel signal.
-fn worker_caught() -> u64 {
-    FORWARDED
-        .iter()
-        .fold(signal::bit(signal::cancel_signal()), |m, &s| {
-            m | signal::bit(s)
-        })
-}
+/// Signals the worker catches between jobs (bit n = signal n): the ones
+/// whose default action the interpreter emulates for a job (the forwarded
+/// ones among them) and the cancel signal. Keeping them caught between jobs
+/// means a job with no traps starts without a single `sigaction`.
+use crate::shell::env::traps::worker_caught;
 
 /// The worker's own descriptors, kept high and close-on-exec, out of the
 /// way of the job's.
@@ -133,36 +128,25 @@ fn move_above(fd: OwnedFd, min: RawFd) -> io::Result<OwnedFd> {
     fd::dup_above_owned(fd.as_raw_fd(), min)
 }
 
-/// Baseline: `/dev/null` on 0, 1 and 2, cwd `/`.
-fn baseline_stdio() {
-    if let Ok(null) = fd::open(b"/dev/null", fd::flags::RDWR, 0) {
-        for target in 0..3 {
-            if null != target {
-                let _ = fd::dup2(null, target);
-            }
-        }
-        if null > 2 {
-            let _ = fd::close(null);
-        }
-    }
-}
-
 /// The worker process: never returns.
 pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
     // The daemon's signal routing (blocked signals, a self-pipe) must not
     // leak into the worker.
     signal::set_wakeup_fd(None);
     let _ = signal::set_blocked(0);
-    for sig in 1..32 {
-        if sig != signal::SIGKILL && sig != signal::SIGSTOP {
-            let _ = signal::set_disposition(sig, Disposition::Default);
+    let caught = worker_caught();
+    for sig in 1..signal::NSIG {
+        if sig != signal::SIGKILL && sig != signal::SIGSTOP && sig < 32
+            || caught & signal::bit(sig) != 0
+        {
+            let d = if caught & signal::bit(sig) != 0 {
+                Disposition::Catch
+            } else {
+                Disposition::Default
+            };
+            let _ = signal::set_disposition(sig, d);
         }
     }
-    let _ = signal::set_disposition(signal::SIGPIPE, Disposition::Ignore);
-    for sig in FORWARDED {
-        let _ = signal::set_disposition(sig, Disposition::Catch);
-    }
-    let _ = signal::set_disposition(signal::cancel_signal(), Disposition::Catch);
     // Its own process group: a terminal's ^C meant for a foreground rushd
     // does not reach the workers.
     let _ = process::setpgid(0, 0);
@@ -176,16 +160,15 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
     let keep: Vec<RawFd> = std::iter::once(channel.as_raw_fd())
         .chain(log_fd.as_ref().map(AsRawFd::as_raw_fd))
         .collect();
+    // Nothing below the internal descriptors, not even 0–2: see `restore`.
     close_all_but(&keep);
-    baseline_stdio();
     let _ = process::chdir(b"/");
     let mut internal = Internal {
-        channel: Channel::new(channel),
+        channel: Channel::with_capacity(channel, 64 * 1024),
         log: log_fd,
         base,
     };
     let baseline_umask = process::get_umask();
-    let baseline_limits = crate::proto::message::limits_hash();
 
     let mut anchor = match Anchor::spawn() {
         Ok(a) => a,
@@ -250,23 +233,33 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
                 core_dumped,
             },
         };
-        if internal
-            .channel
-            .send_message(&Message::Exit(status))
-            .is_err()
-        {
-            anchor.retire();
-            process::exit_now(0);
-        }
-        // Whatever the job left in its group (background processes) keeps
-        // running there, but the next job gets a fresh group.
-        anchor.retire();
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
-        if oneshot || result.retire || crate::proto::message::limits_hash() != baseline_limits {
+        let last = oneshot || result.retire;
+        let mut out = Vec::with_capacity(64);
+        Message::Exit(status).encode(&mut out);
+        // Whatever a job that started processes left in its group
+        // (background processes) keeps running there, so the next job gets
+        // a fresh group, made after the client has its answer. A job that
+        // started none (only builtins) leaves the group as it found it: the
+        // worker is ready again at once, in the same message as the status.
+        let same_group = !last && !result.spawned;
+        if same_group {
+            Message::Ready {
+                pid: me,
+                pgid: anchor.pid,
+            }
+            .encode(&mut out);
+        }
+        if internal.channel.send(&out, &[]).is_err() || last {
+            anchor.retire();
             process::exit_now(0);
         }
+        if same_group {
+            continue;
+        }
+        anchor.retire();
         anchor = match Anchor::spawn() {
             Ok(a) => a,
             Err(e) => {
@@ -309,14 +302,13 @@ fn close_all_but(keep: &[RawFd]) {
 fn serve(
     internal: &mut Internal,
     job: &JobRequest,
-    fds: Vec<OwnedFd>,
+    mut fds: Vec<OwnedFd>,
     pgid: i32,
     baseline_umask: u32,
 ) -> JobResult {
-    let mut fds = fds.into_iter();
-    // The directory first: its descriptor sits at a low number that a
-    // client descriptor may be about to take.
-    let in_dir = match fds.next() {
+    // The directory comes last (after the descriptors the job keeps) and
+    // is used and closed first, before its number can be in the way.
+    let in_dir = match fds.pop() {
         Some(dir) => process::fchdir(dir.as_raw_fd()).is_ok(),
         None => false,
     };
@@ -325,8 +317,7 @@ fn serve(
         // the path leads, as directly.
         let _ = process::chdir(&job.cwd);
     }
-    let received: Vec<OwnedFd> = fds.collect();
-    if let Err(e) = install_fds(internal, received, &job.fds) {
+    if let Err(e) = install_fds(internal, fds, &job.fds) {
         note(
             internal,
             &format!("cannot install the client's descriptors: {e}"),
@@ -335,6 +326,7 @@ fn serve(
         return JobResult {
             outcome: JobOutcome::Exited(126),
             retire: false,
+            spawned: false,
         };
     }
     process::set_umask(job.umask);
@@ -355,13 +347,14 @@ fn serve(
     result
 }
 
-/// Close everything below the internal descriptors, put `/dev/null` on
-/// 0–2, go back to `/`, reset the umask and signal mask.
+/// Close everything below the internal descriptors (0–2 included: a worker
+/// waits for its next job with no standard descriptors, so that the next
+/// client's 0, 1 and 2 arrive at exactly those numbers), go back to `/`,
+/// reset the umask and signal mask.
 fn restore(internal: &Internal, baseline_umask: u32) {
     // Internal descriptors sit above every target (`install_fds` keeps them
     // there); everything below belongs to the job that just ended.
     fd::close_range(0, internal.lowest() - 1);
-    baseline_stdio();
     let _ = process::chdir(b"/");
     process::set_umask(baseline_umask);
     let _ = signal::set_blocked(0);
@@ -369,9 +362,11 @@ fn restore(internal: &Internal, baseline_umask: u32) {
 }
 
 /// Install `received[i]` at `targets[i]` (not close-on-exec, as the client
-/// had it), after moving any internal descriptor and any received one that
-/// sits on a target number out of the way. Numbers 0–2 the client did not
-/// have are closed.
+/// had it). The worker waits with nothing open below its internal
+/// descriptors, so the kernel puts received descriptors at the lowest free
+/// numbers: a client's 0, 1 and 2 usually land exactly where they belong
+/// and cost one `fcntl` each. The rest are moved, after lifting any
+/// received descriptor that sits on another one's target out of the way.
 fn install_fds(internal: &mut Internal, received: Vec<OwnedFd>, targets: &[i32]) -> io::Result<()> {
     if received.len() != targets.len() {
         return Err(io::Error::new(
@@ -392,24 +387,21 @@ fn install_fds(internal: &mut Internal, received: Vec<OwnedFd>, targets: &[i32])
             Some(l)
         };
     }
-    // Received descriptors landed at the lowest free numbers, which may be
-    // targets of others: lift them above every target first.
-    let mut lifted = Vec::with_capacity(received.len());
-    for r in received {
-        lifted.push(if r.as_raw_fd() < top {
-            move_above(r, top)?
+    let mut pending: Vec<(OwnedFd, RawFd)> = Vec::new();
+    for (r, &t) in received.into_iter().zip(targets) {
+        if r.as_raw_fd() == t {
+            fd::clear_cloexec(t)?;
+            // From here on the descriptor is the job's; `restore` closes it.
+            std::mem::forget(r);
+        } else if targets.contains(&r.as_raw_fd()) {
+            pending.push((move_above(r, top)?, t));
         } else {
-            r
-        });
-    }
-    for stdio in 0..3 {
-        if !targets.contains(&stdio) {
-            let _ = fd::close(stdio);
+            pending.push((r, t));
         }
     }
-    for (r, &t) in lifted.iter().zip(targets) {
-        fd::dup2(r.as_raw_fd(), t)?;
+    for (r, t) in &pending {
+        fd::dup2(r.as_raw_fd(), *t)?;
     }
-    drop(lifted);
+    drop(pending);
     Ok(())
 }

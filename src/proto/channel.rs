@@ -53,9 +53,16 @@ pub struct Channel {
 
 impl Channel {
     pub fn new(fd: OwnedFd) -> Channel {
+        Channel::with_capacity(fd, 512)
+    }
+
+    /// A channel whose buffer starts with room for `capacity` bytes, so a
+    /// peer that receives big frames (a worker: a job carries the client's
+    /// whole environment) reads each in one `recvmsg`.
+    pub fn with_capacity(fd: OwnedFd, capacity: usize) -> Channel {
         Channel {
             fd,
-            buf: Vec::with_capacity(512),
+            buf: Vec::with_capacity(capacity),
             start: 0,
             fds: VecDeque::new(),
             scratch: Vec::new(),

@@ -48,6 +48,9 @@ pub struct JobResult {
     /// The job changed process state a worker cannot restore (resource
     /// limits): the worker must retire instead of serving another job.
     pub retire: bool,
+    /// The job started child processes (which may outlive it in its process
+    /// group): the next job needs a fresh group.
+    pub spawned: bool,
 }
 
 /// Run a client's job in this worker process and put the process's signal
@@ -74,6 +77,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     JobResult {
         outcome,
         retire: sh.limits_changed,
+        spawned: sh.spawned_children,
     }
 }
 
@@ -91,7 +95,7 @@ fn restore_signals(touched: u64, worker_caught: u64) {
         } else {
             Disposition::Default
         };
-        let _ = signal::set_disposition(sig, want);
+        let _ = signal::ensure_disposition(sig, want);
     }
     signal::take_pending();
 }

@@ -108,6 +108,9 @@ pub struct Shell {
     /// A job changed resource limits (`ulimit`): a worker cannot undo that
     /// and must retire after the job.
     pub limits_changed: bool,
+    /// This shell has started a child process (a worker then gives the next
+    /// job a fresh process group).
+    pub spawned_children: bool,
 }
 
 impl Shell {
@@ -146,6 +149,7 @@ impl Shell {
             interactive: false,
             getopts_state: None,
             limits_changed: false,
+            spawned_children: false,
         }
     }
 

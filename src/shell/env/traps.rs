@@ -45,9 +45,12 @@ pub fn default_terminates(sig: i32) -> bool {
     )
 }
 
-/// Signals a worker catches to emulate their default action for the job
-/// (the ones a client forwards, plus SIGPIPE and SIGALRM which a job can
-/// raise on itself).
+/// Signals a worker catches to emulate their default action for the job:
+/// the terminating ones a client forwards, plus SIGPIPE and SIGALRM, which
+/// a job can raise on itself. The worker keeps them caught between jobs
+/// too, so that starting a job with no traps changes no disposition at all.
+/// (SIGTSTP, SIGCONT and SIGWINCH keep their real defaults: a forwarded
+/// SIGTSTP must stop the worker at once, as it would stop a shell.)
 pub const WORKER_EMULATED: &[i32] = &[
     signal::SIGHUP,
     signal::SIGINT,
@@ -58,6 +61,16 @@ pub const WORKER_EMULATED: &[i32] = &[
     signal::SIGALRM,
     signal::SIGPIPE,
 ];
+
+/// The signals a worker process catches (bit n = signal n): the emulated
+/// ones and the daemon's cancel signal.
+pub fn worker_caught() -> u64 {
+    WORKER_EMULATED
+        .iter()
+        .fold(signal::bit(signal::cancel_signal()), |m, &s| {
+            m | signal::bit(s)
+        })
+}
 
 /// The trap table.
 #[derive(Clone, Debug)]
@@ -112,15 +125,24 @@ impl Traps {
             return false;
         }
         if sig != 0 {
-            if self.ignored_on_entry & signal::bit(sig) != 0 {
-                return true;
-            }
             if sig == signal::SIGKILL || sig == signal::SIGSTOP {
                 return false;
             }
+            // Run directly, the shell learns what it inherited lazily: a
+            // signal it never touched and finds ignored was ignored on entry.
+            if self.mode == SignalMode::Direct
+                && signal::known(sig).is_none()
+                && matches!(signal::disposition(sig), Ok(Disposition::Ignore))
+            {
+                self.ignored_on_entry |= signal::bit(sig);
+            }
+            if self.ignored_on_entry & signal::bit(sig) != 0 {
+                return true;
+            }
             let disposition = self.disposition_for(sig, &action);
-            let _ = signal::set_disposition(sig, disposition);
-            self.touched |= signal::bit(sig);
+            if matches!(signal::ensure_disposition(sig, disposition), Ok(true)) {
+                self.touched |= signal::bit(sig);
+            }
             if disposition != Disposition::Catch {
                 signal::clear_pending(sig);
             }
@@ -150,27 +172,25 @@ impl Traps {
 
     /// Put every disposition in place for the current mode (a worker calls
     /// this at the start of each job; a subshell after switching mode).
+    ///
+    /// Only differences cost a system call: a signal this process never set
+    /// is as inherited, and one it set is remembered by the platform layer.
     pub fn apply_all(&mut self) {
         for sig in 1..signal::NSIG {
             if sig == signal::SIGKILL || sig == signal::SIGSTOP {
                 continue;
             }
-            let action = &self.actions[sig as usize];
-            if *action == Action::Default
-                && !(self.mode == SignalMode::Worker && WORKER_EMULATED.contains(&sig))
-                && self.ignored_on_entry & signal::bit(sig) == 0
-                && signal::caught_set() & signal::bit(sig) == 0
-            {
-                // Already at its default unless we changed it: skip the syscall.
-                continue;
-            }
             let disposition = if self.ignored_on_entry & signal::bit(sig) != 0 {
                 Disposition::Ignore
             } else {
-                self.disposition_for(sig, action)
+                self.disposition_for(sig, &self.actions[sig as usize])
             };
-            let _ = signal::set_disposition(sig, disposition);
-            self.touched |= signal::bit(sig);
+            if disposition == Disposition::Default && signal::known(sig).is_none() {
+                continue;
+            }
+            if matches!(signal::ensure_disposition(sig, disposition), Ok(true)) {
+                self.touched |= signal::bit(sig);
+            }
         }
     }
 

@@ -50,6 +50,7 @@ impl Shell {
                 process::exit_now(status)
             }
             Ok(Fork::Parent(pid)) => {
+                self.spawned_children = true;
                 if let ProcessRole::Worker { job_pgid } = self.role {
                     // Also set from the parent, so the group is right before
                     // either side runs on (setpgid(2), "race").
@@ -120,6 +121,9 @@ impl Shell {
         nul_terminate(fields);
         let r = spawn::spawn(&cpath, fields, env, &attrs, actions);
         strip_nul(fields);
+        if r.is_ok() {
+            self.spawned_children = true;
+        }
         r
     }
 
