@@ -54,6 +54,21 @@ fn a_socket_directory_that_is_not_private_is_refused() {
         "{o:?}"
     );
     assert!(!open.join("s").exists());
+    // `rushd start` reports the daemon's reason too.
+    let o = run(
+        Command::new(RUSHD)
+            .arg("start")
+            .arg("--socket")
+            .arg(open.join("s"))
+            .env("XDG_STATE_HOME", top.path().join("state")),
+        None,
+        Duration::from_secs(10),
+    );
+    assert_eq!(o.code(), Some(1), "{o:?}");
+    assert!(
+        o.stderr_str().contains("mode 755; it must be 0700"),
+        "{o:?}"
+    );
     // A symlink to a private directory: never followed.
     let private = top.path().join("private");
     std::fs::create_dir(&private).expect("mkdir");

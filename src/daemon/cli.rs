@@ -1,7 +1,6 @@
 //! The `rushd` command line: `--foreground`, `start`, `stop`, `restart`,
 //! `status [--json]`, and the settings flags.
 
-use super::ServeError;
 use super::config::Config;
 use super::server::Ending;
 use crate::proto::channel::{Channel, ChannelError};
@@ -270,19 +269,12 @@ fn daemon_child(cfg: Config, log_path: &[u8], ready: i32, args: &[Vec<u8>]) -> !
             }
         }
     }
-    let ready_fd = ready.as_raw_fd();
     match super::serve(cfg, Some(ready)) {
         Ok(Ending::Stopped) => process::exit_now(EXIT_OK),
         Ok(Ending::Restart { exe }) => process::exit_now(restart_in_place(&exe, args)),
         Err(e) => {
-            let e_text = e.to_string();
-            super::log(&e_text);
-            let mut msg = match e {
-                ServeError::AlreadyRunning(_) => b"2".to_vec(),
-                ServeError::Failed(_) => b"0".to_vec(),
-            };
-            msg.extend_from_slice(e_text.as_bytes());
-            let _ = fd::write_all(ready_fd, &msg);
+            // `serve` has told `rushd start` why, through `ready`.
+            super::log(&e.to_string());
             process::exit_now(EXIT_FAILURE)
         }
     }

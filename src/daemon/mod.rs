@@ -54,14 +54,29 @@ impl std::fmt::Display for ServeError {
 }
 
 /// Take the socket's lock, bind `cfg.socket` (replacing a stale socket)
-/// and serve until stopped. `ready` is written one byte once the socket
-/// accepts, for `rushd start`.
+/// and serve until stopped. For `rushd start`, `ready` is written `1` once
+/// the socket accepts, or `0` (failed) or `2` (another daemon serves) and
+/// the reason when the daemon cannot serve; it is closed either way.
 ///
 /// One daemon per socket is the lock's job (`<socket>.lock`, `flock`ed for
 /// the daemon's lifetime), not a race between two starts: whoever holds it
 /// owns the socket, so a socket found without the lock held is a crashed
 /// daemon's, and is replaced.
 pub fn serve(cfg: Config, ready: Option<OwnedFd>) -> Result<server::Ending, ServeError> {
+    let mut ready = ready;
+    let r = bind_and_serve(cfg, &mut ready);
+    if let (Err(e), Some(fd)) = (&r, ready) {
+        let mut msg = match e {
+            ServeError::AlreadyRunning(_) => b"2".to_vec(),
+            ServeError::Failed(_) => b"0".to_vec(),
+        };
+        msg.extend_from_slice(e.to_string().as_bytes());
+        let _ = platform::fd::write_all(fd.as_raw_fd(), &msg);
+    }
+    r
+}
+
+fn bind_and_serve(cfg: Config, ready: &mut Option<OwnedFd>) -> Result<server::Ending, ServeError> {
     let shown = String::from_utf8_lossy(&cfg.socket).into_owned();
     let failed = ServeError::Failed;
     platform::sockdir::prepare_socket_dir(&cfg.socket)
@@ -101,7 +116,7 @@ pub fn serve(cfg: Config, ready: Option<OwnedFd>) -> Result<server::Ending, Serv
     };
     let server =
         server::Server::new(cfg, listener).map_err(|e| failed(format!("event loop: {e}")))?;
-    if let Some(r) = ready {
+    if let Some(r) = ready.take() {
         let _ = platform::fd::write_all(r.as_raw_fd(), b"1");
     }
     server.run().map_err(|e| failed(format!("event loop: {e}")))
