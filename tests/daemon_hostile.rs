@@ -12,6 +12,8 @@ use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+const V: u8 = rush::proto::VERSION;
+
 fn header(version: u8, kind: u8, flags: u8, nfds: u8, len: u32) -> Vec<u8> {
     let mut h = b"RUSH".to_vec();
     h.extend_from_slice(&[version, kind, flags, nfds]);
@@ -54,7 +56,7 @@ fn bad_inputs() -> Vec<Bad> {
         ),
         b(
             "wrong magic",
-            b"RUSX\x01\x03\0\0\0\0\0\0".to_vec(),
+            b"RUSX\x02\x03\0\0\0\0\0\0".to_vec(),
             0,
             false,
             true,
@@ -62,17 +64,17 @@ fn bad_inputs() -> Vec<Bad> {
         b("wrong version", header(9, 3, 0, 0, 0), 0, false, true),
         b(
             "length over the limit",
-            header(1, 1, 0, 4, u32::MAX),
+            header(V, 1, 0, 4, u32::MAX),
             0,
             false,
             true,
         ),
-        b("unknown kind", header(1, 99, 0, 0, 0), 0, false, true),
-        b("reserved flags", header(1, 3, 0x80, 0, 0), 0, false, true),
+        b("unknown kind", header(V, 99, 0, 0, 0), 0, false, true),
+        b("reserved flags", header(V, 3, 0x80, 0, 0), 0, false, true),
         b(
             "a daemon-to-client kind",
             {
-                let mut f = header(1, 16, 0, 0, 8);
+                let mut f = header(V, 16, 0, 0, 8);
                 f.extend_from_slice(&[1, 0, 0, 0, 1, 0, 0, 0]);
                 f
             },
@@ -83,7 +85,7 @@ fn bad_inputs() -> Vec<Bad> {
         b(
             "a worker kind from a client",
             {
-                let mut f = header(1, 32, 0, 0, 8);
+                let mut f = header(V, 32, 0, 0, 8);
                 f.extend_from_slice(&[1, 0, 0, 0, 1, 0, 0, 0]);
                 f
             },
@@ -94,7 +96,7 @@ fn bad_inputs() -> Vec<Bad> {
         b(
             "a job that is not one",
             {
-                let mut f = header(1, 1, 0, 1, 4);
+                let mut f = header(V, 1, 0, 1, 4);
                 f.extend_from_slice(b"abcd");
                 f
             },
@@ -107,7 +109,7 @@ fn bad_inputs() -> Vec<Bad> {
         b("too many descriptors", job.clone(), 7, false, true),
         b(
             "descriptors on a frame that declares none",
-            header(1, 3, 0, 0, 0),
+            header(V, 3, 0, 0, 0),
             2,
             false,
             true,
@@ -115,7 +117,7 @@ fn bad_inputs() -> Vec<Bad> {
         b(
             "a signal frame that declares descriptors",
             {
-                let mut f = header(1, 2, 0, 1, 4);
+                let mut f = header(V, 2, 0, 1, 4);
                 f.extend_from_slice(&15i32.to_le_bytes());
                 f
             },
@@ -132,7 +134,7 @@ fn bad_inputs() -> Vec<Bad> {
         ),
         b(
             "a header, then end of file",
-            header(1, 1, 0, 0, 100),
+            header(V, 1, 0, 0, 100),
             0,
             true,
             false,
@@ -273,7 +275,9 @@ fn a_stalled_client_times_out_and_blocks_nobody() {
         // Silent; half a header; a header and half the payload.
         let silent = raw_connect(&d.socket);
         let mut half_header = raw_connect(&d.socket);
-        half_header.write_all(b"RUSH\x01").expect("write");
+        half_header
+            .write_all(&header(V, 1, 0, 0, 0)[..5])
+            .expect("write");
         let mut half_frame = raw_connect(&d.socket);
         half_frame.write_all(&job[..job.len() / 2]).expect("write");
         // Meanwhile everyone else is served.
