@@ -82,7 +82,7 @@ fn bind_and_serve(cfg: Config, ready: &mut Option<OwnedFd>) -> Result<server::En
     platform::sockdir::prepare_socket_dir(&cfg.socket)
         .map_err(|e| failed(format!("socket directory for {shown}: {e}")))?;
     let lock_path = platform::sockdir::lock_path(&cfg.socket);
-    let _lock = match platform::sockdir::try_lock(&lock_path) {
+    let lock = match platform::sockdir::try_lock(&lock_path) {
         Ok(Some(l)) => l,
         Ok(None) => {
             return Err(ServeError::AlreadyRunning(format!(
@@ -114,8 +114,9 @@ fn bind_and_serve(cfg: Config, ready: &mut Option<OwnedFd>) -> Result<server::En
         }
         Err(e) => return Err(failed(format!("{shown}: {e}"))),
     };
-    let server =
+    let mut server =
         server::Server::new(cfg, listener).map_err(|e| failed(format!("event loop: {e}")))?;
+    server.hold_lock(lock);
     if let Some(r) = ready.take() {
         let _ = platform::fd::write_all(r.as_raw_fd(), b"1");
     }

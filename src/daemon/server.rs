@@ -255,6 +255,10 @@ pub struct Server {
     exe_checked: Instant,
     /// Stopping to re-execute a changed binary (not to exit).
     restart: bool,
+    /// The socket's lock ([`super::serve`]), released before the last
+    /// connections close: a `rushd stop` that sees its connection close
+    /// may start the next daemon at once.
+    lock: Option<OwnedFd>,
 }
 
 /// How [`Server::run`] ended.
@@ -332,12 +336,18 @@ impl Server {
                 .and_then(|p| ExeId::of(&p).map(|id| (p, id))),
             exe_checked: Instant::now(),
             restart: false,
+            lock: None,
         };
         let id = s.insert(listener, Role::Listener);
         s.listener = Some(id);
         s.submit_accept(id);
         s.driver.submit(SIGNAL_TOKEN, Op::Signal);
         Ok(s)
+    }
+
+    /// Hold `lock` while serving; it is released as the loop ends.
+    pub fn hold_lock(&mut self, lock: OwnedFd) {
+        self.lock = Some(lock);
     }
 
     /// The backend in use.
@@ -361,6 +371,7 @@ impl Server {
         let mut batch = Vec::with_capacity(64);
         loop {
             if self.finished() {
+                self.lock = None;
                 if self.restart {
                     if let Some((exe, _)) = self.exe.take() {
                         log("every job has finished; restarting");
