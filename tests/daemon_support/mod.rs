@@ -403,7 +403,16 @@ pub fn read_until_closed(
             Ok(0) => break true,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
-            Err(_) => break false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) {
+                    eprintln!("read_until_closed: {e}");
+                }
+                break false;
+            }
         }
     };
     let mut msgs = Vec::new();
