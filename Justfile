@@ -8,6 +8,10 @@ default:
 build:
     cargo build --release
 
+# Install rush and rushd into ~/.cargo/bin
+install:
+    cargo install --path . --locked
+
 # Format the code
 fmt:
     cargo fmt --all

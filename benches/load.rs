@@ -14,7 +14,6 @@
 //! Linux only for the descriptor, RSS and process checks (`/proc`).
 
 #[path = "../tests/daemon_support/mod.rs"]
-#[allow(dead_code)]
 mod daemon_support;
 
 use daemon_support::*;
@@ -175,7 +174,10 @@ fn chaos_step(d: &Daemon, n: u64, c: &mut Chaos, null: &std::fs::File) {
             if closed {
                 c.bad_survived += 1;
             } else {
-                eprintln!("bad input {} not closed: {msgs:?}", (n / 6) as usize % inputs.len());
+                eprintln!(
+                    "bad input {} not closed: {msgs:?}",
+                    (n / 6) as usize % inputs.len()
+                );
             }
         }
         1 => {
@@ -246,7 +248,10 @@ fn chaos_step(d: &Daemon, n: u64, c: &mut Chaos, null: &std::fs::File) {
                 c.worker_kills += 1;
                 let workers = worker_pids(&d.status());
                 let Some(worker) = parent_of(job).filter(|p| workers.contains(p)) else {
-                    eprintln!("job {job}: parent {:?} not a worker {workers:?}", parent_of(job));
+                    eprintln!(
+                        "job {job}: parent {:?} not a worker {workers:?}",
+                        parent_of(job)
+                    );
                     let _ = client.kill();
                     let _ = client.wait();
                     return;
@@ -413,7 +418,11 @@ fn main() {
 
     println!("rushd {mode}: {jobs} jobs, {clients} concurrent clients, backend {backend}");
     println!("  pool {pool}, queue limit {queue_max}, request timeout 1000 ms");
-    println!("  time                     {:.1} s ({:.0} jobs/s)", elapsed.as_secs_f64(), jobs as f64 / elapsed.as_secs_f64());
+    println!(
+        "  time                     {:.1} s ({:.0} jobs/s)",
+        elapsed.as_secs_f64(),
+        jobs as f64 / elapsed.as_secs_f64()
+    );
     println!("  jobs correct             {ok}");
     println!("  jobs lost                {lost}");
     println!("  wrong statuses           {wrong_status}");
@@ -440,7 +449,9 @@ fn main() {
     println!("  chaos skipped (busy)     {}", chaos.skipped_busy);
     println!("  worker respawns          {respawns}");
     println!("  daemon fds               {fds_start} before, {fds_end} after");
-    println!("  daemon RSS               {rss_start} KiB before, {rss_end} KiB after ({rss_growth_second_half:+} KiB over the second half)");
+    println!(
+        "  daemon RSS               {rss_start} KiB before, {rss_end} KiB after ({rss_growth_second_half:+} KiB over the second half)"
+    );
     println!("  zombies of the daemon    {zombies}");
     println!("  samples (jobs, fds, RSS KiB):");
     for (j, f, r) in &samples {

@@ -312,7 +312,6 @@ fn tstp_and_cont_suspend_and_resume_the_job_with_the_client() {
 }
 
 #[test]
-#[ignore = "the interpreter's `exec` still replaces the worker process (its channel closes)"]
 fn exec_in_a_job_behaves_as_directly() {
     for via in vias() {
         let r = Runner::new(via);

@@ -18,6 +18,9 @@
 //!   contains `text`.
 //! - `RUSH_TEST_JOBS=n` sets how many cases run at once (default 4).
 
+#[path = "daemon_support/mod.rs"]
+mod daemon_support;
+
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -297,8 +300,13 @@ fn case_files(dir: &Path) -> Vec<PathBuf> {
 /// daemon's socket directory instead of `RUSH_DAEMON=off`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// `rush` interprets the case itself (`RUSH_DAEMON=off`).
-    Direct,
+    /// `rush` interprets the case itself (`RUSH_DAEMON=off`), with this
+    /// `RUSH_ENV` startup file if any.
+    Direct(Option<&'static str>),
+    /// `rush` hands the case to a daemon listening on this socket
+    /// (`RUSH_DAEMON=require`: a fallback would be a failure), with this
+    /// `RUSH_ENV` startup file if any.
+    Daemon(&'static str, Option<&'static str>),
 }
 
 /// The shell that runs the cases: `rush`, or another one for checking the
@@ -397,10 +405,18 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
         .stderr(Stdio::piped())
         // Its own process group, so a timeout kills background jobs too.
         .process_group(0);
-    match mode {
-        Mode::Direct => {
+    let startup = match mode {
+        Mode::Direct(startup) => {
             cmd.env("RUSH_DAEMON", "off");
+            startup
         }
+        Mode::Daemon(socket, startup) => {
+            cmd.env("RUSH_DAEMON", "require").env("RUSH_SOCKET", socket);
+            startup
+        }
+    };
+    if let Some(file) = startup {
+        cmd.env("RUSH_ENV", file);
     }
 
     let mut child = cmd
@@ -444,7 +460,13 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
             break;
         }
     }
-    let take = |buf: &Arc<Mutex<Vec<u8>>>| std::mem::take(&mut *buf.lock().expect("output buffer"));
+    // The case's temporary directory differs from run to run: name it the
+    // same in every output, so runs in different modes compare equal.
+    let dir_text = dir.display().to_string();
+    let take = |buf: &Arc<Mutex<Vec<u8>>>| {
+        let bytes = std::mem::take(&mut *buf.lock().expect("output buffer"));
+        replace_bytes(&bytes, dir_text.as_bytes(), b"$TMPDIR")
+    };
     Ok(Outcome {
         stdout: take(&stdout_buf),
         stderr: take(&stderr_buf),
@@ -454,6 +476,25 @@ fn run_case(mode: Mode, shell: &Shell, case: &Case) -> Result<Outcome, String> {
             None => Status::Signaled(st.signal().unwrap_or(0)),
         }),
     })
+}
+
+/// `hay` with every `needle` replaced by `with`.
+fn replace_bytes(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    if needle.is_empty() {
+        return hay.to_vec();
+    }
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(needle) {
+            out.extend_from_slice(with);
+            i += needle.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Copy a pipe into `buf` until end-of-file, then say so on `done`.
@@ -546,6 +587,66 @@ fn diff(want: &str, got: &str) -> String {
 
 #[test]
 fn scripted() {
+    run_suite(Mode::Direct(None));
+}
+
+/// Every case through a daemon's pre-forked pool (io_uring backend where
+/// there is one), compared with the expectation and with a direct run of
+/// the same case: stdout, stderr and status must be identical.
+#[test]
+fn scripted_through_the_pool() {
+    let daemon = daemon_support::Daemon::start(daemon_support::backends()[0]);
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket, None));
+    daemon.stop();
+}
+
+/// The same in fork-per-request mode, on the readiness (`polling`) backend.
+#[test]
+fn scripted_through_fork_mode() {
+    let daemon = daemon_support::Daemon::start_with(
+        "poll",
+        daemon_support::Settings {
+            fork_mode: true,
+            ..Default::default()
+        },
+    );
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket, None));
+    daemon.stop();
+}
+
+/// Every case through the pool again, with a `RUSH_ENV` startup file that
+/// defines functions and variables the cases do not use: loaded once per
+/// worker and handed to each job, it must change nothing a case can see
+/// beyond itself (and a direct run loads it too).
+#[test]
+fn scripted_through_the_pool_with_a_startup_file() {
+    let dir = tempfile::Builder::new()
+        .prefix("rush-scripted-env-")
+        .tempdir()
+        .expect("tempdir");
+    let file = dir.path().join("env.sh");
+    std::fs::write(
+        &file,
+        "rush_env_fn() { echo from-startup; }\nrush_env_other() { rush_env_fn \"$@\"; }\nRUSH_ENV_VAR=set\n",
+    )
+    .expect("startup file");
+    let file: &'static str = Box::leak(file.display().to_string().into_boxed_str());
+    let daemon = daemon_support::Daemon::start_with(
+        daemon_support::backends()[0],
+        daemon_support::Settings {
+            env: vec![("RUSH_ENV".into(), file.into())],
+            ..Default::default()
+        },
+    );
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket, Some(file)));
+    daemon.stop();
+}
+
+/// Run every case (or those `RUSH_TEST_FILTER` picks) in `mode`.
+fn run_suite(mode: Mode) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
     let shell = Shell::from_env();
     let filter = std::env::var("RUSH_TEST_FILTER").ok();
@@ -591,8 +692,18 @@ fn scripted() {
                     let Some(case) = queue.lock().expect("queue").pop_front() else {
                         break;
                     };
-                    let verdict = match run_case(Mode::Direct, &shell, &case) {
-                        Ok(got) => check(&case, &got),
+                    let verdict = match run_case(mode, &shell, &case) {
+                        Ok(got) => check(&case, &got).or_else(|| match mode {
+                            Mode::Direct(_) => None,
+                            // Through the daemon, the result must also be
+                            // exactly what a direct run gives.
+                            Mode::Daemon(_, startup) => {
+                                match run_case(Mode::Direct(startup), &shell, &case) {
+                                    Ok(direct) => compare(&direct, &got),
+                                    Err(e) => Some(format!("could not run directly: {e}")),
+                                }
+                            }
+                        }),
                         Err(e) => Some(format!("could not run: {e}")),
                     };
                     results.lock().expect("results").push((case, verdict));
@@ -629,7 +740,7 @@ fn scripted() {
     eprintln!(
         "scripted ({}, {:?}): {} cases, {} passed, {} failed, {} known differences",
         shell.command.join(" "),
-        Mode::Direct,
+        mode,
         total,
         total - failed - tolerated.len(),
         failed,
@@ -642,6 +753,36 @@ fn scripted() {
         failed == 0,
         "{failed} of {total} scripted cases failed:{failures}"
     );
+}
+
+/// A daemon run against a direct run of the same case: `None` when
+/// stdout, stderr and status are identical.
+fn compare(direct: &Outcome, daemon: &Outcome) -> Option<String> {
+    let mut report = String::new();
+    if direct.stdout != daemon.stdout {
+        let _ = writeln!(
+            report,
+            "stdout differs from a direct run:\n    direct: {:?}\n    daemon: {:?}",
+            String::from_utf8_lossy(&direct.stdout),
+            String::from_utf8_lossy(&daemon.stdout)
+        );
+    }
+    if direct.stderr != daemon.stderr {
+        let _ = writeln!(
+            report,
+            "stderr differs from a direct run:\n    direct: {:?}\n    daemon: {:?}",
+            String::from_utf8_lossy(&direct.stderr),
+            String::from_utf8_lossy(&daemon.stderr)
+        );
+    }
+    if direct.status != daemon.status {
+        let _ = writeln!(
+            report,
+            "status differs from a direct run: direct {:?}, daemon {:?}",
+            direct.status, daemon.status
+        );
+    }
+    (!report.is_empty()).then_some(report)
 }
 
 fn indent(s: &str) -> String {

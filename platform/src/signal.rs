@@ -292,6 +292,11 @@ pub fn blocked() -> u64 {
     mask_op(libc::SIG_BLOCK, 0).unwrap_or(0)
 }
 
+/// Add `set` to the signal mask, returning the old mask.
+pub fn block(set: u64) -> io::Result<u64> {
+    mask_op(libc::SIG_BLOCK, set)
+}
+
 /// Replace the signal mask, returning the old one.
 pub fn set_blocked(set: u64) -> io::Result<u64> {
     mask_op(libc::SIG_SETMASK, set)
@@ -360,15 +365,15 @@ impl SignalFd {
         let old_mask = mask_op(libc::SIG_BLOCK, set)?;
         let mask = sigset_of(set);
         // SAFETY: `mask` is a valid sigset_t; -1 asks for a new descriptor.
-        let fd = match cvt(unsafe {
-            libc::signalfd(-1, &mask, libc::SFD_NONBLOCK | libc::SFD_CLOEXEC)
-        }) {
-            Ok(fd) => fd,
-            Err(e) => {
-                let _ = set_blocked(old_mask);
-                return Err(e);
-            }
-        };
+        let fd =
+            match cvt(unsafe { libc::signalfd(-1, &mask, libc::SFD_NONBLOCK | libc::SFD_CLOEXEC) })
+            {
+                Ok(fd) => fd,
+                Err(e) => {
+                    let _ = set_blocked(old_mask);
+                    return Err(e);
+                }
+            };
         // SAFETY: signalfd just returned this descriptor; nobody else owns it.
         let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
         Ok(SignalFd { fd, old_mask })

@@ -163,6 +163,49 @@ pub fn listen(path: &[u8], backlog: i32) -> io::Result<OwnedFd> {
     Ok(fd)
 }
 
+/// The path a listening Unix stream socket is bound to (empty when it has
+/// none); an error when `fd` is not a listening Unix stream socket. For
+/// sockets inherited from a service manager, whose kind the code did not
+/// choose.
+pub fn listening_path(fd: RawFd) -> io::Result<Vec<u8>> {
+    let int_opt = |opt: libc::c_int| -> io::Result<libc::c_int> {
+        let mut v: libc::c_int = 0;
+        let mut len = mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: `v` and `len` are valid for getsockopt to fill.
+        cvt(unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                opt,
+                (&mut v as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        })?;
+        Ok(v)
+    };
+    let not = |what: &str| io::Error::new(io::ErrorKind::InvalidInput, what.to_string());
+    if int_opt(libc::SO_TYPE)? != libc::SOCK_STREAM {
+        return Err(not("not a stream socket"));
+    }
+    if int_opt(libc::SO_ACCEPTCONN)? == 0 {
+        return Err(not("not listening"));
+    }
+    // SAFETY: sockaddr_un is plain old data; all-zero is a valid value.
+    let mut addr: libc::sockaddr_un = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
+    // SAFETY: `addr` has room for `len` bytes, which getsockname fills.
+    cvt(unsafe { libc::getsockname(fd, (&mut addr as *mut libc::sockaddr_un).cast(), &mut len) })?;
+    if i32::from(addr.sun_family) != libc::AF_UNIX {
+        return Err(not("not a Unix-domain socket"));
+    }
+    Ok(addr
+        .sun_path
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect())
+}
+
 /// Connect a blocking, close-on-exec stream socket to `path`.
 pub fn connect(path: &[u8]) -> io::Result<OwnedFd> {
     let fd = stream_socket()?;
@@ -481,6 +524,10 @@ mod tests {
         let meta = std::fs::metadata(&path).unwrap();
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            listening_path(l.as_raw_fd()).unwrap(),
+            path.as_os_str().as_bytes()
+        );
         let c = connect(path.as_os_str().as_bytes()).unwrap();
         let s = accept(l.as_raw_fd()).unwrap();
         send_all_with_fds(c.as_raw_fd(), b"ok", &[]).unwrap();
@@ -498,6 +545,7 @@ mod tests {
             }
         }
         assert_eq!(buf, b"ok");
+        assert!(listening_path(c.as_raw_fd()).is_err());
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_dir(&dir);
     }

@@ -9,7 +9,9 @@
 //!
 //! `RUSH_DAEMON` chooses: `auto` (the default; use a daemon that answers,
 //! else run directly), `off`, `require` (no daemon that serves the job is an
-//! error: a message on stderr and exit status [`EXIT_DAEMON_FAILED`]).
+//! error: a message on stderr and exit status [`EXIT_DAEMON_FAILED`]),
+//! `spawn` (as `auto`, and when no daemon listens, start one in the
+//! background for the next clients: [`spawn`]).
 //! Invocations that are not jobs for a daemon (`--help`, `--version`, `-i`,
 //! or any of descriptors 0–2 being a terminal, where a program may need a
 //! controlling terminal the daemon cannot give) always run directly.
@@ -21,6 +23,8 @@ use platform::fd::{self, SCAN_LIMIT};
 use platform::process;
 use platform::signal::{self, Disposition};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+pub mod spawn;
 
 /// The status `rush` exits with when `RUSH_DAEMON=require` and no daemon
 /// serves the job, or when the worker running a job dies. (`env` and
@@ -52,6 +56,7 @@ enum Mode {
     Auto,
     Off,
     Require,
+    Spawn,
 }
 
 /// Is `argv` a job the daemon may run (`rush -c ...`, `rush script`, or
@@ -92,6 +97,7 @@ fn read_env<'a>(entries: &[&'a [u8]]) -> Env<'a> {
             env.mode = match v {
                 b"off" | b"0" | b"no" | b"false" => Mode::Off,
                 b"require" | b"required" => Mode::Require,
+                b"spawn" => Mode::Spawn,
                 _ => Mode::Auto,
             };
         } else if let Some(v) = kv.strip_prefix(b"RUSH_SOCKET=") {
@@ -131,6 +137,9 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
     match run(argv, entries, socket) {
         Ok(never) => match never {},
         Err((fallback, why)) => {
+            if env.mode == Mode::Spawn && fallback == Fallback::NoDaemon {
+                spawn::spawn_daemon(socket, entries);
+            }
             if env.mode == Mode::Require {
                 let _ = fd::write_all(
                     2,
@@ -215,12 +224,18 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     let mut passed = [0 as RawFd; SCAN_LIMIT + 1];
     passed[..fds.len()].copy_from_slice(fds);
     passed[fds.len()] = cwd_fd.as_raw_fd();
+    // Signals sent to this process belong to the job from the moment the
+    // daemon may start it (the job's `$$` is our pid: a subshell's
+    // `kill -USR1 $$` comes here), so they are diverted before the send.
+    // Falling back puts the mask back, and whatever arrived meanwhile is
+    // then delivered to the shell that runs the job directly.
+    let fwd = Forwarding::install(ignored);
     let ch = Channel::new(sock);
     ch.send(&frame, &passed[..=fds.len()])
         .map_err(|e| refused(Fallback::NoDaemon, format!("send: {e}")))?;
     drop(cwd_fd);
     drop(frame);
-    wait(ch, ignored)
+    wait(ch, fwd)
 }
 
 /// Signals ignored in this process (bit n = signal n), as `rush` inherited
@@ -320,8 +335,7 @@ impl Drop for Forwarding {
 }
 
 /// Wait for the job's end, forwarding signals. Returns only to fall back.
-fn wait(mut ch: Channel, ignored: u64) -> Result<Never, Why> {
-    let fwd = Forwarding::install(ignored);
+fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
     let mut started = false;
     let mut arrived = Vec::new();
     loop {

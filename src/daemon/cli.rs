@@ -1,7 +1,8 @@
 //! The `rushd` command line: `--foreground`, `start`, `stop`, `restart`,
-//! `status [--json]`, and the settings flags.
+//! `status [--json]`, `on-demand`, `install-service`, `uninstall-service`,
+//! and the settings flags.
 
-use super::config::Config;
+use super::config::{Config, DEFAULT_ON_DEMAND_IDLE_EXIT};
 use super::server::Ending;
 use crate::proto::channel::{Channel, ChannelError};
 use crate::proto::{Message, StatusReport};
@@ -24,6 +25,11 @@ usage: rushd [--foreground] [OPTIONS]       run the daemon, logging to stderr
        rushd stop [--socket PATH]           stop it (jobs in flight may finish)
        rushd restart [OPTIONS]              stop, then start
        rushd status [--json] [--socket PATH]
+       rushd on-demand [OPTIONS]            what RUSH_DAEMON=spawn runs: log to the state
+                                            directory, stop after 300 s without a job
+       rushd install-service                run rushd under systemd (socket-activated
+                                            user units) or launchd, for this user
+       rushd uninstall-service              stop it and remove the units
 
 options (each also from the environment):
   --socket PATH      RUSH_SOCKET        the socket (default: $XDG_RUNTIME_DIR/rush/rushd.sock
@@ -32,6 +38,8 @@ options (each also from the environment):
   --disable-pool     RUSH_DISABLE_POOL=1  fork a worker per job
   --queue-max N      RUSH_QUEUE_MAX     queued jobs before answering busy (default 100)
   --backend NAME     RUSH_BACKEND       uring, kqueue or poll
+  --idle-exit SECS   RUSH_IDLE_EXIT     stop after SECS without a job (0: never; default
+                                        never, 300 for on-demand)
 ";
 
 enum Command {
@@ -40,6 +48,9 @@ enum Command {
     Stop,
     Restart,
     Status { json: bool },
+    OnDemand,
+    InstallService,
+    UninstallService,
 }
 
 fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
@@ -59,11 +70,15 @@ fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
             b"stop" => command = Some(Command::Stop),
             b"restart" => command = Some(Command::Restart),
             b"status" => command = Some(Command::Status { json: false }),
+            b"on-demand" => command = Some(Command::OnDemand),
+            b"install-service" => command = Some(Command::InstallService),
+            b"uninstall-service" => command = Some(Command::UninstallService),
             b"--json" => json = true,
             b"--socket" => cfg.socket = value("--socket")?,
             b"--pool-size" => cfg.set_pool_size(&value("--pool-size")?)?,
             b"--queue-max" => cfg.set_queue_max(&value("--queue-max")?)?,
             b"--backend" => cfg.set_backend(&value("--backend")?)?,
+            b"--idle-exit" => cfg.set_idle_exit(&value("--idle-exit")?)?,
             b"--disable-pool" => cfg.fork_mode = true,
             other => {
                 return Err(format!(
@@ -122,11 +137,14 @@ pub fn main(args: &[Vec<u8>]) -> i32 {
             start(cfg, args)
         }
         Command::Status { json } => status(&cfg.socket, json),
+        Command::OnDemand => on_demand(cfg, args),
+        Command::InstallService => super::service::install(&cfg),
+        Command::UninstallService => super::service::uninstall(),
     }
 }
 
 /// `${XDG_STATE_HOME:-$HOME/.local/state}/rush`, created 0700.
-fn state_dir() -> Result<Vec<u8>, String> {
+pub(super) fn state_dir() -> Result<Vec<u8>, String> {
     use std::os::unix::ffi::OsStringExt;
     let get = |n: &str| {
         std::env::var_os(n)
@@ -290,7 +308,7 @@ fn restart_args(args: &[Vec<u8>]) -> Vec<Vec<u8>> {
     while let Some(a) = it.next() {
         match a.as_slice() {
             b"start" | b"restart" => out.push(b"--foreground".to_vec()),
-            b"--socket" | b"--pool-size" | b"--queue-max" | b"--backend" => {
+            b"--socket" | b"--pool-size" | b"--queue-max" | b"--backend" | b"--idle-exit" => {
                 out.push(a.clone());
                 out.extend(it.next().cloned());
             }
@@ -314,9 +332,58 @@ fn restart_in_place(exe: &std::path::Path, args: &[Vec<u8>]) -> i32 {
     let mut envp = Vec::new();
     platform::environ::for_each(|kv| envp.push(z(kv)));
     super::log(&format!("executing {}", exe.display()));
-    let e = platform::spawn::exec(&z(exe.as_os_str().as_bytes()), &argv, &envp);
+    let path = z(exe.as_os_str().as_bytes());
+    let mut e = platform::spawn::exec(&path, &argv, &envp);
+    // A binary just written may still be open for writing somewhere (the
+    // installer, or a process that forked while it was): give it a moment.
+    for _ in 0..40 {
+        if e.raw_os_error() != Some(platform::errno::ETXTBSY) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        e = platform::spawn::exec(&path, &argv, &envp);
+    }
     super::log(&format!("cannot execute {}: {e}; exiting", exe.display()));
     EXIT_FAILURE
+}
+
+/// `rushd on-demand`, started detached by a client with `RUSH_DAEMON=spawn`
+/// (`client::spawn`), its stdio on `/dev/null`: log to the state directory
+/// and serve in the foreground, stopping after [`DEFAULT_ON_DEMAND_IDLE_EXIT`]
+/// without a job unless told otherwise. Clients racing to start a daemon
+/// start one each; all but one find the socket served and exit quietly.
+fn on_demand(mut cfg: Config, args: &[Vec<u8>]) -> i32 {
+    cfg.idle_exit.get_or_insert(DEFAULT_ON_DEMAND_IDLE_EXIT);
+    if super::is_serving(&cfg.socket) {
+        return EXIT_OK;
+    }
+    if let Ok(mut path) = state_dir() {
+        path.extend_from_slice(b"/rushd.log");
+        let log = fd::open(
+            &path,
+            fd::flags::WRONLY | fd::flags::CREAT | fd::flags::APPEND,
+            0o600,
+        );
+        if let Ok(log) = log {
+            let _ = fd::dup2(log, 1);
+            let _ = fd::dup2(log, 2);
+            if log > 2 {
+                let _ = fd::close(log);
+            }
+        }
+    }
+    let socket = cfg.socket.clone();
+    match super::serve(cfg, None) {
+        Ok(Ending::Stopped) => EXIT_OK,
+        Ok(Ending::Restart { exe }) => restart_in_place(&exe, args),
+        // Lost the race to another daemon started at the same moment.
+        Err(super::ServeError::AlreadyRunning(_)) => EXIT_OK,
+        Err(_) if super::is_serving(&socket) => EXIT_OK,
+        Err(e) => {
+            super::log(&e.to_string());
+            EXIT_FAILURE
+        }
+    }
 }
 
 fn connect(socket: &[u8]) -> Option<Channel> {
@@ -325,7 +392,7 @@ fn connect(socket: &[u8]) -> Option<Channel> {
 
 /// `rushd stop`: ask for a graceful stop and wait until the daemon exits
 /// (its end of the connection closes when the process ends).
-fn stop(socket: &[u8]) -> i32 {
+pub(super) fn stop(socket: &[u8]) -> i32 {
     let Some(mut ch) = connect(socket) else {
         eprintln!("rushd: not running on {}", String::from_utf8_lossy(socket));
         return EXIT_OK;
@@ -527,6 +594,13 @@ mod tests {
         let (cmd, cfg) = parse(&args).unwrap();
         assert!(matches!(cmd, Command::Status { json: true }));
         assert_eq!(cfg.socket, b"/tmp/x");
+        let args: Vec<Vec<u8>> = ["rushd", "on-demand", "--idle-exit", "7"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        let (cmd, cfg) = parse(&args).unwrap();
+        assert!(matches!(cmd, Command::OnDemand));
+        assert_eq!(cfg.idle_limit(), Some(std::time::Duration::from_secs(7)));
         let bad: Vec<Vec<u8>> = vec![b"rushd".to_vec(), b"--bogus".to_vec()];
         assert!(parse(&bad).is_err());
     }

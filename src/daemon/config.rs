@@ -28,12 +28,22 @@ pub struct Config {
     /// that stalls half-way through a frame costs a descriptor, not one
     /// forever.
     pub request_timeout: Duration,
+    /// Stop after this long without a job (`--idle-exit`, `RUSH_IDLE_EXIT`
+    /// in seconds); `None` or zero: never. `rushd on-demand` defaults it to
+    /// [`DEFAULT_ON_DEMAND_IDLE_EXIT`].
+    pub idle_exit: Option<Duration>,
+    /// The listening socket came from the service manager (socket
+    /// activation): it is not ours to unlink when the daemon stops.
+    pub socket_activated: bool,
 }
 
 /// Default pool size.
 pub const DEFAULT_POOL_SIZE: usize = 4;
 /// Default queue limit.
 pub const DEFAULT_QUEUE_MAX: usize = 100;
+/// How long a daemon started by `RUSH_DAEMON=spawn` waits without a job
+/// before it stops.
+pub const DEFAULT_ON_DEMAND_IDLE_EXIT: Duration = Duration::from_secs(300);
 /// The largest pool accepted.
 pub const MAX_POOL_SIZE: usize = 1024;
 
@@ -74,6 +84,8 @@ impl Config {
             backend: None,
             stop_grace: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            idle_exit: None,
+            socket_activated: false,
         };
         if let Some(v) = env("RUSH_POOL_SIZE") {
             c.set_pool_size(&v)?;
@@ -94,7 +106,21 @@ impl Config {
             let ms = number("RUSH_REQUEST_TIMEOUT", &v)?.max(1);
             c.request_timeout = Duration::from_millis(ms as u64);
         }
+        if let Some(v) = env("RUSH_IDLE_EXIT") {
+            c.set_idle_exit(&v)?;
+        }
         Ok(c)
+    }
+
+    /// Seconds without a job before stopping; 0: never.
+    pub fn set_idle_exit(&mut self, v: &[u8]) -> Result<(), String> {
+        self.idle_exit = Some(Duration::from_secs(number("idle exit", v)? as u64));
+        Ok(())
+    }
+
+    /// The idle period after which the daemon stops, if it does.
+    pub fn idle_limit(&self) -> Option<Duration> {
+        self.idle_exit.filter(|d| !d.is_zero())
     }
 
     pub fn set_pool_size(&mut self, v: &[u8]) -> Result<(), String> {
@@ -141,6 +167,8 @@ mod tests {
             backend: None,
             stop_grace: Duration::from_secs(1),
             request_timeout: Duration::from_secs(1),
+            idle_exit: None,
+            socket_activated: false,
         };
         assert!(c.set_pool_size(b"0").is_err());
         assert!(c.set_pool_size(b"lots").is_err());
@@ -149,6 +177,12 @@ mod tests {
         c.set_backend(b"poll").unwrap();
         assert_eq!(c.backend, Some(BackendKind::Poll));
         assert!(c.set_backend(b"epoll").is_err());
+        assert_eq!(c.idle_limit(), None);
+        c.set_idle_exit(b"0").unwrap();
+        assert_eq!(c.idle_limit(), None);
+        c.set_idle_exit(b"2").unwrap();
+        assert_eq!(c.idle_limit(), Some(Duration::from_secs(2)));
+        assert!(c.set_idle_exit(b"soon").is_err());
         assert!(truthy(b"1") && truthy(b"yes") && !truthy(b"0") && !truthy(b""));
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! [`serve`] binds the socket and runs the [`server::Server`] loop; the
 //! [`worker`] module is what each forked worker runs; [`cli`] is the
-//! command line (`rushd start|stop|restart|status|--foreground`).
+//! command line (`rushd start|stop|restart|status|--foreground`), and
+//! [`service`] installs rushd under systemd or launchd.
 
 pub mod cli;
 pub mod config;
 pub mod server;
+pub mod service;
 pub mod worker;
 
 use config::Config;
@@ -53,10 +55,13 @@ impl std::fmt::Display for ServeError {
     }
 }
 
-/// Take the socket's lock, bind `cfg.socket` (replacing a stale socket)
-/// and serve until stopped. For `rushd start`, `ready` is written `1` once
-/// the socket accepts, or `0` (failed) or `2` (another daemon serves) and
-/// the reason when the daemon cannot serve; it is closed either way.
+/// Take the listening socket from the service manager when it passed one
+/// (socket activation), else take the socket's lock and bind `cfg.socket`
+/// (replacing a stale socket); then serve until stopped. For `rushd
+/// start`, `ready` is written `1` once the socket accepts, or `0` (failed)
+/// or `2` (another daemon serves) and the reason when the daemon cannot
+/// serve; it is closed either way. A service manager that asked
+/// (`NOTIFY_SOCKET`) is sent `READY=1` when the socket accepts.
 ///
 /// One daemon per socket is the lock's job (`<socket>.lock`, `flock`ed for
 /// the daemon's lifetime), not a race between two starts: whoever holds it
@@ -76,12 +81,65 @@ pub fn serve(cfg: Config, ready: Option<OwnedFd>) -> Result<server::Ending, Serv
     r
 }
 
-fn bind_and_serve(cfg: Config, ready: &mut Option<OwnedFd>) -> Result<server::Ending, ServeError> {
-    let shown = String::from_utf8_lossy(&cfg.socket).into_owned();
+fn bind_and_serve(
+    mut cfg: Config,
+    ready: &mut Option<OwnedFd>,
+) -> Result<server::Ending, ServeError> {
     let failed = ServeError::Failed;
-    platform::sockdir::prepare_socket_dir(&cfg.socket)
+    let notifier = platform::service::Notifier::take();
+    let (listener, lock) =
+        match platform::service::take_listen_fd().map_err(|e| failed(e.to_string()))? {
+            Some(fd) => {
+                // The unit names the socket; show its real path.
+                if let Ok(path) = platform::unix::listening_path(fd.as_raw_fd()) {
+                    if !path.is_empty() {
+                        cfg.socket = path;
+                    }
+                }
+                cfg.socket_activated = true;
+                log("using the listening socket passed by the service manager");
+                // The service manager runs one daemon per socket; the lock
+                // still keeps a hand-started one off its path.
+                let lock = platform::sockdir::try_lock(&platform::sockdir::lock_path(&cfg.socket))
+                    .ok()
+                    .flatten();
+                (fd, lock)
+            }
+            None => {
+                let (fd, lock) = bind(&cfg.socket)?;
+                (fd, Some(lock))
+            }
+        };
+    if let Some(limit) = cfg.idle_limit() {
+        log(&format!(
+            "will stop after {}s without a job",
+            limit.as_secs()
+        ));
+    }
+    let mut server =
+        server::Server::new(cfg, listener).map_err(|e| failed(format!("event loop: {e}")))?;
+    if let Some(lock) = lock {
+        server.hold_lock(lock);
+    }
+    if let Some(r) = ready.take() {
+        let _ = platform::fd::write_all(r.as_raw_fd(), b"1");
+    }
+    if let Some(n) = notifier {
+        if let Err(e) = n.notify("READY=1") {
+            log(&format!("cannot notify the service manager: {e}"));
+        }
+    }
+    server.run().map_err(|e| failed(format!("event loop: {e}")))
+}
+
+/// Take the socket's lock and bind and listen on `socket`: the listener
+/// and the lock, held for as long as the daemon serves.
+fn bind(socket: &[u8]) -> Result<(OwnedFd, OwnedFd), ServeError> {
+    let failed = ServeError::Failed;
+    let shown = String::from_utf8_lossy(socket).into_owned();
+    platform::sockdir::prepare_socket_dir(socket)
         .map_err(|e| failed(format!("socket directory for {shown}: {e}")))?;
-    let lock_path = platform::sockdir::lock_path(&cfg.socket);
+    let lock_path = platform::sockdir::lock_path(socket);
     let lock = match platform::sockdir::try_lock(&lock_path) {
         Ok(Some(l)) => l,
         Ok(None) => {
@@ -97,28 +155,22 @@ fn bind_and_serve(cfg: Config, ready: &mut Option<OwnedFd>) -> Result<server::En
             )));
         }
     };
-    let listener = match platform::unix::listen(&cfg.socket, 1024) {
+    let listener = match platform::unix::listen(socket, 1024) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-            if is_serving(&cfg.socket) {
-                // A daemon that does not take the lock (an older rushd).
+            if is_serving(socket) {
+                // A daemon that does not hold the lock (an older rushd, or
+                // a service manager's socket).
                 return Err(ServeError::AlreadyRunning(format!(
                     "a daemon is already serving {shown}"
                 )));
             }
             // Nobody answers: a crashed daemon's socket.
             log(&format!("replacing the stale socket {shown}"));
-            platform::sockdir::unlink(&cfg.socket).map_err(|e| failed(format!("{shown}: {e}")))?;
-            platform::unix::listen(&cfg.socket, 1024)
-                .map_err(|e| failed(format!("{shown}: {e}")))?
+            platform::sockdir::unlink(socket).map_err(|e| failed(format!("{shown}: {e}")))?;
+            platform::unix::listen(socket, 1024).map_err(|e| failed(format!("{shown}: {e}")))?
         }
         Err(e) => return Err(failed(format!("{shown}: {e}"))),
     };
-    let mut server =
-        server::Server::new(cfg, listener).map_err(|e| failed(format!("event loop: {e}")))?;
-    server.hold_lock(lock);
-    if let Some(r) = ready.take() {
-        let _ = platform::fd::write_all(r.as_raw_fd(), b"1");
-    }
-    server.run().map_err(|e| failed(format!("event loop: {e}")))
+    Ok((listener, lock))
 }

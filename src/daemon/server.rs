@@ -36,12 +36,13 @@ const DAEMON: u64 = 1 << 63;
 const SIGNAL_TOKEN: Token = Token(DAEMON | 1);
 const GRACE_TOKEN: Token = Token(DAEMON | 2);
 const ACCEPT_RETRY_TOKEN: Token = Token(DAEMON | 3);
+const IDLE_TOKEN: Token = Token(DAEMON | 4);
 /// The periodic sweep that closes clients past their request deadline.
-const SWEEP_TOKEN: Token = Token(DAEMON | 4);
+const SWEEP_TOKEN: Token = Token(DAEMON | 5);
 /// Another try at forking the workers the pool is missing.
-const RESPAWN_TOKEN: Token = Token(DAEMON | 5);
+const RESPAWN_TOKEN: Token = Token(DAEMON | 6);
 /// Follow-up on cancelled jobs that have not ended yet.
-const CANCEL_TOKEN: Token = Token(DAEMON | 6);
+const CANCEL_TOKEN: Token = Token(DAEMON | 7);
 
 /// How long accepting pauses when the descriptor table is full, unless a
 /// descriptor of ours frees first.
@@ -236,6 +237,9 @@ pub struct Server {
     live_workers: usize,
     stopping: bool,
     started: Instant,
+    /// When the last job arrived or ended: the idle-exit timer counts from
+    /// here.
+    last_job: Instant,
     stats: Stats,
     limits: u64,
     euid: u32,
@@ -321,6 +325,7 @@ impl Server {
             live_workers: 0,
             stopping: false,
             started: Instant::now(),
+            last_job: Instant::now(),
             stats: Stats::default(),
             limits: crate::proto::message::limits_hash(),
             euid: process::geteuid(),
@@ -342,6 +347,9 @@ impl Server {
         s.listener = Some(id);
         s.submit_accept(id);
         s.driver.submit(SIGNAL_TOKEN, Op::Signal);
+        if let Some(after) = s.cfg.idle_limit() {
+            s.driver.submit(IDLE_TOKEN, Op::Timeout { after });
+        }
         Ok(s)
     }
 
@@ -372,6 +380,12 @@ impl Server {
         loop {
             if self.finished() {
                 self.lock = None;
+                if self.restart && self.cfg.socket_activated {
+                    // The service manager starts the new binary on the next
+                    // connection to its socket.
+                    log("every job has finished; exiting for the new binary");
+                    return Ok(Ending::Stopped);
+                }
                 if self.restart {
                     if let Some((exe, _)) = self.exe.take() {
                         log("every job has finished; restarting");
@@ -557,6 +571,7 @@ impl Server {
         match c.token {
             SIGNAL_TOKEN => return self.on_signal(c.result),
             GRACE_TOKEN => return self.on_grace(),
+            IDLE_TOKEN => return self.on_idle_timer(),
             ACCEPT_RETRY_TOKEN => {
                 self.accept_retry_armed = false;
                 if let Some(l) = self.listener {
@@ -995,6 +1010,7 @@ impl Server {
     }
 
     fn on_job(&mut self, id: ConnId, job: Job, summary: JobSummary) {
+        self.last_job = Instant::now();
         if self.stopping {
             return self.send_message(
                 id,
@@ -1465,6 +1481,7 @@ impl Server {
                 w.jobs += 1;
                 w.cancelled = None;
                 let oneshot = w.oneshot || w.retiring;
+                self.last_job = Instant::now();
                 self.stats.jobs_served += 1;
                 let running_here = matches!(
                     self.conn(client).map(|c| &c.role),
@@ -1502,6 +1519,7 @@ impl Server {
             let _ = process::kill(pid, signal::SIGKILL);
         }
         if let Phase::Busy { client } = phase {
+            self.last_job = Instant::now();
             if pgid > 1 {
                 let _ = process::kill(-pgid, signal::SIGKILL);
             }
@@ -1567,24 +1585,32 @@ impl Server {
                 // Stopped while draining for a restart: stop for good, and
                 // end the running jobs after the grace period.
                 log(&format!("stopping ({why}) instead of restarting"));
+                if let Some(l) = self.listener.take() {
+                    self.close(l);
+                }
                 self.arm_grace();
             }
             return;
         }
-        self.drain(&format!("stopping ({why})"));
+        self.drain(&format!("stopping ({why})"), false);
         self.arm_grace();
     }
 
     /// The `rushd` binary on disk is not the one running: stop serving as
     /// a stop does, but let running jobs take as long as they take (they
-    /// may run for hours), then re-execute the new binary. Clients run
-    /// their jobs themselves meanwhile.
+    /// may run for hours), then re-execute the new binary. Meanwhile the
+    /// listener stays open and every new job is refused (`ShuttingDown`),
+    /// so a client that still reaches it (an activated socket cannot be
+    /// unlinked) runs its job itself at once rather than wait.
     fn begin_restart(&mut self) {
         if self.stopping {
             return;
         }
         self.restart = true;
-        self.drain("the rushd binary changed on disk: restarting once the running jobs end");
+        self.drain(
+            "the rushd binary changed on disk: restarting once the running jobs end",
+            true,
+        );
     }
 
     fn arm_grace(&mut self) {
@@ -1598,13 +1624,19 @@ impl Server {
 
     /// Stop accepting, remove the socket, send queued jobs back to their
     /// clients, let idle workers go; busy ones go when their job ends.
-    fn drain(&mut self, why: &str) {
+    fn drain(&mut self, why: &str, keep_listening: bool) {
         self.stopping = true;
         log(why);
-        if let Some(l) = self.listener.take() {
-            self.close(l);
+        if !keep_listening {
+            if let Some(l) = self.listener.take() {
+                self.close(l);
+            }
         }
-        let _ = platform::sockdir::unlink(&self.cfg.socket);
+        // An activated socket belongs to the service manager, which keeps
+        // listening on it (and starts rushd again on the next connection).
+        if !self.cfg.socket_activated {
+            let _ = platform::sockdir::unlink(&self.cfg.socket);
+        }
         // Queued jobs run directly in their clients.
         while let Some(client) = self.queue.pop_front() {
             if let Some(ClientState::Queued(job)) = self.set_client_state(client, ClientState::Idle)
@@ -1639,6 +1671,28 @@ impl Server {
             self.close(id);
         }
         self.idle.clear();
+    }
+
+    /// The idle-exit timer: stop when no job has run, waited or ended for
+    /// the idle period; else look again when it could next be over. A job
+    /// that is running or queued keeps the daemon up however long it takes.
+    fn on_idle_timer(&mut self) {
+        let Some(limit) = self.cfg.idle_limit() else {
+            return;
+        };
+        if self.stopping {
+            return;
+        }
+        let busy = self.queued > 0
+            || self.conns.iter().any(|(_, c)| {
+                matches!(&c.role, Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }))
+            });
+        let idle = self.last_job.elapsed();
+        if !busy && idle >= limit {
+            return self.begin_shutdown(&format!("no job for {}s", limit.as_secs()));
+        }
+        let after = if busy { limit } else { limit - idle };
+        self.driver.submit(IDLE_TOKEN, Op::Timeout { after });
     }
 
     /// The grace period is over: end the jobs still running.
@@ -1780,6 +1834,7 @@ mod tests {
             SIGNAL_TOKEN,
             GRACE_TOKEN,
             ACCEPT_RETRY_TOKEN,
+            IDLE_TOKEN,
             SWEEP_TOKEN,
             RESPAWN_TOKEN,
             CANCEL_TOKEN,

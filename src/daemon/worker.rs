@@ -169,17 +169,19 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         base,
     };
     let baseline_umask = process::get_umask();
+    let warm = crate::shell::warm::Warm::new_ref();
+    let daemon_env: Vec<Vec<u8>> = std::env::vars_os()
+        .map(|(k, v)| {
+            use std::os::unix::ffi::OsStringExt;
+            let mut e = k.into_vec();
+            e.push(b'=');
+            e.extend_from_slice(&v.into_vec());
+            e
+        })
+        .collect();
+    crate::shell::job::prewarm(&warm, &daemon_env);
 
-    let mut anchor = match Anchor::spawn() {
-        Ok(a) => a,
-        Err(e) => {
-            note(
-                &internal,
-                &format!("cannot fork a process-group anchor: {e}"),
-            );
-            process::exit_now(71)
-        }
-    };
+    let mut anchor = new_anchor(&internal);
     let me = process::getpid();
     if internal
         .channel
@@ -222,7 +224,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         {
             process::exit_now(0);
         }
-        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask);
+        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask, &warm);
         let status = match result.outcome {
             JobOutcome::Exited(c) => ExitStatus::Exited(c),
             JobOutcome::Signaled {
@@ -260,16 +262,7 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
             continue;
         }
         anchor.retire();
-        anchor = match Anchor::spawn() {
-            Ok(a) => a,
-            Err(e) => {
-                note(
-                    &internal,
-                    &format!("cannot fork a process-group anchor: {e}"),
-                );
-                process::exit_now(71)
-            }
-        };
+        anchor = new_anchor(&internal);
         if internal
             .channel
             .send_message(&Message::Ready {
@@ -280,6 +273,21 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         {
             anchor.retire();
             process::exit_now(0);
+        }
+    }
+}
+
+/// A fresh process-group anchor; a worker that cannot fork one is of no
+/// use and exits (the daemon forks a replacement).
+fn new_anchor(internal: &Internal) -> Anchor {
+    match Anchor::spawn() {
+        Ok(a) => a,
+        Err(e) => {
+            note(
+                internal,
+                &format!("cannot fork a process-group anchor: {e}"),
+            );
+            process::exit_now(71)
         }
     }
 }
@@ -305,6 +313,7 @@ fn serve(
     mut fds: Vec<OwnedFd>,
     pgid: i32,
     baseline_umask: u32,
+    warm: &crate::shell::warm::WarmRef,
 ) -> JobResult {
     // The directory comes last (after the descriptors the job keeps) and
     // is used and closed first, before its number can be in the way.
@@ -341,6 +350,7 @@ fn serve(
         job_pgid: pgid,
         ignored_signals: job.ignored,
         worker_caught: worker_caught(),
+        warm: Some(warm),
     };
     let result = crate::shell::job::run_job(&ctx);
     restore(internal, baseline_umask);

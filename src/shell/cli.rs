@@ -167,6 +167,9 @@ pub fn load_startup_file(sh: &mut Shell) -> Exec {
     let Some(path) = startup_file(sh) else {
         return Ok(());
     };
+    if let Some(r) = load_warm_startup(sh, &path) {
+        return r;
+    }
     let text = match read_script(&path) {
         Ok(text) => text,
         Err(e) => {
@@ -192,6 +195,37 @@ pub fn load_startup_file(sh: &mut Shell) -> Exec {
     }
 }
 
+/// In a daemon worker, the startup file from the warm cache: its
+/// definitions applied, or its cached parse run. `None` to load it the
+/// direct way (no cache; or options that make loading observable, such as
+/// `-v` and `-x`, or `-n` which skips it).
+fn load_warm_startup(sh: &mut Shell, path: &[u8]) -> Option<Exec> {
+    use crate::shell::warm::{FileKey, Startup};
+    let warm = sh.warm.clone()?;
+    if !sh.aliases.is_empty() || sh.opt(Opt::Verbose) || sh.opt(Opt::XTrace) || sh.opt(Opt::NoExec)
+    {
+        return None;
+    }
+    let key = FileKey::of(path)?;
+    let startup = warm.borrow_mut().startup(&key).ok()?;
+    let r = match &*startup {
+        Startup::Definitions(defs) => sh.apply_definitions(defs),
+        Startup::Program(parsed) => {
+            let label = std::mem::replace(&mut sh.source_label, path.to_vec());
+            let r = sh.run_parsed(parsed, false);
+            sh.source_label = label;
+            match r {
+                Ok(()) | Err(Divert::Return(_)) => {
+                    sh.last_status = 0;
+                    Ok(())
+                }
+                Err(d) => Err(d),
+            }
+        }
+    };
+    Some(r)
+}
+
 /// Read a whole script file.
 pub fn read_script(path: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
@@ -200,25 +234,55 @@ pub fn read_script(path: &[u8]) -> std::io::Result<Vec<u8>> {
 
 /// Run the script file at `path` in `sh` (already set up).
 pub fn run_script_file(sh: &mut Shell, path: &[u8]) -> Exec {
+    if let Some(parsed) = sh.warm_file(path) {
+        return match parsed {
+            Ok(parsed) => sh.run_parsed(&parsed, true),
+            Err(e) => script_open_error(path, e),
+        };
+    }
     let text = match read_script(path) {
         Ok(text) => text,
-        Err(e) => {
-            let code = if e.kind() == std::io::ErrorKind::NotFound {
-                status::NOT_FOUND
-            } else {
-                status::NOT_EXECUTABLE
-            };
-            let message = format!(
-                "rush: cannot open {}: {}\n",
-                String::from_utf8_lossy(path),
-                crate::shell::builtins::describe_error(&e)
-            );
-            let _ = fd::write_all(2, message.as_bytes());
-            return Err(Divert::Exit(code));
-        }
+        Err(e) => return script_open_error(path, e),
     };
     let mut parser = Parser::from_bytes(&text, 1);
     sh.run_program(&mut parser, true)
+}
+
+/// A script that cannot be read: 127 when it does not exist, else 126.
+fn script_open_error(path: &[u8], e: std::io::Error) -> Exec {
+    let code = if e.kind() == std::io::ErrorKind::NotFound {
+        status::NOT_FOUND
+    } else {
+        status::NOT_EXECUTABLE
+    };
+    let message = format!(
+        "rush: cannot open {}: {}\n",
+        String::from_utf8_lossy(path),
+        crate::shell::builtins::describe_error(&e)
+    );
+    let _ = fd::write_all(2, message.as_bytes());
+    Err(Divert::Exit(code))
+}
+
+impl Shell {
+    /// In a daemon worker whose alias table is empty (so a cached parse is
+    /// the parse a direct run would make): the cached parse of the file at
+    /// `path`, read and parsed on a miss. `None` to read and parse directly.
+    pub fn warm_file(
+        &mut self,
+        path: &[u8],
+    ) -> Option<std::io::Result<std::rc::Rc<crate::shell::warm::Parsed>>> {
+        let warm = self.warm.clone()?;
+        if !self.aliases.is_empty() {
+            return None;
+        }
+        let Some(key) = crate::shell::warm::FileKey::of(path) else {
+            // Not there, or not a regular file: the direct path reports it.
+            return None;
+        };
+        let r = warm.borrow_mut().file(&key);
+        Some(r)
+    }
 }
 
 /// Input from a file descriptor, a line at a time, never reading past the
@@ -320,6 +384,12 @@ fn configure(sh: &mut Shell, inv: &Invocation, argv0: &[u8]) {
 /// Run what the invocation asks for in the configured shell.
 fn run_invocation(sh: &mut Shell, inv: &Invocation) -> Exec {
     if let Some(command) = &inv.command {
+        if let Some(warm) = sh.warm.clone()
+            && sh.aliases.is_empty()
+        {
+            let parsed = warm.borrow_mut().string(command);
+            return sh.run_parsed(&parsed, true);
+        }
         let mut parser = Parser::from_bytes(command, 1);
         return sh.run_program(&mut parser, true);
     }
@@ -417,8 +487,14 @@ pub fn start(
     configure(sh, &inv, &argv0);
     if sh.interactive {
         sh.set_opt(Opt::Interactive, true);
-    } else if let Err(d) = load_startup_file(sh) {
-        return Ok(Err(d));
+    } else {
+        // The startup file's line numbers are its own: the command or
+        // script starts again from nothing.
+        let r = load_startup_file(sh);
+        sh.lineno = 0;
+        if let Err(d) = r {
+            return Ok(Err(d));
+        }
     }
     Ok(run_invocation(sh, &inv))
 }

@@ -32,6 +32,9 @@ pub struct JobContext<'a> {
     /// Signals the worker itself catches between jobs (bit n = signal n);
     /// everything else is put back to its default after the job.
     pub worker_caught: u64,
+    /// What the worker keeps warm between jobs: parsed scripts, the
+    /// startup file's definitions.
+    pub warm: Option<&'a crate::shell::warm::WarmRef>,
 }
 
 /// How a job ended.
@@ -63,6 +66,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         ctx.ignored_signals,
     );
     sh.shell_pid = ctx.client_pid;
+    sh.warm = ctx.warm.cloned();
     let outcome = match cli::start(&mut sh, ctx.argv, ctx.env, ctx.client_ppid) {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {
@@ -78,6 +82,20 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         outcome,
         retire: sh.limits_changed,
         spawned: sh.spawned_children,
+    }
+}
+
+/// Warm a worker before its first job: load the startup file the daemon's
+/// own environment names (`RUSH_ENV`), the one its clients most likely
+/// share. A client naming another file, or a file changed since, is loaded
+/// at its job instead.
+pub fn prewarm(warm: &crate::shell::warm::WarmRef, environ: &[Vec<u8>]) {
+    let mut sh = Shell::new(ProcessRole::Direct, 0);
+    sh.vars.import(environ.iter().map(|e| &e[..]));
+    if let Some(path) = cli::startup_file(&mut sh)
+        && let Some(key) = crate::shell::warm::FileKey::of(&path)
+    {
+        let _ = warm.borrow_mut().startup(&key);
     }
 }
 

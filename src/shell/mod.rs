@@ -7,3 +7,4 @@ pub mod exec;
 pub mod expand;
 pub mod job;
 pub mod syntax;
+pub mod warm;

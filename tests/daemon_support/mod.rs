@@ -217,7 +217,18 @@ impl Daemon {
         for (k, v) in &s.env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("spawn rushd");
+        // A copy of the binary just written may still be open for writing
+        // in a process another test thread forked meanwhile (ETXTBSY).
+        let mut tries = 0;
+        let child = loop {
+            match cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(platform::errno::ETXTBSY) && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                r => break r.expect("spawn rushd"),
+            }
+        };
         let d = Daemon {
             dir,
             socket,

@@ -108,21 +108,11 @@ pub fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         }
     }
     let old_pwd = sh.vars.get(b"PWD").map(<[u8]>::to_vec);
-    let new_pwd = if physical {
-        if let Err(e) = platform::process::chdir(&target) {
-            sh.utility_error(
-                b"cd",
-                format!(
-                    "{}: {}",
-                    String::from_utf8_lossy(&operand),
-                    super::describe_error(&e)
-                ),
-            );
-            return Ok(1);
-        }
-        platform::process::getcwd().unwrap_or(target)
-    } else {
-        let logical = if target.starts_with(b"/") {
+    // Physically: the directory as named, PWD as the system then says.
+    // Logically: the name joined to PWD with `.` and `..` removed as text;
+    // where that does not exist (`..` after a symlink), as named.
+    let logical = (!physical).then(|| {
+        if target.starts_with(b"/") {
             canonicalize(&target)
         } else {
             let base = old_pwd
@@ -133,25 +123,23 @@ pub fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             joined.push(b'/');
             joined.extend_from_slice(&target);
             canonicalize(&joined)
-        };
-        match platform::process::chdir(&logical) {
-            Ok(()) => logical,
-            Err(_) => {
-                // The logical path may not exist where a symlink was
-                // followed by `..`; try the name as given.
-                if let Err(e) = platform::process::chdir(&target) {
-                    sh.utility_error(
-                        b"cd",
-                        format!(
-                            "{}: {}",
-                            String::from_utf8_lossy(&operand),
-                            super::describe_error(&e)
-                        ),
-                    );
-                    return Ok(1);
-                }
-                platform::process::getcwd().unwrap_or(target)
+        }
+    });
+    let new_pwd = match logical {
+        Some(logical) if platform::process::chdir(&logical).is_ok() => logical,
+        _ => {
+            if let Err(e) = platform::process::chdir(&target) {
+                sh.utility_error(
+                    b"cd",
+                    format!(
+                        "{}: {}",
+                        String::from_utf8_lossy(&operand),
+                        super::describe_error(&e)
+                    ),
+                );
+                return Ok(1);
             }
+            platform::process::getcwd().unwrap_or(target)
         }
     };
     if let Some(old) = old_pwd {

@@ -41,32 +41,53 @@ pub fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         );
         return Err(Divert::Error(status::USAGE));
     };
+    let extra = &args[first + 1..];
+    if let Some(parsed) = sh.warm_file(&path) {
+        return match parsed {
+            Ok(parsed) => run_dot(sh, &path, extra, |sh| sh.run_parsed(&parsed, false)),
+            Err(e) => dot_open_error(sh, name, &e),
+        };
+    }
     let text = match crate::shell::cli::read_script(&path) {
         Ok(text) => text,
-        Err(e) => {
-            sh.utility_error(
-                b".",
-                format!(
-                    "cannot open {}: {}",
-                    String::from_utf8_lossy(name),
-                    super::describe_error(&e)
-                ),
-            );
-            return Err(Divert::Error(status::USAGE));
-        }
+        Err(e) => return dot_open_error(sh, name, &e),
     };
-    let extra = &args[first + 1..];
+    run_dot(sh, &path, extra, |sh| {
+        let mut parser = Parser::from_bytes(&text, 1);
+        sh.run_program(&mut parser, false)
+    })
+}
+
+fn dot_open_error(sh: &Shell, name: &[u8], e: &std::io::Error) -> Result<i32, Divert> {
+    sh.utility_error(
+        b".",
+        format!(
+            "cannot open {}: {}",
+            String::from_utf8_lossy(name),
+            super::describe_error(e)
+        ),
+    );
+    Err(Divert::Error(status::USAGE))
+}
+
+/// Run a dot file's commands (`body`) in the current environment, with
+/// `extra` as positional parameters if given; `return` ends it.
+fn run_dot(
+    sh: &mut Shell,
+    path: &[u8],
+    extra: &[Vec<u8>],
+    body: impl FnOnce(&mut Shell) -> crate::shell::exec::Exec,
+) -> Result<i32, Divert> {
     let saved_positional = if extra.is_empty() {
         None
     } else {
         Some(std::mem::replace(&mut sh.positional, extra.to_vec()))
     };
     let saved_line = sh.lineno;
-    let saved_label = std::mem::replace(&mut sh.source_label, path.clone());
+    let saved_label = std::mem::replace(&mut sh.source_label, path.to_vec());
     sh.dot_depth += 1;
     sh.last_status = 0;
-    let mut parser = Parser::from_bytes(&text, 1);
-    let r = sh.run_program(&mut parser, false);
+    let r = body(sh);
     sh.dot_depth -= 1;
     sh.lineno = saved_line;
     sh.source_label = saved_label;

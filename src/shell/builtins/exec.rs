@@ -22,18 +22,51 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         return Err(Divert::Exit(status::NOT_FOUND));
     };
     let env = sh.vars.environ();
+    if sh.is_worker() {
+        return exec_in_worker(sh, &path, fields, &env);
+    }
     // The process is about to become another program: signals the shell
     // catches go back to their defaults (execve does that), and the
     // descriptors it saved are close-on-exec.
     let err = sh.exec_utility(&path, &mut fields, &env);
+    Err(cannot_exec(sh, &fields[0], &err))
+}
+
+/// The utility could not be executed: say why, and end the shell with 127
+/// (not found) or 126 (found, not executable).
+fn cannot_exec(sh: &Shell, name: &[u8], err: &std::io::Error) -> Divert {
     let code = match err.raw_os_error() {
         Some(c) if c == platform::errno::ENOENT => status::NOT_FOUND,
         _ => status::NOT_EXECUTABLE,
     };
     sh.error(format!(
         "{}: {}",
-        String::from_utf8_lossy(&fields[0]),
-        super::describe_error(&err)
+        String::from_utf8_lossy(name),
+        super::describe_error(err)
     ));
-    Err(Divert::Exit(code))
+    Divert::Exit(code)
+}
+
+/// `exec utility` in a daemon worker, which must outlive the job: the
+/// utility runs as a child with everything an exec would give it (the
+/// descriptors, environment and signal dispositions of the moment, the
+/// job's process group), and the job then ends as the exec'd program
+/// ended — with its exit status, or killed by its signal — running nothing
+/// more of the shell.
+fn exec_in_worker(
+    sh: &mut Shell,
+    path: &[u8],
+    mut fields: Vec<Vec<u8>>,
+    env: &[Vec<u8>],
+) -> Result<i32, Divert> {
+    match sh.spawn_utility(path, &mut fields, env) {
+        Ok(pid) => match sh.jobs.wait_status(pid) {
+            Some(platform::process::WaitStatus::Signaled { signal, .. }) => {
+                Err(Divert::Signaled(signal))
+            }
+            Some(st) => Err(Divert::Replaced(st.shell_status())),
+            None => Err(Divert::Replaced(status::NOT_FOUND)),
+        },
+        Err(err) => Err(cannot_exec(sh, &fields[0], &err)),
+    }
 }

@@ -38,28 +38,27 @@ fn loop_count(sh: &mut Shell, args: &[Vec<u8>]) -> Result<usize, i32> {
 
 /// `break [n]`.
 pub fn break_(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
-    let n = match loop_count(sh, args) {
-        Ok(n) => n,
-        Err(s) => return Err(Divert::Error(s)),
-    };
-    if sh.loop_depth == 0 {
-        return Ok(0);
-    }
-    sh.last_status = 0;
-    Err(Divert::Break(n.min(sh.loop_depth)))
+    leave_loops(sh, args, Divert::Break)
 }
 
 /// `continue [n]`.
 pub fn continue_(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
-    let n = match loop_count(sh, args) {
-        Ok(n) => n,
-        Err(s) => return Err(Divert::Error(s)),
-    };
+    leave_loops(sh, args, Divert::Continue)
+}
+
+/// `break` and `continue`: divert out of `n` enclosing loops (at most as
+/// many as there are; outside any loop, do nothing).
+fn leave_loops(
+    sh: &mut Shell,
+    args: &[Vec<u8>],
+    divert: fn(usize) -> Divert,
+) -> Result<i32, Divert> {
+    let n = loop_count(sh, args).map_err(Divert::Error)?;
     if sh.loop_depth == 0 {
         return Ok(0);
     }
     sh.last_status = 0;
-    Err(Divert::Continue(n.min(sh.loop_depth)))
+    Err(divert(n.min(sh.loop_depth)))
 }
 
 /// The status operand of `return` and `exit` (default `$?`).

@@ -101,6 +101,19 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             status = 1;
             continue;
         };
+        // In a daemon worker `$$` is the client's pid, but the shell that
+        // `kill $$` means is this process, running the job: signal it here,
+        // at once, as a direct run would be signalled.
+        let pid = if pid == sh.shell_pid && sh.is_worker() {
+            // SIGKILL cannot be caught, and the worker must outlive the
+            // job: the job dies of it, as a direct shell would.
+            if sig == platform::signal::SIGKILL {
+                return Err(Divert::Signaled(sig));
+            }
+            platform::process::getpid()
+        } else {
+            pid
+        };
         if let Err(e) = platform::process::kill(pid, sig) {
             sh.utility_error(
                 b"kill",

@@ -14,6 +14,79 @@ use std::rc::Rc;
 use traps::{SignalMode, Traps};
 use vars::Vars;
 
+/// A table by name (functions, aliases) shared copy-on-write: a daemon
+/// worker's startup definitions are handed to every job without copying,
+/// and a job that changes the table gets its own copy.
+#[derive(Clone, Debug)]
+pub struct Table<V> {
+    map: Rc<FxHashMap<Box<[u8]>, V>>,
+    /// Counts changes, so a parse made under one alias table is known to
+    /// be stale under another.
+    generation: u64,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Table<V> {
+        Table {
+            map: Rc::new(FxHashMap::default()),
+            generation: 0,
+        }
+    }
+}
+
+impl<V: Clone> Table<V> {
+    #[inline]
+    pub fn get(&self, name: &[u8]) -> Option<&V> {
+        self.map.get(name)
+    }
+
+    pub fn contains_key(&self, name: &[u8]) -> bool {
+        self.map.contains_key(name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Box<[u8]>, &V)> {
+        self.map.iter()
+    }
+
+    pub fn insert(&mut self, name: Box<[u8]>, value: V) {
+        Rc::make_mut(&mut self.map).insert(name, value);
+        self.generation += 1;
+    }
+
+    pub fn remove(&mut self, name: &[u8]) -> Option<V> {
+        if !self.map.contains_key(name) {
+            return None;
+        }
+        self.generation += 1;
+        Rc::make_mut(&mut self.map).remove(name)
+    }
+
+    pub fn clear(&mut self) {
+        if !self.map.is_empty() {
+            self.map = Rc::new(FxHashMap::default());
+            self.generation += 1;
+        }
+    }
+
+    /// How many changes this table has seen.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The underlying map (for views that need a plain map).
+    pub fn map(&self) -> &FxHashMap<Box<[u8]>, V> {
+        &self.map
+    }
+}
+
 /// Exit statuses with names (XCU 2.8.2).
 pub mod status {
     pub const SUCCESS: i32 = 0;
@@ -57,8 +130,8 @@ pub struct Shell {
     pub positional: Vec<Vec<u8>>,
     /// `$0`.
     pub arg0: Vec<u8>,
-    pub functions: FxHashMap<Box<[u8]>, Rc<FunctionBody>>,
-    pub aliases: FxHashMap<Box<[u8]>, Box<[u8]>>,
+    pub functions: Table<Rc<FunctionBody>>,
+    pub aliases: Table<Box<[u8]>>,
     pub options: Options,
     pub traps: Traps,
     /// `$?`.
@@ -111,6 +184,9 @@ pub struct Shell {
     /// This shell has started a child process (a worker then gives the next
     /// job a fresh process group).
     pub spawned_children: bool,
+    /// In a daemon worker: parsed scripts and startup definitions kept
+    /// between jobs (see `shell::warm`).
+    pub warm: Option<crate::shell::warm::WarmRef>,
 }
 
 impl Shell {
@@ -124,8 +200,8 @@ impl Shell {
             vars: Vars::new(),
             positional: Vec::new(),
             arg0: b"rush".to_vec(),
-            functions: FxHashMap::default(),
-            aliases: FxHashMap::default(),
+            functions: Table::default(),
+            aliases: Table::default(),
             options: Options::default(),
             traps: Traps::new(mode, ignored_on_entry),
             last_status: 0,
@@ -150,6 +226,7 @@ impl Shell {
             getopts_state: None,
             limits_changed: false,
             spawned_children: false,
+            warm: None,
         }
     }
 

@@ -56,6 +56,21 @@ impl Jobs {
         }
     }
 
+    /// Wait for `pid` and give its raw wait status (exit code or signal).
+    pub fn wait_status(&mut self, pid: Pid) -> Option<WaitStatus> {
+        loop {
+            match process::wait_pid(pid, WaitOptions::default()) {
+                Ok(Some((_, st))) => {
+                    self.record(pid, st.shell_status());
+                    return Some(st);
+                }
+                Ok(None) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
     /// Wait for `pid` like [`Jobs::wait_for`], but give up when a caught
     /// signal arrives (the `wait` builtin must return then).
     pub fn wait_interruptible(&mut self, pid: Pid) -> Result<Option<i32>, Interrupted> {

@@ -37,6 +37,10 @@ pub enum Divert {
     /// In a daemon worker: the job was killed by this signal (its default
     /// action, emulated), or cancelled because its client went away.
     Signaled(i32),
+    /// In a daemon worker: `exec utility` ran the utility in the worker's
+    /// stead and it exited with this status. As after a real exec, nothing
+    /// of the shell runs any more, not even the EXIT trap.
+    Replaced(i32),
 }
 
 impl Divert {
@@ -44,7 +48,7 @@ impl Divert {
     pub fn exit_status(self, last: i32) -> i32 {
         match self {
             Divert::Break(_) | Divert::Continue(_) => last,
-            Divert::Return(s) | Divert::Exit(s) | Divert::Error(s) => s,
+            Divert::Return(s) | Divert::Exit(s) | Divert::Error(s) | Divert::Replaced(s) => s,
             Divert::Signaled(sig) => 128 + sig,
         }
     }

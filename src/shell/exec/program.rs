@@ -6,7 +6,7 @@ use crate::shell::env::{Shell, status};
 use crate::shell::syntax::{Aliases, ParseError, Parser};
 
 /// The alias table as the parser sees it.
-pub struct AliasView<'a>(pub &'a rustc_hash::FxHashMap<Box<[u8]>, Box<[u8]>>);
+pub struct AliasView<'a>(pub &'a crate::shell::env::Table<Box<[u8]>>);
 
 impl Aliases for AliasView<'_> {
     fn get(&self, name: &[u8]) -> Option<&[u8]> {

@@ -41,10 +41,31 @@ impl Shell {
     }
 
     /// Fork a subshell that runs `body` and exits; returns its pid.
+    ///
+    /// Signals the shell catches are blocked across the fork: until the
+    /// child has reset its dispositions, a signal sent to it (`cmd & kill
+    /// $!`) would only be recorded by the parent's handler and then lost;
+    /// blocked, it waits and takes effect under the child's own
+    /// dispositions.
     pub fn fork_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Exec) -> Result<Pid, Divert> {
-        match process::fork() {
+        let caught = platform::signal::caught_set();
+        let old_mask = if caught != 0 {
+            platform::signal::block(caught).ok()
+        } else {
+            None
+        };
+        let forked = process::fork();
+        if let Some(mask) = old_mask
+            && !matches!(forked, Ok(Fork::Child))
+        {
+            let _ = platform::signal::set_blocked(mask);
+        }
+        match forked {
             Ok(Fork::Child) => {
                 self.enter_subshell();
+                if let Some(mask) = old_mask {
+                    let _ = platform::signal::set_blocked(mask);
+                }
                 let r = body(self);
                 let status = self.finish(r);
                 process::exit_now(status)
@@ -73,6 +94,7 @@ impl Shell {
     pub fn finish(&mut self, r: Exec) -> i32 {
         let mut status = match r {
             Ok(()) => self.last_status,
+            Err(Divert::Replaced(code)) => return code & 0xff,
             Err(Divert::Signaled(sig)) => 128 + sig,
             Err(d) => d.exit_status(self.last_status),
         };

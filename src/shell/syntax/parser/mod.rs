@@ -184,6 +184,12 @@ impl<'a> Parser<'a> {
         self.src.mark.line
     }
 
+    /// How far into an in-memory source the parser has read (a byte offset;
+    /// meaningful only while no alias has been substituted).
+    pub fn offset(&self) -> usize {
+        self.src.mark.pos
+    }
+
     /// The source text of the last complete command (for `set -v`), with
     /// aliases already substituted.
     pub fn last_text(&self) -> &[u8] {

@@ -1,0 +1,440 @@
+//! Warm state a daemon worker keeps between jobs: the parsed form of the
+//! scripts, dot files and `-c` strings it has run, and what the startup
+//! file (`RUSH_ENV`) defines. A shell started directly has none of it and
+//! parses everything afresh, which is the behaviour all of this must
+//! reproduce exactly, only faster.
+//!
+//! Files are keyed by path, device, inode, size and modification time, so
+//! an edited, replaced or touched file is read again; `-c` strings by their
+//! text. Only what cannot carry one job's state into another is kept:
+//! syntax trees (which jobs never change) and, for a startup file that only
+//! defines things, the definitions, handed to each job copy-on-write.
+
+use crate::shell::env::{Shell, Table};
+use crate::shell::exec::{Divert, Exec};
+use crate::shell::syntax::ast::{Command, FunctionBody, List, WordPart};
+use crate::shell::syntax::{NoAliases, ParseError, Parser, SyntaxError};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::os::unix::ffi::OsStrExt;
+use std::rc::Rc;
+
+/// What one file is right now, as far as the cache can tell.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct FileKey {
+    path: Box<[u8]>,
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+}
+
+impl FileKey {
+    /// Stat `path` (one system call).
+    pub fn of(path: &[u8]) -> Option<FileKey> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(std::ffi::OsStr::from_bytes(path)).ok()?;
+        if !m.is_file() {
+            return None;
+        }
+        Some(FileKey {
+            path: path.into(),
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime: m.mtime(),
+            mtime_nsec: m.mtime_nsec(),
+        })
+    }
+}
+
+/// One complete command of a parsed text and where it ends.
+#[derive(Debug)]
+struct ParsedCommand {
+    list: List,
+    /// Byte offset just after the command (and its here-documents).
+    end: usize,
+    /// The line the parser had reached there.
+    end_line: u32,
+}
+
+/// A whole text parsed command by command with no aliases, as a shell that
+/// defines none while running it would parse it.
+#[derive(Debug)]
+pub struct Parsed {
+    text: Box<[u8]>,
+    first_line: u32,
+    commands: Vec<ParsedCommand>,
+    /// A syntax error after the last good command, or a read error.
+    error: Option<SyntaxError>,
+}
+
+impl Parsed {
+    /// Parse all of `text`.
+    pub fn new(text: Box<[u8]>, first_line: u32) -> Parsed {
+        let mut commands = Vec::new();
+        let mut error = None;
+        {
+            let mut parser = Parser::from_bytes(&text, first_line);
+            loop {
+                match parser.next_command(&NoAliases) {
+                    Ok(Some(list)) => commands.push(ParsedCommand {
+                        list,
+                        end: parser.offset(),
+                        end_line: parser.line(),
+                    }),
+                    Ok(None) => break,
+                    Err(ParseError::Syntax(e)) => {
+                        error = Some(e);
+                        break;
+                    }
+                    Err(ParseError::Io(_)) => break,
+                }
+            }
+        }
+        Parsed {
+            text,
+            first_line,
+            commands,
+            error,
+        }
+    }
+
+    /// If running this text only defines things, the definitions.
+    fn definitions(&self) -> Option<Vec<&Command>> {
+        if self.error.is_some() {
+            return None;
+        }
+        let mut out = Vec::new();
+        for c in &self.commands {
+            let [item] = c.list.items.as_slice() else {
+                return None;
+            };
+            if item.is_async || !item.and_or.rest.is_empty() || item.and_or.first.negated {
+                return None;
+            }
+            let [command] = item.and_or.first.commands.as_slice() else {
+                return None;
+            };
+            if !defines_only(command) {
+                return None;
+            }
+            out.push(command);
+        }
+        Some(out)
+    }
+}
+
+/// Is `command` a definition whose effect depends on nothing but its own
+/// text: a function definition, literal assignments, or `alias` / `export`
+/// with literal `name=value` operands?
+fn defines_only(command: &Command) -> bool {
+    let simple = match command {
+        Command::FunctionDef(_) => return true,
+        Command::Simple(s) => s,
+        Command::Compound(..) => return false,
+    };
+    if !simple.redirects.is_empty() || !simple.assigns.iter().all(|a| literal_word(&a.value)) {
+        return false;
+    }
+    let Some(words) = simple
+        .words
+        .iter()
+        .map(static_text)
+        .collect::<Option<Vec<Vec<u8>>>>()
+    else {
+        return false;
+    };
+    match words.split_first() {
+        None => true,
+        Some((first, operands)) if first == b"alias" || first == b"export" => {
+            simple.assigns.is_empty()
+                && !operands.is_empty()
+                && operands.iter().all(|o| {
+                    o.iter()
+                        .position(|&c| c == b'=')
+                        .is_some_and(|eq| crate::shell::env::vars::is_name(&o[..eq]))
+                })
+        }
+        Some(_) => false,
+    }
+}
+
+/// The text of a word that expands to exactly itself: literal and quoted
+/// parts only, and no unquoted pattern character (which could glob).
+fn static_text(word: &crate::shell::syntax::ast::Word) -> Option<Vec<u8>> {
+    fn add(parts: &[WordPart], quoted: bool, out: &mut Vec<u8>) -> Option<()> {
+        for p in parts {
+            match p {
+                WordPart::Literal(t) => {
+                    if !quoted && crate::shell::expand::pattern::has_meta(t) {
+                        return None;
+                    }
+                    out.extend_from_slice(t);
+                }
+                WordPart::Quoted { text, .. } => out.extend_from_slice(text),
+                WordPart::DoubleQuoted(inner) => add(inner, true, out)?,
+                _ => return None,
+            }
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    add(&word.parts, false, &mut out)?;
+    Some(out)
+}
+
+/// A word with no expansion at all (unquoted literal text or quoted text).
+fn literal_word(word: &crate::shell::syntax::ast::Word) -> bool {
+    word.parts.iter().all(|p| match p {
+        WordPart::Literal(_) | WordPart::Quoted { .. } => true,
+        WordPart::DoubleQuoted(inner) => inner
+            .iter()
+            .all(|p| matches!(p, WordPart::Literal(_) | WordPart::Quoted { .. })),
+        _ => false,
+    })
+}
+
+/// What a startup file that only defines things defines.
+#[derive(Debug)]
+pub struct Definitions {
+    functions: Table<Rc<FunctionBody>>,
+    aliases: Table<Box<[u8]>>,
+    /// `(name, value, export)` in the file's order.
+    assigns: Vec<(Box<[u8]>, Vec<u8>, bool)>,
+}
+
+/// A startup file as cached: its definitions when it only defines things,
+/// else its parsed text to run for every job.
+#[derive(Debug)]
+pub enum Startup {
+    Definitions(Definitions),
+    Program(Rc<Parsed>),
+}
+
+/// Cached bytes of source text past which the cache starts over.
+const MAX_BYTES: usize = 64 << 20;
+
+/// The warm state of one worker process.
+#[derive(Default)]
+pub struct Warm {
+    files: FxHashMap<FileKey, Rc<Parsed>>,
+    strings: FxHashMap<Box<[u8]>, Rc<Parsed>>,
+    startups: FxHashMap<FileKey, Rc<Startup>>,
+    bytes: usize,
+}
+
+/// Shared by the shells of a worker's jobs (and, after a fork, by copy).
+pub type WarmRef = Rc<RefCell<Warm>>;
+
+impl Warm {
+    pub fn new_ref() -> WarmRef {
+        Rc::new(RefCell::new(Warm::default()))
+    }
+
+    fn account(&mut self, bytes: usize) {
+        self.bytes += bytes;
+        if self.bytes > MAX_BYTES {
+            self.files.clear();
+            self.strings.clear();
+            self.startups.clear();
+            self.bytes = bytes;
+        }
+    }
+
+    /// The parse of the file `key` (reading it on a miss).
+    pub fn file(&mut self, key: &FileKey) -> std::io::Result<Rc<Parsed>> {
+        if let Some(p) = self.files.get(key) {
+            return Ok(p.clone());
+        }
+        let text = std::fs::read(std::ffi::OsStr::from_bytes(&key.path))?;
+        self.account(text.len());
+        let parsed = Rc::new(Parsed::new(text.into_boxed_slice(), 1));
+        // Drop entries for older versions of the same file.
+        self.files.retain(|k, _| k.path != key.path);
+        self.files.insert(key.clone(), parsed.clone());
+        Ok(parsed)
+    }
+
+    /// The parse of a `-c` string.
+    pub fn string(&mut self, text: &[u8]) -> Rc<Parsed> {
+        if let Some(p) = self.strings.get(text) {
+            return p.clone();
+        }
+        self.account(text.len());
+        let parsed = Rc::new(Parsed::new(text.into(), 1));
+        self.strings.insert(text.into(), parsed.clone());
+        parsed
+    }
+
+    /// The startup file `key`, evaluated once if it only defines things.
+    pub fn startup(&mut self, key: &FileKey) -> std::io::Result<Rc<Startup>> {
+        if let Some(s) = self.startups.get(key) {
+            return Ok(s.clone());
+        }
+        let parsed = self.file(key)?;
+        let startup = match parsed.definitions() {
+            Some(commands) => Startup::Definitions(evaluate(&commands)),
+            None => Startup::Program(parsed.clone()),
+        };
+        let startup = Rc::new(startup);
+        self.startups.retain(|k, _| k.path != key.path);
+        self.startups.insert(key.clone(), startup.clone());
+        Ok(startup)
+    }
+}
+
+/// Run definition commands in a scratch shell and collect what they define.
+fn evaluate(commands: &[&Command]) -> Definitions {
+    let mut scratch = Shell::new(crate::shell::env::ProcessRole::Direct, 0);
+    let mut assigns: Vec<(Box<[u8]>, Vec<u8>, bool)> = Vec::new();
+    for command in commands {
+        if let Command::Simple(s) = command {
+            let words: Vec<Vec<u8>> = s.words.iter().filter_map(static_text).collect();
+            for a in &s.assigns {
+                if let Ok(v) = scratch.expand_word_string(&a.value) {
+                    assigns.push((a.name.clone(), v, false));
+                }
+            }
+            if words.first().is_some_and(|w| w == b"export") {
+                for o in &words[1..] {
+                    if let Some(eq) = o.iter().position(|&c| c == b'=') {
+                        assigns.push((o[..eq].into(), o[eq + 1..].to_vec(), true));
+                    }
+                }
+                continue;
+            }
+        }
+        let _ = scratch.run_command(command, false);
+    }
+    Definitions {
+        functions: scratch.functions.clone(),
+        aliases: scratch.aliases.clone(),
+        assigns,
+    }
+}
+
+impl Shell {
+    /// Give this shell what a startup file that only defines things
+    /// defines, as running it would have.
+    pub fn apply_definitions(&mut self, defs: &Definitions) -> Exec {
+        if self.functions.is_empty() {
+            self.functions = defs.functions.clone();
+        } else {
+            for (k, v) in defs.functions.iter() {
+                self.functions.insert(k.clone(), v.clone());
+            }
+        }
+        if self.aliases.is_empty() {
+            self.aliases = defs.aliases.clone();
+        } else {
+            for (k, v) in defs.aliases.iter() {
+                self.aliases.insert(k.clone(), v.clone());
+            }
+        }
+        for (name, value, export) in &defs.assigns {
+            if let Err(e) = self.vars.set(name, value) {
+                self.error(e.to_string());
+                return Err(Divert::Error(crate::shell::env::status::USAGE));
+            }
+            if *export {
+                self.vars.export(name);
+            }
+        }
+        self.last_status = 0;
+        Ok(())
+    }
+
+    /// Run a parsed text. Each command runs only if the alias table is
+    /// still what the text was parsed under (empty); once a command changes
+    /// it, the rest is parsed again from the text, as a direct run would
+    /// parse it. With `last`, the final command may replace the process.
+    pub fn run_parsed(&mut self, parsed: &Parsed, last: bool) -> Exec {
+        let generation = self.aliases.generation();
+        let mut from = 0usize;
+        let mut line = parsed.first_line;
+        let n = parsed.commands.len();
+        for (i, c) in parsed.commands.iter().enumerate() {
+            if self.aliases.generation() != generation && !self.aliases.is_empty() {
+                return self.run_rest(parsed, from, line, last);
+            }
+            if self.opt(crate::shell::env::options::Opt::Verbose) {
+                let _ = platform::fd::write_all(2, &parsed.text[from..c.end]);
+            }
+            let is_last = last
+                && i + 1 == n
+                && parsed.error.is_none()
+                && parsed.text[c.end..].iter().all(|b| b.is_ascii_whitespace());
+            self.run_list(&c.list, is_last)?;
+            from = c.end;
+            line = c.end_line;
+        }
+        if let Some(e) = &parsed.error {
+            if self.aliases.generation() != generation && !self.aliases.is_empty() {
+                return self.run_rest(parsed, from, line, last);
+            }
+            self.lineno = e.line;
+            self.syntax_error(e);
+            self.last_status = crate::shell::env::status::USAGE;
+            return Err(Divert::Error(crate::shell::env::status::USAGE));
+        }
+        Ok(())
+    }
+
+    /// Parse and run the rest of `parsed`'s text from byte `from`.
+    fn run_rest(&mut self, parsed: &Parsed, from: usize, line: u32, last: bool) -> Exec {
+        let rest = &parsed.text[from..];
+        let mut parser = Parser::from_bytes(rest, line);
+        self.run_program(&mut parser, last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Parsed {
+        Parsed::new(text.as_bytes().into(), 1)
+    }
+
+    #[test]
+    fn definitions_only() {
+        // A function's redirections apply when it is called: still a
+        // definition.
+        let p = parsed(
+            "f() { echo $1; }\ng() { :; } >/dev/null\nalias ll='ls -l'\nX=1 Y='two words'\nexport Z=3\n# comment\n",
+        );
+        assert!(p.definitions().is_some());
+        for impure in [
+            "f() { :; }\necho hi\n",
+            "X=$HOME\n",
+            "alias ll\n",
+            "export PATH=$PATH:/x\n",
+            "[ -n \"$X\" ] && f() { :; }\n",
+            "if true; then :; fi\n",
+        ] {
+            assert!(parsed(impure).definitions().is_none(), "{impure:?}");
+        }
+        assert!(parsed("f() {\n").definitions().is_none());
+    }
+
+    #[test]
+    fn commands_and_offsets() {
+        let p = parsed("echo a\necho b; echo c\n\nfi\n");
+        assert_eq!(p.commands.len(), 2);
+        assert_eq!(&p.text[..p.commands[0].end], b"echo a\n");
+        assert!(p.error.is_some());
+    }
+
+    #[test]
+    fn evaluated_definitions() {
+        let p = parsed("f() { echo f; }\nalias a=b\nX=1\nexport Y=2\n");
+        let defs = evaluate(&p.definitions().unwrap());
+        assert!(defs.functions.contains_key(b"f"));
+        assert_eq!(defs.aliases.get(b"a").map(|v| &v[..]), Some(&b"b"[..]));
+        assert_eq!(defs.assigns.len(), 2);
+        assert_eq!(&defs.assigns[1].0[..], b"Y");
+        assert!(defs.assigns[1].2);
+    }
+}

@@ -1,0 +1,241 @@
+//! Warm state in daemon workers (`shell::warm`): parsed scripts and dot
+//! files, `-c` strings and the `RUSH_ENV` startup file are reused between
+//! jobs, yet every job sees exactly what a direct run would — after a file
+//! is edited, replaced, touched or deleted, and whatever the job before it
+//! on the same worker did.
+
+mod daemon_support;
+
+use daemon_support::{Daemon, Settings, TempDir, backends, run};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// A daemon with a single worker, so consecutive jobs share its cache.
+fn one_worker(backend: &'static str) -> Daemon {
+    Daemon::start_with(
+        backend,
+        Settings {
+            pool_size: Some(1),
+            ..Settings::default()
+        },
+    )
+}
+
+/// Run `script` with `rush -c` through `daemon` (or directly with `None`)
+/// in `dir`, with extra environment; stdout, stderr and status.
+fn sh(
+    daemon: Option<&Daemon>,
+    dir: &Path,
+    env: &[(&str, &Path)],
+    script: &str,
+) -> (String, String, Option<i32>) {
+    let mut cmd = match daemon {
+        Some(d) => d.rush(),
+        None => {
+            let mut c = Command::new(daemon_support::RUSH);
+            c.env("RUSH_DAEMON", "off");
+            c
+        }
+    };
+    cmd.current_dir(dir).arg("-c").arg(script);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = run(&mut cmd, None, Duration::from_secs(20));
+    (o.stdout_str(), o.stderr_str(), o.code())
+}
+
+/// The same script directly and through the daemon: identical results,
+/// which are returned.
+fn both(
+    d: &Daemon,
+    dir: &Path,
+    env: &[(&str, &Path)],
+    script: &str,
+) -> (String, String, Option<i32>) {
+    let direct = sh(None, dir, env, script);
+    let daemon = sh(Some(d), dir, env, script);
+    assert_eq!(direct, daemon, "{} {script:?}: direct vs daemon", d.backend);
+    daemon
+}
+
+/// Set a file's modification time (seconds since the epoch) through
+/// `touch -d`, so a test can keep it unchanged across an edit.
+fn set_mtime(path: &Path, epoch: u64) {
+    let st = Command::new("touch")
+        .arg("-d")
+        .arg(format!("@{epoch}"))
+        .arg(path)
+        .status()
+        .expect("touch");
+    assert!(st.success());
+}
+
+#[test]
+fn sourced_files_are_reread_when_they_change() {
+    for &b in backends() {
+        let d = one_worker(b);
+        let dir = TempDir::new("warm-src");
+        let lib = dir.path().join("lib.sh");
+        let script = ". ./lib.sh; f";
+        std::fs::write(&lib, "f() { echo one; }\n").unwrap();
+        assert_eq!(both(&d, dir.path(), &[], script).0, "one\n");
+        assert_eq!(both(&d, dir.path(), &[], script).0, "one\n");
+
+        // Edited in place, same size.
+        std::fs::write(&lib, "f() { echo two; }\n").unwrap();
+        assert_eq!(both(&d, dir.path(), &[], script).0, "two\n");
+
+        // Edited in place, same size, with its time set back (as `touch
+        // -d` or an archive extraction would): the time differs from the
+        // cached one, which is what the cache keys on (with device, inode
+        // and size, as make does; an edit that keeps all four is invisible
+        // to it, see docs/daemon.md).
+        std::fs::write(&lib, "f() { echo 333; }\n").unwrap();
+        set_mtime(&lib, 1_700_000_000);
+        assert_eq!(both(&d, dir.path(), &[], script).0, "333\n");
+
+        // Replaced by another file (new inode) through rename.
+        let new = dir.path().join("lib.new");
+        std::fs::write(&new, "f() { echo replaced; }\n").unwrap();
+        set_mtime(&new, 1_700_000_000);
+        std::fs::rename(&new, &lib).unwrap();
+        assert_eq!(both(&d, dir.path(), &[], script).0, "replaced\n");
+
+        // Touched only: same text, same output.
+        set_mtime(&lib, 1_700_000_100);
+        assert_eq!(both(&d, dir.path(), &[], script).0, "replaced\n");
+
+        // Deleted: the same error as directly.
+        std::fs::remove_file(&lib).unwrap();
+        let (out, err, code) = both(&d, dir.path(), &[], script);
+        assert_eq!(out, "");
+        assert_ne!(code, Some(0));
+        assert!(err.contains("lib.sh"), "{err}");
+        d.stop();
+    }
+}
+
+#[test]
+fn script_files_are_reread_when_they_change() {
+    for &b in backends() {
+        let d = one_worker(b);
+        let dir = TempDir::new("warm-script");
+        let script = dir.path().join("s.sh");
+        let run_script = |d: Option<&Daemon>| {
+            let mut cmd = match d {
+                Some(d) => d.rush(),
+                None => {
+                    let mut c = Command::new(daemon_support::RUSH);
+                    c.env("RUSH_DAEMON", "off");
+                    c
+                }
+            };
+            cmd.current_dir(dir.path()).arg("s.sh").arg("arg");
+            let o = run(&mut cmd, None, Duration::from_secs(20));
+            (o.stdout_str(), o.stderr_str(), o.code())
+        };
+        for text in [
+            "echo first $1\n",
+            "echo second $1; exit 3\n",
+            "echo a\nif\n",
+        ] {
+            std::fs::write(&script, text).unwrap();
+            let direct = run_script(None);
+            assert_eq!(run_script(Some(&d)), direct, "{b} {text:?}");
+            assert_eq!(run_script(Some(&d)), direct, "{b} {text:?} (cached)");
+        }
+        d.stop();
+    }
+}
+
+#[test]
+fn startup_file_definitions_are_warm_and_isolated() {
+    for &b in backends() {
+        let dir = TempDir::new("warm-env");
+        let env_file = dir.path().join("env.sh");
+        std::fs::write(
+            &env_file,
+            "greet() { echo \"hello $1\"; }\nGREETING=hi\nexport SHARED=yes\n",
+        )
+        .unwrap();
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                env: vec![("RUSH_ENV".into(), env_file.display().to_string())],
+                ..Settings::default()
+            },
+        );
+        let env = [("RUSH_ENV", env_file.as_path())];
+        let check = "greet you; echo $GREETING; sh -c 'echo $SHARED'";
+        assert_eq!(both(&d, dir.path(), &env, check).0, "hello you\nhi\nyes\n");
+
+        // A job that redefines and unsets what the startup file defined
+        // leaves the next job on the same worker untouched.
+        both(
+            &d,
+            dir.path(),
+            &env,
+            "greet() { echo changed; }; GREETING=changed; unset SHARED; greet",
+        );
+        assert_eq!(both(&d, dir.path(), &env, check).0, "hello you\nhi\nyes\n");
+
+        // No RUSH_ENV for this client: nothing of the file.
+        assert_eq!(
+            both(
+                &d,
+                dir.path(),
+                &[],
+                "command -v greet; echo \"[$GREETING]\""
+            )
+            .0,
+            "[]\n"
+        );
+
+        // The file changes: the next job sees the new definitions.
+        std::fs::write(
+            &env_file,
+            "greet() { echo \"bonjour $1\"; }\nGREETING=salut\nexport SHARED=oui\n",
+        )
+        .unwrap();
+        assert_eq!(
+            both(&d, dir.path(), &env, check).0,
+            "bonjour you\nsalut\noui\n"
+        );
+
+        // A startup file that does more than define things runs per job,
+        // with the job's environment.
+        std::fs::write(
+            &env_file,
+            "greet() { echo \"$1 from $PWD\"; }\nWHERE=$(pwd)\n",
+        )
+        .unwrap();
+        let out = both(&d, dir.path(), &env, "greet x; echo \"$WHERE\"").0;
+        assert!(out.starts_with("x from "), "{out}");
+        d.stop();
+    }
+}
+
+#[test]
+fn a_job_leaves_nothing_for_the_next() {
+    for &b in backends() {
+        let d = one_worker(b);
+        let dir = TempDir::new("warm-iso");
+        let env: [(&str, &Path); 0] = [];
+        both(
+            &d,
+            dir.path(),
+            &env,
+            "f() { :; }; alias a=b; x=1; export y=2; set -e -u; trap 'echo bye' EXIT; umask 077; cd /; ulimit -c 0 2>/dev/null; true",
+        );
+        let probe = "command -v f; alias a 2>/dev/null; echo \"[${x-unset}][${y-unset}][$-]\"; trap; umask; pwd";
+        let direct = sh(None, dir.path(), &env, probe);
+        let daemon = sh(Some(&d), dir.path(), &env, probe);
+        assert_eq!(daemon, direct, "{b}");
+        // The same -c text twice (the second from the cache) gives the same.
+        assert_eq!(sh(Some(&d), dir.path(), &env, probe), direct, "{b}");
+        d.stop();
+    }
+}
