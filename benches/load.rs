@@ -396,6 +396,7 @@ fn main() {
     });
     let fds_end = fd_count(daemon);
     let rss_end = rss_kib(daemon);
+    samples.retain(|s| s.0 < jobs);
     samples.push((jobs, fds_end, rss_end));
     let st = d.status();
     let served = json_number(&st, "jobs_served").unwrap_or(0) - served_start;
