@@ -503,8 +503,12 @@ pub fn start(
 /// status; the caller exits with it.
 pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
     let mut sh = Shell::new(ProcessRole::Direct, 0);
-    match start(&mut sh, argv, environ, platform::process::getppid()) {
+    let status = match start(&mut sh, argv, environ, platform::process::getppid()) {
         Ok(r) => sh.finish(r),
         Err(status) => status,
-    }
+    };
+    // The process ends now: freeing every variable, function and syntax
+    // tree first would only cost time.
+    std::mem::forget(sh);
+    status
 }
