@@ -37,6 +37,14 @@ bench-quick:
 bench-compare A B:
     @RUSH_BENCH_CWD="{{invocation_directory()}}" cargo bench -q --bench harness -- compare "{{A}}" "{{B}}"
 
+# Load: 64 concurrent clients, 50,000 jobs, bad input and faults injected (~20 s, after a release build of ~2.5 min the first time, on 2 cores; gives up after 30 min)
+load:
+    RUSH_LOAD_MODE=load cargo bench --bench load
+
+# Endurance: 100,000 jobs with faults; the daemon's fds and RSS before, during and after (~35-45 s after the build; gives up after 30 min)
+endurance:
+    RUSH_LOAD_MODE=endurance cargo bench --bench load
+
 # Run the conformance cases against rush, dash and bash --posix
 conformance:
     cargo build --release

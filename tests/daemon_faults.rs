@@ -7,7 +7,7 @@
 mod daemon_support;
 
 use daemon_support::*;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -205,41 +205,6 @@ fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
 }
 
 #[test]
-fn bad_input_closes_only_that_connection() {
-    for &b in backends() {
-        let d = Daemon::start(b);
-        let garbage: &[&[u8]] = &[
-            b"not a frame at all",
-            b"RUSH\x09\x01\x00\x00\x00\x00\x00\x00", // wrong version
-            b"RUSH\x01\x01\x00\x00\xff\xff\xff\x7f", // length over the limit
-            b"RUSH\x01\x63\x00\x00\x00\x00\x00\x00", // unknown kind
-            b"RUSH\x01\x10\x00\x00\x00\x00\x00\x00", // a daemon-to-client kind
-            b"RUSH\x01\x01\x00\x01\x04\x00\x00\x00abcd", // a job that is not one
-        ];
-        for g in garbage {
-            let mut s = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
-            s.set_read_timeout(Some(Duration::from_secs(5)))
-                .expect("timeout");
-            let _ = s.write_all(g);
-            let mut sink = Vec::new();
-            // The daemon answers with an error frame or just closes.
-            let _ = s.read_to_end(&mut sink);
-        }
-        // A client that sends half a frame and stalls does not block others.
-        let mut stalled = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
-        stalled.write_all(b"RUSH\x01").expect("half");
-        let o = run(
-            d.rush().arg("-c").arg("echo fine"),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "fine\n", "{b}: {o:?}");
-        drop(stalled);
-        d.stop();
-    }
-}
-
-#[test]
 fn stop_leaves_no_process_behind() {
     for &b in backends() {
         let d = Daemon::start(b);
@@ -334,5 +299,142 @@ fn start_status_stop_from_the_command_line() {
             "{b}: left behind: {:?}",
             processes_mentioning(&tag)
         );
+    }
+}
+
+#[test]
+fn a_worker_killed_mid_job_leaves_the_other_jobs_untouched() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(3),
+                ..Settings::default()
+            },
+        );
+        let workers = worker_pids(&d.status());
+        assert_eq!(workers.len(), 3, "{b}");
+        let go = d.dir.path().join("go");
+        let jobs: Vec<_> = (0..3)
+            .map(|i| {
+                spawn_job(
+                    &d,
+                    &format!(
+                        "while [ ! -e '{}' ]; do sleep 0.02; done; echo job{i}; exit {}",
+                        go.display(),
+                        20 + i
+                    ),
+                    "require",
+                )
+            })
+            .collect();
+        assert!(
+            eventually(Duration::from_secs(10), || count(
+                &d.status(),
+                "\"state\":\"busy\""
+            ) == 3),
+            "{b}: {}",
+            d.status()
+        );
+        let killed_at = Instant::now();
+        platform::signal::send(workers[1], platform::signal::SIGKILL).expect("kill worker");
+        // Its client fails within a second; the pool is whole again.
+        let mut jobs = jobs;
+        let mut failed = None;
+        while failed.is_none() && killed_at.elapsed() < Duration::from_secs(2) {
+            for (i, j) in jobs.iter_mut().enumerate() {
+                if let Some(st) = j.try_wait().expect("try_wait") {
+                    failed = Some((i, st, killed_at.elapsed()));
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let failed = failed.map(|(i, st, after)| {
+            let _ = jobs.remove(i).wait();
+            (st, after)
+        });
+        let running = jobs;
+        let (st, after) = failed.expect("the dead worker's client did not end");
+        assert_eq!(st.code(), Some(rush::client::EXIT_DAEMON_FAILED), "{b}");
+        assert!(after < Duration::from_secs(1), "{b}: {after:?}");
+        assert!(
+            eventually(Duration::from_secs(5), || worker_pids(&d.status()).len()
+                == 3),
+            "{b}: {}",
+            d.status()
+        );
+        // The other two finish as if nothing happened.
+        std::fs::write(&go, "").expect("go");
+        let mut seen = Vec::new();
+        for mut j in running {
+            let st = wait_with_timeout(&mut j, Duration::from_secs(10), "surviving job");
+            let mut out = String::new();
+            j.stdout
+                .take()
+                .expect("stdout")
+                .read_to_string(&mut out)
+                .expect("read");
+            let n: i32 = out
+                .trim()
+                .trim_start_matches("job")
+                .parse()
+                .expect("job line");
+            assert_eq!(st.code(), Some(20 + n), "{b}: {out}");
+            seen.push(n);
+        }
+        assert_eq!(seen.len(), 2, "{b}");
+        assert!(zombies_of(d.pid() as i32).is_empty(), "{b}");
+        assert_eq!(json_number(&d.status(), "respawns"), Some(1), "{b}");
+        d.stop();
+    }
+}
+
+#[test]
+fn stop_ends_a_job_that_never_ends() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                env: vec![("RUSH_STOP_GRACE".into(), "500".into())],
+                ..Settings::default()
+            },
+        );
+        let daemon = d.pid() as i32;
+        let worker = worker_pids(&d.status());
+        let marker = d.dir.path().join("spinning");
+        // The interpreter itself spins, deaf to the usual signals.
+        let mut job = spawn_job(
+            &d,
+            &format!(
+                "trap '' TERM INT HUP QUIT; echo > '{}'; while :; do :; done",
+                marker.display()
+            ),
+            "require",
+        );
+        wait_for_file(&marker);
+        let at = Instant::now();
+        let o = run(
+            Command::new(RUSHD)
+                .arg("stop")
+                .arg("--socket")
+                .arg(&d.socket),
+            None,
+            Duration::from_secs(10),
+        );
+        assert_eq!(o.code(), Some(0), "{b}: {o:?}");
+        let took = at.elapsed();
+        assert!(
+            took >= Duration::from_millis(450) && took < Duration::from_secs(3),
+            "{b}: stop took {took:?}"
+        );
+        let st = wait_with_timeout(&mut job, Duration::from_secs(5), "the endless job");
+        assert_eq!(st.code(), Some(rush::client::EXIT_DAEMON_FAILED), "{b}");
+        assert!(!alive(daemon), "{b}");
+        for w in worker {
+            assert!(!alive(w), "{b}: the spinning worker {w} survived");
+        }
+        assert!(!d.socket.exists(), "{b}");
     }
 }

@@ -140,8 +140,20 @@ pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
 /// A pipe, both ends close-on-exec: `(read, write)`.
 pub fn pipe() -> io::Result<(RawFd, RawFd)> {
     let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
-    cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
+    #[cfg(not(any(target_os = "macos", target_os = "ios")))]
+    {
+        // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
+        cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
+    }
+    #[cfg(any(target_os = "macos", target_os = "ios"))]
+    {
+        // macOS has no pipe2; rush is single-threaded, so no exec can slip
+        // in between pipe(2) and the fcntls.
+        // SAFETY: `fds` is a valid array of two ints for pipe to fill.
+        cvt(unsafe { libc::pipe(fds.as_mut_ptr()) })?;
+        set_cloexec(fds[0], true)?;
+        set_cloexec(fds[1], true)?;
+    }
     Ok((fds[0], fds[1]))
 }
 

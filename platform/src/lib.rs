@@ -67,7 +67,7 @@ pub mod entry;
 pub mod errno {
     pub use libc::{
         E2BIG, EACCES, EAGAIN, EBADF, ECANCELED, ECONNREFUSED, EEXIST, EINTR, EINVAL, EISDIR,
-        EMFILE, ENFILE, ENOBUFS, ENOENT, ENOEXEC, ENOMEM, ENOTDIR, EPIPE, ESPIPE, ESRCH,
+        EMFILE, ENFILE, ENOBUFS, ENOENT, ENOEXEC, ENOMEM, ENOTDIR, EPIPE, ESPIPE, ESRCH, ETXTBSY,
     };
 
     /// The system's description of an errno value ("No such file or

@@ -203,8 +203,12 @@ pub const RESOURCES: &[Resource] = &[
         1024,
         "data seg size (kbytes)",
     ),
+    // Linux only (getrlimit(2)).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     Resource::new(b'e', libc::RLIMIT_NICE as i32, 1, "scheduling priority"),
     Resource::new(b'f', libc::RLIMIT_FSIZE as i32, 512, "file size (blocks)"),
+    // Linux only (getrlimit(2)).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     Resource::new(b'i', libc::RLIMIT_SIGPENDING as i32, 1, "pending signals"),
     Resource::new(
         b'l',
@@ -219,12 +223,15 @@ pub const RESOURCES: &[Resource] = &[
         "max memory size (kbytes)",
     ),
     Resource::new(b'n', libc::RLIMIT_NOFILE as i32, 1, "open files"),
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     Resource::new(
         b'q',
         libc::RLIMIT_MSGQUEUE as i32,
         1,
         "POSIX message queues (bytes)",
     ),
+    // Linux only (getrlimit(2)).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     Resource::new(b'r', libc::RLIMIT_RTPRIO as i32, 1, "real-time priority"),
     Resource::new(b's', libc::RLIMIT_STACK as i32, 1024, "stack size (kbytes)"),
     Resource::new(b't', libc::RLIMIT_CPU as i32, 1, "cpu time (seconds)"),
@@ -235,6 +242,8 @@ pub const RESOURCES: &[Resource] = &[
         1024,
         "virtual memory (kbytes)",
     ),
+    // Linux only (getrlimit(2)).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     Resource::new(b'x', libc::RLIMIT_LOCKS as i32, 1, "file locks"),
 ];
 

@@ -275,6 +275,11 @@ pub fn take_pending() -> u64 {
     set
 }
 
+/// Has `signal` arrived (and not been taken yet)?
+pub fn is_pending(signal: i32) -> bool {
+    (0..NSIG).contains(&signal) && PENDING[signal as usize].load(Ordering::Relaxed)
+}
+
 /// Forget a pending arrival of `signal` (e.g. when its trap is reset).
 pub fn clear_pending(signal: i32) {
     if (0..NSIG).contains(&signal) {

@@ -118,25 +118,6 @@ pub fn prepare_socket_dir(socket: &[u8]) -> io::Result<()> {
     }
 }
 
-/// Hold an exclusive `flock` on `<socket>.lock` (created 0600) until the
-/// returned descriptor is closed. Daemons starting at once take it around
-/// "is a daemon answering? if not, replace the socket and listen", so that
-/// exactly one of them ends up serving: without it, one could take another's
-/// bound-but-not-yet-listening socket for a crashed daemon's and unlink it.
-pub fn lock_socket(socket: &[u8]) -> io::Result<std::os::fd::OwnedFd> {
-    let mut path = socket.to_vec();
-    path.extend_from_slice(b".lock");
-    let fd = crate::fd::open_owned(
-        &path,
-        libc::O_RDWR | libc::O_CREAT | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-        0o600,
-    )?;
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock has no memory-safety preconditions.
-    crate::cvt_retry(|| unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_EX) })?;
-    Ok(fd)
-}
-
 /// Remove `path` (a stale socket), ignoring "not found".
 pub fn unlink(path: &[u8]) -> io::Result<()> {
     let c = cstr(path)?;
@@ -144,6 +125,42 @@ pub fn unlink(path: &[u8]) -> io::Result<()> {
     match cvt(unsafe { libc::unlink(c.as_ptr()) }) {
         Err(e) if e.raw_os_error() != Some(libc::ENOENT) => Err(e),
         _ => Ok(()),
+    }
+}
+
+/// The lock file that makes one daemon per socket: `<socket>.lock`, next to
+/// the socket in the private directory.
+pub fn lock_path(socket: &[u8]) -> Vec<u8> {
+    let mut p = socket.to_vec();
+    p.extend_from_slice(b".lock");
+    p
+}
+
+/// Open (creating it 0600, never through a symlink) and lock `path` with
+/// an exclusive `flock(2)`, without waiting. `Ok(None)`: another process
+/// holds the lock. The lock lasts as long as the returned descriptor (and
+/// any copy a `fork` made of it) stays open; it is close-on-exec. The file
+/// is never removed: unlinking a lock file lets two processes lock two
+/// different files of the same name.
+pub fn try_lock(path: &[u8]) -> io::Result<Option<std::os::fd::OwnedFd>> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    let c = cstr(path)?;
+    // SAFETY: `c` is NUL-terminated for the call; the mode is an int vararg.
+    let fd = cvt(unsafe {
+        libc::open(
+            c.as_ptr(),
+            libc::O_RDWR | libc::O_CREAT | libc::O_CLOEXEC | libc::O_NOFOLLOW,
+            0o600 as libc::c_uint,
+        )
+    })?;
+    // SAFETY: `fd` was just returned by open(2) and is owned by nobody else.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: flock has no memory-safety preconditions.
+    match crate::cvt_retry(|| unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) })
+    {
+        Ok(_) => Ok(Some(fd)),
+        Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -188,5 +205,24 @@ mod tests {
         assert!(ensure_private_dir(&link).is_err());
         std::fs::remove_file(std::ffi::OsStr::from_bytes(&link)).unwrap();
         std::fs::remove_dir(std::ffi::OsStr::from_bytes(&target)).unwrap();
+    }
+
+    #[test]
+    fn one_lock_holder_at_a_time() {
+        let d = tmp("lock");
+        ensure_private_dir(&d).unwrap();
+        let mut sock = d.clone();
+        sock.extend_from_slice(b"/s");
+        let path = lock_path(&sock);
+        let first = try_lock(&path).unwrap().expect("the first lock");
+        assert!(try_lock(&path).unwrap().is_none(), "a second lock");
+        drop(first);
+        let again = try_lock(&path).unwrap();
+        assert!(
+            again.is_some(),
+            "the lock is free once its holder closes it"
+        );
+        drop(again);
+        std::fs::remove_dir_all(std::ffi::OsStr::from_bytes(&d)).unwrap();
     }
 }

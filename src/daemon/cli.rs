@@ -3,6 +3,7 @@
 //! and the settings flags.
 
 use super::config::{Config, DEFAULT_ON_DEMAND_IDLE_EXIT};
+use super::server::Ending;
 use crate::proto::channel::{Channel, ChannelError};
 use crate::proto::{Message, StatusReport};
 use platform::fd;
@@ -119,23 +120,24 @@ pub fn main(args: &[Vec<u8>]) -> i32 {
     };
     match command {
         Command::Foreground => match super::serve(cfg, None) {
-            Ok(()) => EXIT_OK,
+            Ok(Ending::Stopped) => EXIT_OK,
+            Ok(Ending::Restart { exe }) => restart_in_place(&exe, args),
             Err(e) => {
                 eprintln!("rushd: {e}");
                 EXIT_FAILURE
             }
         },
-        Command::Start => start(cfg),
+        Command::Start => start(cfg, args),
         Command::Stop => stop(&cfg.socket),
         Command::Restart => {
             let s = stop(&cfg.socket);
             if s != EXIT_OK {
                 return s;
             }
-            start(cfg)
+            start(cfg, args)
         }
         Command::Status { json } => status(&cfg.socket, json),
-        Command::OnDemand => on_demand(cfg),
+        Command::OnDemand => on_demand(cfg, args),
         Command::InstallService => super::service::install(&cfg),
         Command::UninstallService => super::service::uninstall(),
     }
@@ -170,7 +172,7 @@ pub(super) fn state_dir() -> Result<Vec<u8>, String> {
 
 /// `rushd start`: detach (fork, setsid, fork), log to the state directory,
 /// and return once the socket accepts.
-fn start(cfg: Config) -> i32 {
+fn start(cfg: Config, args: &[Vec<u8>]) -> i32 {
     if super::is_serving(&cfg.socket) {
         eprintln!(
             "rushd: already running on {}",
@@ -206,7 +208,7 @@ fn start(cfg: Config) -> i32 {
             // The second fork: the daemon is not a session leader, so it can
             // never acquire a controlling terminal.
             match process::fork() {
-                Ok(Fork::Child) => daemon_child(cfg, &log_path, w),
+                Ok(Fork::Child) => daemon_child(cfg, &log_path, w, args),
                 _ => process::exit_now(0),
             }
         }
@@ -217,6 +219,25 @@ fn start(cfg: Config) -> i32 {
             let _ = fd::read_to_end(r, &mut answer);
             let _ = fd::close(r);
             match answer.first() {
+                Some(b'2') => {
+                    // Lost the race to another start: it serves once its
+                    // socket accepts.
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+                    while !super::is_serving(&cfg.socket) && std::time::Instant::now() < until {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    if super::is_serving(&cfg.socket) {
+                        eprintln!(
+                            "rushd: already running on {}",
+                            String::from_utf8_lossy(&cfg.socket)
+                        );
+                        EXIT_OK
+                    } else {
+                        let why = String::from_utf8_lossy(answer.get(1..).unwrap_or_default());
+                        eprintln!("rushd: failed to start: {}", why.trim_end());
+                        EXIT_FAILURE
+                    }
+                }
                 Some(b'1') => {
                     eprintln!(
                         "rushd: started on {} (log: {})",
@@ -242,7 +263,7 @@ fn start(cfg: Config) -> i32 {
 
 /// The detached daemon: stdio to `/dev/null` and the log, no inherited
 /// descriptors but the readiness pipe.
-fn daemon_child(cfg: Config, log_path: &[u8], ready: i32) -> ! {
+fn daemon_child(cfg: Config, log_path: &[u8], ready: i32, args: &[Vec<u8>]) -> ! {
     let _ = process::chdir(b"/");
     let Ok(ready) = fd::dup_above_owned(ready, 3) else {
         process::exit_now(EXIT_FAILURE)
@@ -266,17 +287,64 @@ fn daemon_child(cfg: Config, log_path: &[u8], ready: i32) -> ! {
             }
         }
     }
-    let ready_fd = ready.as_raw_fd();
     match super::serve(cfg, Some(ready)) {
-        Ok(()) => process::exit_now(EXIT_OK),
+        Ok(Ending::Stopped) => process::exit_now(EXIT_OK),
+        Ok(Ending::Restart { exe }) => process::exit_now(restart_in_place(&exe, args)),
         Err(e) => {
-            super::log(&e);
-            let mut msg = b"0".to_vec();
-            msg.extend_from_slice(e.as_bytes());
-            let _ = fd::write_all(ready_fd, &msg);
+            // `serve` has told `rushd start` why, through `ready`.
+            super::log(&e.to_string());
             process::exit_now(EXIT_FAILURE)
         }
     }
+}
+
+/// The arguments a restarted daemon runs with: the same settings, in the
+/// foreground (this process is already detached when it was started with
+/// `start`; its log stays its stderr).
+fn restart_args(args: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.iter();
+    out.push(it.next().cloned().unwrap_or_else(|| b"rushd".to_vec()));
+    while let Some(a) = it.next() {
+        match a.as_slice() {
+            b"start" | b"restart" => out.push(b"--foreground".to_vec()),
+            b"--socket" | b"--pool-size" | b"--queue-max" | b"--backend" | b"--idle-exit" => {
+                out.push(a.clone());
+                out.extend(it.next().cloned());
+            }
+            _ => out.push(a.clone()),
+        }
+    }
+    out
+}
+
+/// Execute the new `rushd` binary in this process (same pid, same log, same
+/// settings). Returns only when that fails: the daemon then retires, and
+/// clients run their jobs themselves until a daemon is started again.
+fn restart_in_place(exe: &std::path::Path, args: &[Vec<u8>]) -> i32 {
+    use std::os::unix::ffi::OsStrExt;
+    let z = |b: &[u8]| {
+        let mut v = b.to_vec();
+        v.push(0);
+        v
+    };
+    let argv: Vec<Vec<u8>> = restart_args(args).iter().map(|a| z(a)).collect();
+    let mut envp = Vec::new();
+    platform::environ::for_each(|kv| envp.push(z(kv)));
+    super::log(&format!("executing {}", exe.display()));
+    let path = z(exe.as_os_str().as_bytes());
+    let mut e = platform::spawn::exec(&path, &argv, &envp);
+    // A binary just written may still be open for writing somewhere (the
+    // installer, or a process that forked while it was): give it a moment.
+    for _ in 0..40 {
+        if e.raw_os_error() != Some(platform::errno::ETXTBSY) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        e = platform::spawn::exec(&path, &argv, &envp);
+    }
+    super::log(&format!("cannot execute {}: {e}; exiting", exe.display()));
+    EXIT_FAILURE
 }
 
 /// `rushd on-demand`, started detached by a client with `RUSH_DAEMON=spawn`
@@ -284,7 +352,7 @@ fn daemon_child(cfg: Config, log_path: &[u8], ready: i32) -> ! {
 /// and serve in the foreground, stopping after [`DEFAULT_ON_DEMAND_IDLE_EXIT`]
 /// without a job unless told otherwise. Clients racing to start a daemon
 /// start one each; all but one find the socket served and exit quietly.
-fn on_demand(mut cfg: Config) -> i32 {
+fn on_demand(mut cfg: Config, args: &[Vec<u8>]) -> i32 {
     cfg.idle_exit.get_or_insert(DEFAULT_ON_DEMAND_IDLE_EXIT);
     if super::is_serving(&cfg.socket) {
         return EXIT_OK;
@@ -306,11 +374,13 @@ fn on_demand(mut cfg: Config) -> i32 {
     }
     let socket = cfg.socket.clone();
     match super::serve(cfg, None) {
-        Ok(()) => EXIT_OK,
+        Ok(Ending::Stopped) => EXIT_OK,
+        Ok(Ending::Restart { exe }) => restart_in_place(&exe, args),
         // Lost the race to another daemon started at the same moment.
+        Err(super::ServeError::AlreadyRunning(_)) => EXIT_OK,
         Err(_) if super::is_serving(&socket) => EXIT_OK,
         Err(e) => {
-            super::log(&e);
+            super::log(&e.to_string());
             EXIT_FAILURE
         }
     }
@@ -500,6 +570,19 @@ mod tests {
         assert!(j.ends_with("\"workers\":[{\"pid\":43,\"state\":\"busy\",\"jobs_served\":7}]}"));
         let t = render_text(&s, b"/s");
         assert!(t.contains("pid      43  busy"));
+    }
+
+    #[test]
+    fn a_restart_runs_in_the_foreground_with_the_same_settings() {
+        let v = |a: &[&str]| a.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(
+            restart_args(&v(&["rushd", "start", "--socket", "start"])),
+            v(&["rushd", "--foreground", "--socket", "start"])
+        );
+        assert_eq!(
+            restart_args(&v(&["rushd", "--pool-size", "2"])),
+            v(&["rushd", "--pool-size", "2"])
+        );
     }
 
     #[test]

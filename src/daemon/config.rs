@@ -22,6 +22,12 @@ pub struct Config {
     /// How long a stop waits for running jobs before killing them
     /// (`RUSH_STOP_GRACE` in milliseconds, default 10 s).
     pub stop_grace: Duration,
+    /// How long a client connection may take to send its request (and how
+    /// long it may sit idle between requests) before it is closed
+    /// (`RUSH_REQUEST_TIMEOUT` in milliseconds, default 10 s): a client
+    /// that stalls half-way through a frame costs a descriptor, not one
+    /// forever.
+    pub request_timeout: Duration,
     /// Stop after this long without a job (`--idle-exit`, `RUSH_IDLE_EXIT`
     /// in seconds); `None` or zero: never. `rushd on-demand` defaults it to
     /// [`DEFAULT_ON_DEMAND_IDLE_EXIT`].
@@ -77,6 +83,7 @@ impl Config {
             queue_max: DEFAULT_QUEUE_MAX,
             backend: None,
             stop_grace: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
             idle_exit: None,
             socket_activated: false,
         };
@@ -94,6 +101,10 @@ impl Config {
         }
         if let Some(v) = env("RUSH_STOP_GRACE") {
             c.stop_grace = Duration::from_millis(number("RUSH_STOP_GRACE", &v)? as u64);
+        }
+        if let Some(v) = env("RUSH_REQUEST_TIMEOUT") {
+            let ms = number("RUSH_REQUEST_TIMEOUT", &v)?.max(1);
+            c.request_timeout = Duration::from_millis(ms as u64);
         }
         if let Some(v) = env("RUSH_IDLE_EXIT") {
             c.set_idle_exit(&v)?;
@@ -155,6 +166,7 @@ mod tests {
             queue_max: DEFAULT_QUEUE_MAX,
             backend: None,
             stop_grace: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
             idle_exit: None,
             socket_activated: false,
         };

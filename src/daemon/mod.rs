@@ -38,36 +38,90 @@ pub fn is_serving(socket: &[u8]) -> bool {
     platform::unix::connect(socket).is_ok()
 }
 
-/// Take the listening socket from the service manager when it passed one
-/// (socket activation), else bind `cfg.socket` (replacing a stale socket,
-/// refusing when a daemon already answers there); then serve until
-/// stopped. `ready` is written one byte once the socket accepts, for
-/// `rushd start`; a service manager that asked (`NOTIFY_SOCKET`) is sent
-/// `READY=1` at the same point.
-pub fn serve(mut cfg: Config, ready: Option<OwnedFd>) -> Result<(), String> {
-    let notifier = platform::service::Notifier::take();
-    let listener = match platform::service::take_listen_fd().map_err(|e| e.to_string())? {
-        Some(fd) => {
-            // The unit names the socket; show its real path.
-            if let Ok(path) = platform::unix::listening_path(fd.as_raw_fd()) {
-                if !path.is_empty() {
-                    cfg.socket = path;
-                }
-            }
-            cfg.socket_activated = true;
-            log("using the listening socket passed by the service manager");
-            fd
+/// Why [`serve`] did not serve.
+#[derive(Debug)]
+pub enum ServeError {
+    /// Another daemon holds the socket's lock (or answers on it).
+    AlreadyRunning(String),
+    /// Anything else: the socket directory, binding, the event loop.
+    Failed(String),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::AlreadyRunning(m) | ServeError::Failed(m) => f.write_str(m),
         }
-        None => bind(&cfg.socket)?,
-    };
+    }
+}
+
+/// Take the listening socket from the service manager when it passed one
+/// (socket activation), else take the socket's lock and bind `cfg.socket`
+/// (replacing a stale socket); then serve until stopped. For `rushd
+/// start`, `ready` is written `1` once the socket accepts, or `0` (failed)
+/// or `2` (another daemon serves) and the reason when the daemon cannot
+/// serve; it is closed either way. A service manager that asked
+/// (`NOTIFY_SOCKET`) is sent `READY=1` when the socket accepts.
+///
+/// One daemon per socket is the lock's job (`<socket>.lock`, `flock`ed for
+/// the daemon's lifetime), not a race between two starts: whoever holds it
+/// owns the socket, so a socket found without the lock held is a crashed
+/// daemon's, and is replaced.
+pub fn serve(cfg: Config, ready: Option<OwnedFd>) -> Result<server::Ending, ServeError> {
+    let mut ready = ready;
+    let r = bind_and_serve(cfg, &mut ready);
+    if let (Err(e), Some(fd)) = (&r, ready) {
+        let mut msg = match e {
+            ServeError::AlreadyRunning(_) => b"2".to_vec(),
+            ServeError::Failed(_) => b"0".to_vec(),
+        };
+        msg.extend_from_slice(e.to_string().as_bytes());
+        let _ = platform::fd::write_all(fd.as_raw_fd(), &msg);
+    }
+    r
+}
+
+fn bind_and_serve(
+    mut cfg: Config,
+    ready: &mut Option<OwnedFd>,
+) -> Result<server::Ending, ServeError> {
+    let failed = ServeError::Failed;
+    let notifier = platform::service::Notifier::take();
+    let (listener, lock) =
+        match platform::service::take_listen_fd().map_err(|e| failed(e.to_string()))? {
+            Some(fd) => {
+                // The unit names the socket; show its real path.
+                if let Ok(path) = platform::unix::listening_path(fd.as_raw_fd()) {
+                    if !path.is_empty() {
+                        cfg.socket = path;
+                    }
+                }
+                cfg.socket_activated = true;
+                log("using the listening socket passed by the service manager");
+                // The service manager runs one daemon per socket; the lock
+                // still keeps a hand-started one off its path.
+                let lock = platform::sockdir::try_lock(&platform::sockdir::lock_path(&cfg.socket))
+                    .ok()
+                    .flatten();
+                (fd, lock)
+            }
+            None => {
+                let (fd, lock) = bind(&cfg.socket)?;
+                (fd, Some(lock))
+            }
+        };
     if let Some(limit) = cfg.idle_limit() {
         log(&format!(
             "will stop after {}s without a job",
             limit.as_secs()
         ));
     }
-    let server = server::Server::new(cfg, listener).map_err(|e| format!("event loop: {e}"))?;
-    if let Some(r) = ready {
+    let mut server =
+        server::Server::new(cfg, listener).map_err(|e| failed(format!("event loop: {e}")))?;
+    if let Some(lock) = lock {
+        server.hold_lock(lock);
+    }
+    if let Some(r) = ready.take() {
         let _ = platform::fd::write_all(r.as_raw_fd(), b"1");
     }
     if let Some(n) = notifier {
@@ -75,29 +129,48 @@ pub fn serve(mut cfg: Config, ready: Option<OwnedFd>) -> Result<(), String> {
             log(&format!("cannot notify the service manager: {e}"));
         }
     }
-    server.run().map_err(|e| format!("event loop: {e}"))
+    server.run().map_err(|e| failed(format!("event loop: {e}")))
 }
 
-/// Bind and listen on `socket`, unless a daemon already answers there. The
-/// check and the replacement of a stale socket happen under the socket's
-/// lock, so of daemons starting at once exactly one listens and the others
-/// find it answering.
-fn bind(socket: &[u8]) -> Result<OwnedFd, String> {
+/// Take the socket's lock and bind and listen on `socket`: the listener
+/// and the lock, held for as long as the daemon serves.
+fn bind(socket: &[u8]) -> Result<(OwnedFd, OwnedFd), ServeError> {
+    let failed = ServeError::Failed;
     let shown = String::from_utf8_lossy(socket).into_owned();
     platform::sockdir::prepare_socket_dir(socket)
-        .map_err(|e| format!("socket directory for {shown}: {e}"))?;
-    let _lock = platform::sockdir::lock_socket(socket).map_err(|e| format!("{shown}.lock: {e}"))?;
-    match platform::unix::listen(socket, 1024) {
-        Ok(l) => Ok(l),
+        .map_err(|e| failed(format!("socket directory for {shown}: {e}")))?;
+    let lock_path = platform::sockdir::lock_path(socket);
+    let lock = match platform::sockdir::try_lock(&lock_path) {
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            return Err(ServeError::AlreadyRunning(format!(
+                "a daemon is already serving {shown} (it holds {})",
+                String::from_utf8_lossy(&lock_path)
+            )));
+        }
+        Err(e) => {
+            return Err(failed(format!(
+                "{}: {e}",
+                String::from_utf8_lossy(&lock_path)
+            )));
+        }
+    };
+    let listener = match platform::unix::listen(socket, 1024) {
+        Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             if is_serving(socket) {
-                return Err(format!("a daemon is already serving {shown}"));
+                // A daemon that does not hold the lock (an older rushd, or
+                // a service manager's socket).
+                return Err(ServeError::AlreadyRunning(format!(
+                    "a daemon is already serving {shown}"
+                )));
             }
             // Nobody answers: a crashed daemon's socket.
             log(&format!("replacing the stale socket {shown}"));
-            platform::sockdir::unlink(socket).map_err(|e| format!("{shown}: {e}"))?;
-            platform::unix::listen(socket, 1024).map_err(|e| format!("{shown}: {e}"))
+            platform::sockdir::unlink(socket).map_err(|e| failed(format!("{shown}: {e}")))?;
+            platform::unix::listen(socket, 1024).map_err(|e| failed(format!("{shown}: {e}")))?
         }
-        Err(e) => Err(format!("{shown}: {e}")),
-    }
+        Err(e) => return Err(failed(format!("{shown}: {e}"))),
+    };
+    Ok((listener, lock))
 }

@@ -37,6 +37,31 @@ const SIGNAL_TOKEN: Token = Token(DAEMON | 1);
 const GRACE_TOKEN: Token = Token(DAEMON | 2);
 const ACCEPT_RETRY_TOKEN: Token = Token(DAEMON | 3);
 const IDLE_TOKEN: Token = Token(DAEMON | 4);
+/// The periodic sweep that closes clients past their request deadline.
+const SWEEP_TOKEN: Token = Token(DAEMON | 5);
+/// Another try at forking the workers the pool is missing.
+const RESPAWN_TOKEN: Token = Token(DAEMON | 6);
+/// Follow-up on cancelled jobs that have not ended yet.
+const CANCEL_TOKEN: Token = Token(DAEMON | 7);
+
+/// How long accepting pauses when the descriptor table is full, unless a
+/// descriptor of ours frees first.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+/// How long to wait before forking a missing worker again.
+const RESPAWN_PAUSE: Duration = Duration::from_millis(200);
+/// How often, at most, the executable on disk is compared with the one
+/// running (on accept: an idle daemon costs nothing).
+const EXE_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the process group of a cancelled job that has not ended is
+/// killed again: a process the job started just after the first kill
+/// (between the worker's `Started` and its next check for the cancel
+/// signal) joined the group too late for it.
+const CANCEL_RECHECK: Duration = Duration::from_millis(100);
+/// A worker that has not given up a cancelled job by then is killed and
+/// replaced.
+const CANCEL_DEADLINE: Duration = Duration::from_secs(2);
+/// Frames queued to one peer that does not read them before it is dropped.
+const MAX_QUEUED_FRAMES: usize = 64;
 
 /// Dispatch-latency samples kept for percentiles.
 const LATENCY_WINDOW: usize = 1024;
@@ -117,6 +142,11 @@ struct Worker {
     cancel_on_start: bool,
     /// The process has ended (why); its channel is being drained.
     exited: Option<String>,
+    /// Replaced (SIGHUP): it finishes its job, if any, then goes, and is
+    /// not replaced again.
+    retiring: bool,
+    /// When its job was cancelled (its client went away), until `Exit`.
+    cancelled: Option<Instant>,
 }
 
 enum Role {
@@ -144,6 +174,10 @@ struct Conn {
     close_inflight: bool,
     closing: bool,
     close_after_flush: bool,
+    /// When a client connection began waiting on its peer: connected,
+    /// finished a job, or started flushing its last frame. The sweep closes
+    /// it once this is older than the request timeout.
+    since: Instant,
     role: Role,
 }
 
@@ -164,6 +198,7 @@ impl Conn {
             close_inflight: false,
             closing: false,
             close_after_flush: false,
+            since: Instant::now(),
             role,
         }
     }
@@ -210,10 +245,63 @@ pub struct Server {
     euid: u32,
     log_fd: Option<OwnedFd>,
     completions: Vec<Completion>,
+    /// A sweep timer is in flight.
+    sweep_armed: bool,
+    /// Accept failed for want of descriptors; it resumes when one of ours
+    /// closes or the pause ends.
+    accept_paused: bool,
+    accept_retry_armed: bool,
+    respawn_armed: bool,
+    cancel_armed: bool,
+    /// The executable as it was on disk at start, and when it was last
+    /// compared.
+    exe: Option<(std::path::PathBuf, ExeId)>,
+    exe_checked: Instant,
+    /// Stopping to re-execute a changed binary (not to exit).
+    restart: bool,
+    /// The socket's lock ([`super::serve`]), released before the last
+    /// connections close: a `rushd stop` that sees its connection close
+    /// may start the next daemon at once.
+    lock: Option<OwnedFd>,
 }
 
-/// Signals the daemon handles: stop on TERM and INT; HUP is logged (worker
-/// replacement on SIGHUP is not done yet).
+/// How [`Server::run`] ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Stopped (a stop request, SIGTERM, SIGINT).
+    Stopped,
+    /// The `rushd` binary changed on disk: every job has finished and every
+    /// worker is gone; execute `exe` in place of this process.
+    Restart { exe: std::path::PathBuf },
+}
+
+/// What identifies the executable file: a new build or an upgrade changes
+/// at least one of these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ExeId {
+    dev: u64,
+    ino: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    size: u64,
+}
+
+impl ExeId {
+    fn of(path: &std::path::Path) -> Option<ExeId> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(ExeId {
+            dev: m.dev(),
+            ino: m.ino(),
+            mtime: m.mtime(),
+            mtime_nsec: m.mtime_nsec(),
+            size: m.size(),
+        })
+    }
+}
+
+/// Signals the daemon handles: stop on TERM and INT; replace the workers
+/// on HUP.
 const HANDLED: [i32; 3] = [signal::SIGTERM, signal::SIGINT, signal::SIGHUP];
 
 impl Server {
@@ -243,6 +331,17 @@ impl Server {
             euid: process::geteuid(),
             log_fd: platform::fd::dup_above_owned(2, 3).ok(),
             completions: Vec::with_capacity(64),
+            sweep_armed: false,
+            accept_paused: false,
+            accept_retry_armed: false,
+            respawn_armed: false,
+            cancel_armed: false,
+            exe: std::env::current_exe()
+                .ok()
+                .and_then(|p| ExeId::of(&p).map(|id| (p, id))),
+            exe_checked: Instant::now(),
+            restart: false,
+            lock: None,
         };
         let id = s.insert(listener, Role::Listener);
         s.listener = Some(id);
@@ -254,19 +353,20 @@ impl Server {
         Ok(s)
     }
 
+    /// Hold `lock` while serving; it is released as the loop ends.
+    pub fn hold_lock(&mut self, lock: OwnedFd) {
+        self.lock = Some(lock);
+    }
+
     /// The backend in use.
     pub fn backend(&self) -> BackendKind {
         self.driver.kind()
     }
 
     /// Fork the pool, then serve until stopped.
-    pub fn run(mut self) -> io::Result<()> {
+    pub fn run(mut self) -> io::Result<Ending> {
         if !self.cfg.fork_mode {
-            for _ in 0..self.cfg.pool_size {
-                if let Err(e) = self.spawn_worker(None) {
-                    log(&format!("cannot fork a worker: {e}"));
-                }
-            }
+            self.fill_pool();
         }
         log(&format!(
             "serving on {} (backend {}, {} mode, pool {}, queue {})",
@@ -279,8 +379,21 @@ impl Server {
         let mut batch = Vec::with_capacity(64);
         loop {
             if self.finished() {
+                self.lock = None;
+                if self.restart && self.cfg.socket_activated {
+                    // The service manager starts the new binary on the next
+                    // connection to its socket.
+                    log("every job has finished; exiting for the new binary");
+                    return Ok(Ending::Stopped);
+                }
+                if self.restart {
+                    if let Some((exe, _)) = self.exe.take() {
+                        log("every job has finished; restarting");
+                        return Ok(Ending::Restart { exe });
+                    }
+                }
                 log("stopped");
-                return Ok(());
+                return Ok(Ending::Stopped);
             }
             batch.clear();
             std::mem::swap(&mut batch, &mut self.completions);
@@ -360,6 +473,11 @@ impl Server {
         if c.closing {
             return;
         }
+        if c.out.len() >= MAX_QUEUED_FRAMES {
+            // A peer that asks and never reads would grow this forever.
+            log("dropping a peer that does not read its answers");
+            return self.peer_gone(id);
+        }
         c.out.push_back((bytes, fds));
         self.flush(id);
     }
@@ -392,7 +510,11 @@ impl Server {
         self.send_message(id, m);
         if let Some(c) = self.conn(id) {
             c.close_after_flush = true;
+            // A peer that never reads cannot hold the connection open
+            // longer than the request timeout (the sweep closes it).
+            c.since = Instant::now();
         }
+        self.arm_sweep();
         self.flush(id);
     }
 
@@ -451,11 +573,18 @@ impl Server {
             GRACE_TOKEN => return self.on_grace(),
             IDLE_TOKEN => return self.on_idle_timer(),
             ACCEPT_RETRY_TOKEN => {
+                self.accept_retry_armed = false;
                 if let Some(l) = self.listener {
                     self.submit_accept(l);
                 }
                 return;
             }
+            SWEEP_TOKEN => return self.sweep(),
+            RESPAWN_TOKEN => {
+                self.respawn_armed = false;
+                return self.fill_pool();
+            }
+            CANCEL_TOKEN => return self.recheck_cancelled(),
             _ => {}
         }
         let Some((id, op)) = ConnId::from_token(c.token) else {
@@ -473,6 +602,12 @@ impl Server {
                     conn.close_inflight = false;
                 }
                 self.settle(id);
+                // A descriptor just freed: a paused accept can go on.
+                if self.accept_paused {
+                    if let Some(l) = self.listener {
+                        self.submit_accept(l);
+                    }
+                }
             }
             OP_WAIT => self.on_child_exit(id, c.result),
             _ => {}
@@ -483,7 +618,7 @@ impl Server {
         if let Ok(Outcome::Signal(sig)) = r {
             let name = signal::name(sig).unwrap_or("?");
             if sig == signal::SIGHUP {
-                log("SIGHUP: ignored (worker replacement on SIGHUP is not implemented)");
+                self.replace_workers();
             } else {
                 self.begin_shutdown(&format!("SIG{name}"));
             }
@@ -497,10 +632,19 @@ impl Server {
         }
         match r {
             Ok(Outcome::Accepted(fd)) => {
+                if std::mem::take(&mut self.accept_paused) {
+                    log("accepting connections again");
+                }
+                if self.exe_changed(false) {
+                    // This client is refused (`ShuttingDown`) and runs its
+                    // job itself; the next daemon serves later ones.
+                    self.begin_restart();
+                }
                 match platform::unix::peer_uid(fd.as_raw_fd()) {
                     Ok(uid) if uid == self.euid => {
                         let cid = self.insert(fd, Role::Client(ClientState::Idle));
                         self.submit_recv(cid);
+                        self.arm_sweep();
                     }
                     Ok(uid) => {
                         log(&format!("refused a connection from uid {uid}"));
@@ -530,13 +674,22 @@ impl Server {
                             | libc_codes::ENOMEM
                     )
                 ) {
-                    log(&format!("accept: {e}; retrying in 50 ms"));
-                    self.driver.submit(
-                        ACCEPT_RETRY_TOKEN,
-                        Op::Timeout {
-                            after: Duration::from_millis(50),
-                        },
-                    );
+                    // Pending connections wait in the backlog; accepting
+                    // resumes as soon as one of our descriptors closes, or
+                    // after a pause (descriptors may free elsewhere).
+                    if !self.accept_paused {
+                        log(&format!("accept: {e}; pausing until a descriptor frees"));
+                        self.accept_paused = true;
+                    }
+                    if !self.accept_retry_armed {
+                        self.accept_retry_armed = true;
+                        self.driver.submit(
+                            ACCEPT_RETRY_TOKEN,
+                            Op::Timeout {
+                                after: ACCEPT_PAUSE,
+                            },
+                        );
+                    }
                 } else {
                     self.submit_accept(id);
                 }
@@ -576,6 +729,9 @@ impl Server {
                 if self.worker_exited(id) {
                     return self.finish_worker(id);
                 }
+                if let Some(why) = self.stray_fds(id) {
+                    return self.peer_failed(id, why);
+                }
                 self.submit_recv(id);
             }
             Ok(_) => self.peer_gone(id),
@@ -591,6 +747,27 @@ impl Server {
                 }
                 self.peer_gone(id)
             }
+        }
+    }
+
+    /// Descriptors no frame can claim: more than a frame may carry, or any
+    /// at all once every byte received belongs to a parsed frame (a stream
+    /// delivers descriptors with the first byte of the frame they go with).
+    fn stray_fds(&mut self, id: ConnId) -> Option<&'static str> {
+        let c = self.conn(id)?;
+        if c.closing || c.fds.is_empty() {
+            return None;
+        }
+        let pending = c
+            .rbuf
+            .as_ref()
+            .map_or(0, |b| b.len().saturating_sub(c.start));
+        if pending == 0 {
+            Some("descriptors sent without a frame that declares them")
+        } else if c.fds.len() > crate::proto::MAX_FDS {
+            Some("more descriptors than a frame may carry")
+        } else {
+            None
         }
     }
 
@@ -674,6 +851,15 @@ impl Server {
                     }
                 }
                 Ok(Some((_, Err(e)))) | Err(e) => {
+                    // A client of another protocol version is most likely
+                    // newer than this daemon: if our binary was replaced,
+                    // restart into the new one now.
+                    if matches!(e, FrameError::BadVersion(_))
+                        && matches!(self.conn(id).map(|c| &c.role), Some(Role::Client(_)))
+                        && self.exe_changed(true)
+                    {
+                        self.begin_restart();
+                    }
                     return self.peer_failed(id, &e.to_string());
                 }
                 Ok(None) => return,
@@ -745,9 +931,81 @@ impl Server {
     // ---- clients --------------------------------------------------------
 
     fn set_client_state(&mut self, id: ConnId, state: ClientState) -> Option<ClientState> {
-        match self.conn(id).map(|c| &mut c.role) {
-            Some(Role::Client(s)) => Some(std::mem::replace(s, state)),
-            _ => None,
+        let c = self.conn(id)?;
+        let Role::Client(s) = &mut c.role else {
+            return None;
+        };
+        let idle = matches!(state, ClientState::Idle);
+        let old = std::mem::replace(s, state);
+        if idle {
+            // Waiting for its next request: the deadline starts.
+            c.since = Instant::now();
+            self.arm_sweep();
+        }
+        Some(old)
+    }
+
+    /// Make sure a sweep will come while clients may be waiting on their
+    /// peer.
+    fn arm_sweep(&mut self) {
+        if self.sweep_armed {
+            return;
+        }
+        self.sweep_armed = true;
+        let after =
+            (self.cfg.request_timeout / 4).clamp(Duration::from_millis(5), Duration::from_secs(1));
+        self.driver.submit(SWEEP_TOKEN, Op::Timeout { after });
+    }
+
+    /// Close the clients that sent no complete request within the request
+    /// timeout (half a frame and a stall, or nothing at all), and those
+    /// that do not take their last frame: each costs a descriptor and a
+    /// slot, so none may keep them forever.
+    fn sweep(&mut self) {
+        self.sweep_armed = false;
+        let limit = self.cfg.request_timeout;
+        let now = Instant::now();
+        let mut expired = Vec::new();
+        let mut waiting = false;
+        for (i, c) in &self.conns {
+            let Role::Client(state) = &c.role else {
+                continue;
+            };
+            if c.closing || !(matches!(state, ClientState::Idle) || c.close_after_flush) {
+                continue;
+            }
+            if now.saturating_duration_since(c.since) >= limit {
+                expired.push((
+                    ConnId {
+                        index: i as u32,
+                        generation: c.generation,
+                    },
+                    c.close_after_flush,
+                ));
+            } else {
+                waiting = true;
+            }
+        }
+        for (id, flushing) in expired {
+            if flushing {
+                self.close(id);
+                continue;
+            }
+            log(&format!(
+                "closing a client that sent no request within {} ms",
+                limit.as_millis()
+            ));
+            self.send_and_close(
+                id,
+                &Message::Error {
+                    code: ErrorCode::Refused,
+                    message: format!("rushd: no complete request within {} ms", limit.as_millis())
+                        .into_bytes(),
+                },
+            );
+        }
+        if waiting {
+            self.arm_sweep();
         }
     }
 
@@ -931,12 +1189,66 @@ impl Server {
             return;
         };
         let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
+        w.cancelled.get_or_insert_with(Instant::now);
         if pgid > 1 {
             let _ = process::kill(-pgid, signal::SIGKILL);
         }
         if pid > 1 && !reaped {
             let _ = process::kill(pid, signal::cancel_signal());
             let _ = process::kill(pid, signal::SIGCONT);
+        }
+        if !self.cancel_armed {
+            self.cancel_armed = true;
+            self.driver.submit(
+                CANCEL_TOKEN,
+                Op::Timeout {
+                    after: CANCEL_RECHECK,
+                },
+            );
+        }
+    }
+
+    /// Cancelled jobs that have not ended: kill their process group again
+    /// (a process may have joined it after the last kill), and replace a
+    /// worker that is still in its job after [`CANCEL_DEADLINE`].
+    fn recheck_cancelled(&mut self) {
+        self.cancel_armed = false;
+        let pending: Vec<(ConnId, i32, bool)> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }) => w.cancelled.map(|at| {
+                    (
+                        ConnId {
+                            index: i as u32,
+                            generation: c.generation,
+                        },
+                        w.pgid,
+                        at.elapsed() >= CANCEL_DEADLINE,
+                    )
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut waiting = false;
+        for (id, pgid, overdue) in pending {
+            if overdue {
+                self.worker_down(id, "it did not give up a cancelled job");
+            } else {
+                if pgid > 1 {
+                    let _ = process::kill(-pgid, signal::SIGKILL);
+                }
+                waiting = true;
+            }
+        }
+        if waiting {
+            self.cancel_armed = true;
+            self.driver.submit(
+                CANCEL_TOKEN,
+                Op::Timeout {
+                    after: CANCEL_RECHECK,
+                },
+            );
         }
     }
 
@@ -970,6 +1282,8 @@ impl Server {
                         started: false,
                         cancel_on_start: false,
                         exited: None,
+                        retiring: false,
+                        cancelled: None,
                     }),
                 );
                 self.live_workers += 1;
@@ -981,6 +1295,82 @@ impl Server {
                 Ok(id)
             }
         }
+    }
+
+    /// Fork workers until the pool has its size again; when a fork fails
+    /// (out of processes or descriptors), try again a little later rather
+    /// than serve on with a smaller pool forever.
+    fn fill_pool(&mut self) {
+        if self.stopping || self.cfg.fork_mode {
+            return;
+        }
+        let mut have = self
+            .conns
+            .iter()
+            .filter(|(_, c)| {
+                matches!(&c.role, Role::Worker(w)
+                    if !w.oneshot && !w.retiring && w.phase != Phase::Down)
+            })
+            .count();
+        while have < self.cfg.pool_size {
+            match self.spawn_worker(None) {
+                Ok(_) => have += 1,
+                Err(e) => {
+                    if !self.respawn_armed {
+                        log(&format!(
+                            "cannot fork a worker: {e}; trying again in {} ms",
+                            RESPAWN_PAUSE.as_millis()
+                        ));
+                        self.respawn_armed = true;
+                        self.driver.submit(
+                            RESPAWN_TOKEN,
+                            Op::Timeout {
+                                after: RESPAWN_PAUSE,
+                            },
+                        );
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// SIGHUP: fork a fresh pool. Idle workers go at once, busy ones when
+    /// their job ends; queued jobs wait for the fresh workers.
+    fn replace_workers(&mut self) {
+        if self.stopping {
+            return;
+        }
+        if self.cfg.fork_mode {
+            log("SIGHUP: nothing to replace (fork mode forks a worker per job)");
+            return;
+        }
+        log("SIGHUP: replacing the workers");
+        let old: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w) if !w.oneshot && !w.retiring && w.phase != Phase::Down => {
+                    Some(ConnId {
+                        index: i as u32,
+                        generation: c.generation,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        for id in old {
+            let Some(w) = self.worker_mut(id) else {
+                continue;
+            };
+            w.retiring = true;
+            if matches!(w.phase, Phase::Idle | Phase::Starting) {
+                // Its channel closes; it exits and is reaped.
+                w.phase = Phase::Down;
+                self.close(id);
+            }
+        }
+        self.fill_pool();
     }
 
     fn worker_mut(&mut self, id: ConnId) -> Option<&mut Worker> {
@@ -1059,7 +1449,7 @@ impl Server {
                 w.pgid = pgid;
                 match w.phase {
                     Phase::Starting | Phase::Restoring => {
-                        if stopping {
+                        if stopping || w.retiring {
                             w.phase = Phase::Down;
                             self.close(id);
                             return Ok(());
@@ -1089,7 +1479,8 @@ impl Server {
                 };
                 w.phase = Phase::Restoring;
                 w.jobs += 1;
-                let oneshot = w.oneshot;
+                w.cancelled = None;
+                let oneshot = w.oneshot || w.retiring;
                 self.last_job = Instant::now();
                 self.stats.jobs_served += 1;
                 let running_here = matches!(
@@ -1117,7 +1508,9 @@ impl Server {
     fn worker_down(&mut self, id: ConnId, why: &str) {
         let Some(w) = self.worker_mut(id) else { return };
         let phase = std::mem::replace(&mut w.phase, Phase::Down);
-        let (pid, pgid, reaped, oneshot) = (w.pid, w.pgid, w.reaped, w.oneshot);
+        let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
+        // Replaced already (SIGHUP) or one job only: no replacement.
+        let oneshot = w.oneshot || w.retiring;
         if phase == Phase::Down {
             self.close(id);
             return;
@@ -1156,10 +1549,7 @@ impl Server {
         self.close(id);
         if !self.stopping && !oneshot {
             self.stats.respawns += 1;
-            match self.spawn_worker(None) {
-                Ok(_) => {}
-                Err(e) => log(&format!("cannot fork a replacement worker: {e}")),
-            }
+            self.fill_pool();
         }
     }
 
@@ -1191,12 +1581,56 @@ impl Server {
 
     fn begin_shutdown(&mut self, why: &str) {
         if self.stopping {
+            if std::mem::take(&mut self.restart) {
+                // Stopped while draining for a restart: stop for good, and
+                // end the running jobs after the grace period.
+                log(&format!("stopping ({why}) instead of restarting"));
+                if let Some(l) = self.listener.take() {
+                    self.close(l);
+                }
+                self.arm_grace();
+            }
             return;
         }
+        self.drain(&format!("stopping ({why})"), false);
+        self.arm_grace();
+    }
+
+    /// The `rushd` binary on disk is not the one running: stop serving as
+    /// a stop does, but let running jobs take as long as they take (they
+    /// may run for hours), then re-execute the new binary. Meanwhile the
+    /// listener stays open and every new job is refused (`ShuttingDown`),
+    /// so a client that still reaches it (an activated socket cannot be
+    /// unlinked) runs its job itself at once rather than wait.
+    fn begin_restart(&mut self) {
+        if self.stopping {
+            return;
+        }
+        self.restart = true;
+        self.drain(
+            "the rushd binary changed on disk: restarting once the running jobs end",
+            true,
+        );
+    }
+
+    fn arm_grace(&mut self) {
+        self.driver.submit(
+            GRACE_TOKEN,
+            Op::Timeout {
+                after: self.cfg.stop_grace,
+            },
+        );
+    }
+
+    /// Stop accepting, remove the socket, send queued jobs back to their
+    /// clients, let idle workers go; busy ones go when their job ends.
+    fn drain(&mut self, why: &str, keep_listening: bool) {
         self.stopping = true;
-        log(&format!("stopping ({why})"));
-        if let Some(l) = self.listener.take() {
-            self.close(l);
+        log(why);
+        if !keep_listening {
+            if let Some(l) = self.listener.take() {
+                self.close(l);
+            }
         }
         // An activated socket belongs to the service manager, which keeps
         // listening on it (and starts rushd again on the next connection).
@@ -1237,12 +1671,6 @@ impl Server {
             self.close(id);
         }
         self.idle.clear();
-        self.driver.submit(
-            GRACE_TOKEN,
-            Op::Timeout {
-                after: self.cfg.stop_grace,
-            },
-        );
     }
 
     /// The idle-exit timer: stop when no job has run, waited or ended for
@@ -1295,6 +1723,19 @@ impl Server {
         for pid in pids {
             let _ = process::kill(pid, signal::SIGKILL);
         }
+    }
+
+    /// Is the executable on disk no longer the one running? Compared at
+    /// most once per [`EXE_CHECK_INTERVAL`] unless `now`.
+    fn exe_changed(&mut self, now: bool) -> bool {
+        let Some((path, id)) = &self.exe else {
+            return false;
+        };
+        if !now && self.exe_checked.elapsed() < EXE_CHECK_INTERVAL {
+            return false;
+        }
+        self.exe_checked = Instant::now();
+        ExeId::of(path).as_ref() != Some(id)
     }
 
     // ---- status ---------------------------------------------------------
@@ -1389,7 +1830,15 @@ mod tests {
                 assert_eq!(ConnId::from_token(t), Some((id, op)));
             }
         }
-        for t in [SIGNAL_TOKEN, GRACE_TOKEN, ACCEPT_RETRY_TOKEN, IDLE_TOKEN] {
+        for t in [
+            SIGNAL_TOKEN,
+            GRACE_TOKEN,
+            ACCEPT_RETRY_TOKEN,
+            IDLE_TOKEN,
+            SWEEP_TOKEN,
+            RESPAWN_TOKEN,
+            CANCEL_TOKEN,
+        ] {
             assert_eq!(ConnId::from_token(t), None);
             assert!(t.0 < Token::RESERVED);
         }

@@ -170,6 +170,12 @@ pub struct Settings {
     pub queue_max: Option<usize>,
     pub fork_mode: bool,
     pub env: Vec<(String, String)>,
+    /// Run this `rushd` binary instead of the one built (a copy the test
+    /// may replace).
+    pub exe: Option<PathBuf>,
+    /// Start the daemon under `ulimit -n N` (clients must then run under
+    /// the same limit: see [`with_nofile`]).
+    pub nofile: Option<u64>,
 }
 
 impl Daemon {
@@ -181,7 +187,11 @@ impl Daemon {
         let dir = TempDir::new(&format!("d-{backend}"));
         let socket = dir.path().join("rushd.sock");
         let log = std::fs::File::create(dir.path().join("rushd.log")).expect("log");
-        let mut cmd = Command::new(RUSHD);
+        let exe = s.exe.clone().unwrap_or_else(|| PathBuf::from(RUSHD));
+        let mut cmd = match s.nofile {
+            Some(n) => with_nofile(n, &exe),
+            None => Command::new(&exe),
+        };
         cmd.arg("--foreground")
             .arg("--socket")
             .arg(&socket)
@@ -190,6 +200,8 @@ impl Daemon {
             .env_remove("RUSH_DISABLE_POOL")
             .env_remove("RUSH_POOL_SIZE")
             .env_remove("RUSH_QUEUE_MAX")
+            .env_remove("RUSH_STOP_GRACE")
+            .env_remove("RUSH_REQUEST_TIMEOUT")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
@@ -205,7 +217,18 @@ impl Daemon {
         for (k, v) in &s.env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("spawn rushd");
+        // A copy of the binary just written may still be open for writing
+        // in a process another test thread forked meanwhile (ETXTBSY).
+        let mut tries = 0;
+        let child = loop {
+            match cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(platform::errno::ETXTBSY) && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                r => break r.expect("spawn rushd"),
+            }
+        };
         let d = Daemon {
             dir,
             socket,
@@ -288,6 +311,152 @@ impl Drop for Daemon {
             let _ = c.wait();
         }
     }
+}
+
+/// `program` run under `ulimit -n n` (soft and hard), through `/bin/sh`;
+/// arguments added to the command go to `program`.
+pub fn with_nofile(n: u64, program: &Path) -> Command {
+    let mut c = Command::new("/bin/sh");
+    c.arg("-c")
+        .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+        .arg(program);
+    c
+}
+
+/// The number of descriptors `pid` has open (Linux; 0 elsewhere).
+pub fn fd_count(pid: i32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+/// `pid`'s resident set in KiB (Linux; 0 elsewhere).
+pub fn rss_kib(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Fields of `/proc/pid/stat` after the command name (field 3 is index 0).
+fn stat_fields(pid: i32) -> Vec<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rsplit_once(')').map(|(_, r)| r.to_string()))
+        .map(|r| r.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// CPU time `pid` has used, in clock ticks (user + system; Linux).
+pub fn cpu_ticks(pid: i32) -> u64 {
+    let f = stat_fields(pid);
+    let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    n(11) + n(12)
+}
+
+/// Children of `pid` (zombies included), from `/proc` (Linux).
+pub fn children_of(pid: i32) -> Vec<(i32, String)> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let f = stat_fields(p);
+        if f.get(1).and_then(|v| v.parse::<i32>().ok()) == Some(pid) {
+            out.push((p, f.first().cloned().unwrap_or_default()));
+        }
+    }
+    out
+}
+
+/// Zombie children of `pid`.
+pub fn zombies_of(pid: i32) -> Vec<i32> {
+    children_of(pid)
+        .into_iter()
+        .filter(|(_, state)| state == "Z")
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// A raw connection to a daemon, for tests that speak the protocol
+/// themselves (or fail to).
+pub fn raw_connect(socket: &Path) -> std::os::unix::net::UnixStream {
+    let s = std::os::unix::net::UnixStream::connect(socket).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    s
+}
+
+/// Send `bytes` with `fds` attached (`SCM_RIGHTS`).
+pub fn send_fds(s: &std::os::unix::net::UnixStream, bytes: &[u8], fds: &[i32]) {
+    use std::os::fd::AsRawFd;
+    platform::unix::send_all_with_fds(s.as_raw_fd(), bytes, fds).expect("sendmsg");
+}
+
+/// Read frames until the daemon closes the connection (or `limit`
+/// passes): the messages, and whether the connection closed.
+pub fn read_until_closed(
+    s: &mut std::os::unix::net::UnixStream,
+    limit: Duration,
+) -> (Vec<rush::proto::Message>, bool) {
+    use std::io::Read;
+    s.set_read_timeout(Some(limit)).expect("timeout");
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let closed = loop {
+        match s.read(&mut chunk) {
+            Ok(0) => break true,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) {
+                    eprintln!("read_until_closed: {e}");
+                }
+                break false;
+            }
+        }
+    };
+    let mut msgs = Vec::new();
+    let mut rest = &buf[..];
+    while let Ok(Some((h, payload, used))) = rush::proto::split(rest) {
+        if let Ok(m) = rush::proto::Message::decode(&h, payload) {
+            msgs.push(m);
+        }
+        rest = &rest[used..];
+    }
+    (msgs, closed)
+}
+
+/// A well-formed `Job` frame for `rush -c script`, run in `/`, listing
+/// `fds` as the client's descriptors (the frame then carries
+/// `1 + fds.len()` descriptors: the directory first).
+pub fn job_frame(script: &str, fds: &[i32]) -> Vec<u8> {
+    use rush::proto::message::{JobParts, encode_job, limits_hash};
+    let argv: [&[u8]; 3] = [b"rush", b"-c", script.as_bytes()];
+    let parts = JobParts {
+        umask: 0o022,
+        pid: std::process::id() as i32,
+        ppid: 1,
+        ignored: 0,
+        blocked: 0,
+        limits: limits_hash(),
+        cwd: b"/",
+        fds,
+        argv: &argv,
+    };
+    let mut frame = Vec::new();
+    encode_job(&mut frame, &parts, |sink| sink(b"PATH=/usr/bin:/bin"));
+    frame
 }
 
 /// How often `needle` occurs in `hay`.

@@ -36,7 +36,8 @@ impl Jobs {
     /// Wait for `pid` to end and give its status (128 + signal for a
     /// signal). A background job's remembered status is used if it ended
     /// already.
-    pub fn wait_for(&mut self, pid: Pid) -> Option<i32> {
+    /// `on_interrupt` runs each time a signal interrupts the wait.
+    pub fn wait_for(&mut self, pid: Pid, mut on_interrupt: impl FnMut()) -> Option<i32> {
         if let Some(job) = self.background.iter().find(|j| j.pid == pid)
             && let Some(status) = job.status
         {
@@ -50,7 +51,7 @@ impl Jobs {
                     return Some(status);
                 }
                 Ok(None) => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => on_interrupt(),
                 Err(_) => return None,
             }
         }

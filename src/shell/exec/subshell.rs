@@ -167,9 +167,23 @@ impl Shell {
     }
 
     /// Wait for a foreground child and give its status as `$?` sees it.
-    /// Traps wait until the child is done (XCU `trap`).
+    /// Traps wait until the child is done (XCU `trap`). In a worker whose
+    /// job is cancelled (its client went away), the job's process group is
+    /// killed from here too, so a child started just after the daemon's
+    /// own kill cannot keep the worker waiting.
     pub fn wait_foreground(&mut self, pid: Pid) -> i32 {
-        match self.jobs.wait_for(pid) {
+        let cancel_group = match self.role {
+            ProcessRole::Worker { job_pgid } => Some(job_pgid),
+            ProcessRole::Direct => None,
+        };
+        let on_interrupt = || {
+            if let Some(pgid) = cancel_group
+                && platform::signal::is_pending(platform::signal::cancel_signal())
+            {
+                let _ = process::kill(-pgid, platform::signal::SIGKILL);
+            }
+        };
+        match self.jobs.wait_for(pid, on_interrupt) {
             Some(status) => status,
             None => status::NOT_FOUND,
         }
