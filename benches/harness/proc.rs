@@ -215,6 +215,9 @@ impl Daemon {
             ("RUSH_BACKEND", spec.backend),
             ("RUSH_POOL_SIZE", pool.as_str()),
             ("RUSH_STOP_GRACE", "1000"),
+            // The one way the harness cannot stop its daemons is being
+            // killed with SIGKILL: then they go by themselves.
+            ("RUSH_IDLE_EXIT", "600"),
         ];
         if spec.fork_mode {
             env.push(("RUSH_DISABLE_POOL", "1"));
