@@ -47,15 +47,15 @@ pub fn main(args: &[String]) -> i32 {
             return 1;
         }
     };
-    println!("A: {a}\n   {}", machine_line(&va));
-    println!(
+    say!("A: {a}\n   {}", machine_line(&va));
+    say!(
         "   rush {} ({}), mode {}",
         va.get("rush").map_or("", |r| r.s("commit")),
         va.get("rush").map_or("", |r| r.s("version")),
         va.s("mode")
     );
-    println!("B: {b}\n   {}", machine_line(&vb));
-    println!(
+    say!("B: {b}\n   {}", machine_line(&vb));
+    say!(
         "   rush {} ({}), mode {}",
         vb.get("rush").map_or("", |r| r.s("commit")),
         vb.get("rush").map_or("", |r| r.s("version")),
@@ -71,9 +71,16 @@ pub fn main(args: &[String]) -> i32 {
             keys.push(k);
         }
     }
-    println!(
+    say!(
         "\n{:<52} {:>10} {:>10} {:>6}   {:>7} {:>7}   {:>7} {:>7}",
-        "case (median)", "A", "B", "B/A", "A xflr", "B xflr", "A xdash", "B xdash"
+        "case (median)",
+        "A",
+        "B",
+        "B/A",
+        "A xflr",
+        "B xflr",
+        "A xdash",
+        "B xdash"
     );
     let mut group = String::new();
     for k in &keys {
@@ -82,7 +89,7 @@ pub fn main(args: &[String]) -> i32 {
         let any = ca.as_ref().or(cb.as_ref()).cloned().unwrap_or(Value::Null);
         let g = any.s("group").to_string();
         if g != group {
-            println!("{g}");
+            say!("{g}");
             group = g.clone();
         }
         let unit = unit_of(&g);
@@ -98,7 +105,7 @@ pub fn main(args: &[String]) -> i32 {
             _ => "-".into(),
         };
         let f = |c: &Option<Value>, k: &str| ratio(c.as_ref().and_then(|c| c.f(k)));
-        println!(
+        say!(
             "  {:<50} {:>10} {:>10} {:>6}   {:>7} {:>7}   {:>7} {:>7}",
             label,
             show(&ca),
@@ -110,7 +117,7 @@ pub fn main(args: &[String]) -> i32 {
             f(&cb, "vs_dash")
         );
     }
-    println!("\ntargets                                                       A                 B");
+    say!("\ntargets                                                       A                 B");
     let ta = va.get("targets").map_or(&[][..], Value::arr);
     let tb = vb.get("targets").map_or(&[][..], Value::arr);
     let mut texts: Vec<&str> = ta.iter().map(|t| t.s("text")).collect();
@@ -126,7 +133,7 @@ pub fn main(args: &[String]) -> i32 {
                 |t| format!("{} {}", ratio(t.f("ratio")), t.s("verdict")),
             )
         };
-        println!("  {:<58} {:<17} {}", text, show(ta), show(tb));
+        say!("  {:<58} {:<17} {}", text, show(ta), show(tb));
     }
     0
 }

@@ -15,6 +15,15 @@
 //! and stops them however it ends (including Ctrl-C). See
 //! `docs/benchmarks.md`.
 
+/// `println!` that ignores a closed stdout (`just bench | head`): the run
+/// goes on to stop its daemons instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod compare;
 mod concurrency;
 mod json;
@@ -206,7 +215,7 @@ fn main() {
         Some("compare") => compare::main(&args[1..]),
         Some("self-test") => self_test(),
         Some("--help" | "-h" | "help") => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             0
         }
         _ => match Settings::parse(&args) {
@@ -226,7 +235,7 @@ fn self_test() -> i32 {
         .and_then(|()| plot::self_test())
     {
         Ok(()) => {
-            println!("harness self-test: ok (statistics, JSON, SVG)");
+            say!("harness self-test: ok (statistics, JSON, SVG)");
             0
         }
         Err(e) => {
@@ -862,26 +871,26 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
         machine.s("kernel"),
         machine.f("cores").unwrap_or(0.0)
     );
-    println!("\nrush bench: {run_name}");
-    print!("{table}");
+    say!("\nrush bench: {run_name}");
+    say!("{}", table.trim_end());
     let cores = machine.f("cores").unwrap_or(1.0);
     let others_after = machine::others_busy(window);
     if let (Some(b), Some(a)) = (others_before, others_after) {
-        println!(
+        say!(
             "\nother processes kept {b:.2} of {cores} cores busy just before this run, {a:.2} just after"
         );
         if b.max(a) > 0.25 {
-            println!(
+            say!(
                 "note: a busy machine: absolute times are inflated and spread wide. Read the ratios, \
                  and compare runs taken at similar load."
             );
         }
     }
     for (_, label, why) in &failures {
-        println!("  ! {label}: {why}");
+        say!("  ! {label}: {why}");
     }
     if let Some(note) = found.skipped_note() {
-        println!("\n{note}");
+        say!("\n{note}");
     }
 
     // Plots.
@@ -1002,13 +1011,13 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
         .map_err(|e| format!("{}: {e}", json_path.display()))?;
     let txt_path = out.join("results.txt");
     let _ = std::fs::write(&txt_path, format!("rush bench: {run_name}\n{table}"));
-    println!("\nwrote {} and {}", json_path.display(), txt_path.display());
+    say!("\nwrote {} and {}", json_path.display(), txt_path.display());
     for p in &plots {
-        println!("wrote {}", p.display());
+        say!("wrote {}", p.display());
     }
     if !png {
-        println!("(no PNG copies: rsvg-convert is not installed; apt-get install -y librsvg2-bin)");
+        say!("(no PNG copies: rsvg-convert is not installed; apt-get install -y librsvg2-bin)");
     }
-    println!("took {:.0} s", started.elapsed().as_secs_f64());
+    say!("took {:.0} s", started.elapsed().as_secs_f64());
     Ok(failures.len())
 }
