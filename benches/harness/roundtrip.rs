@@ -54,11 +54,13 @@ impl Persistent {
         if !matches!(split(&frame), Ok(Some(_))) {
             return Err("the job frame does not parse".into());
         }
+        // As the client sends them (docs/protocol.md): the job's
+        // descriptors in ascending order, then the directory.
         let fds = [
+            null.as_raw_fd(),
+            null.as_raw_fd(),
+            null.as_raw_fd(),
             cwd.as_raw_fd(),
-            null.as_raw_fd(),
-            null.as_raw_fd(),
-            null.as_raw_fd(),
         ];
         Ok(Persistent {
             ch: Channel::new(sock),

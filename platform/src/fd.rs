@@ -11,10 +11,34 @@ use crate::{cvt, cvt_retry};
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The shell moves the descriptors it keeps for itself (saved stdio, script
 /// files) to this number or above, as dash and bash do with 10.
 pub const SHELL_FD_BASE: RawFd = 10;
+
+/// The highest descriptor number this module has handed out since the last
+/// [`reset_high_water`]: a daemon worker closes up to it after a job instead
+/// of sweeping the whole range below its own descriptors (close_range(2)
+/// costs time for every number in the range, open or not).
+static HIGH_WATER: AtomicI32 = AtomicI32::new(-1);
+
+#[inline]
+fn noted(fd: RawFd) -> RawFd {
+    HIGH_WATER.fetch_max(fd, Ordering::Relaxed);
+    fd
+}
+
+/// The highest descriptor created through this module since the last
+/// reset (-1 if none).
+pub fn high_water() -> RawFd {
+    HIGH_WATER.load(Ordering::Relaxed)
+}
+
+/// Start counting again from `fd` (the highest number known to be in use).
+pub fn reset_high_water(fd: RawFd) {
+    HIGH_WATER.store(fd, Ordering::Relaxed);
+}
 
 /// `open(2)` flags the shell uses, re-exported so `src/` needs no libc.
 pub mod flags {
@@ -40,7 +64,7 @@ fn cstr(path: &[u8]) -> io::Result<CString> {
 pub fn open(path: &[u8], oflags: i32, mode: u32) -> io::Result<RawFd> {
     let path = cstr(path)?;
     // SAFETY: `path` is a valid NUL-terminated string for the duration of the call.
-    cvt_retry(|| unsafe { libc::open(path.as_ptr(), oflags, mode as libc::c_uint) })
+    cvt_retry(|| unsafe { libc::open(path.as_ptr(), oflags, mode as libc::c_uint) }).map(noted)
 }
 
 /// `open(2)` returning an owned descriptor (opened close-on-exec).
@@ -64,13 +88,15 @@ pub fn close(fd: RawFd) -> io::Result<()> {
 /// `dup2(2)`: make `to` a copy of `from` (without close-on-exec).
 pub fn dup2(from: RawFd, to: RawFd) -> io::Result<()> {
     // SAFETY: dup2 has no memory-safety preconditions.
-    cvt_retry(|| unsafe { libc::dup2(from, to) }).map(drop)
+    cvt_retry(|| unsafe { libc::dup2(from, to) }).map(|fd| {
+        noted(fd);
+    })
 }
 
 /// Duplicate `fd` to the lowest free number at or above `min`, close-on-exec.
 pub fn dup_above(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
     // SAFETY: fcntl(F_DUPFD_CLOEXEC) has no memory-safety preconditions.
-    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) })
+    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) }).map(noted)
 }
 
 /// [`dup_above`], returning an owned descriptor.
@@ -84,7 +110,7 @@ pub fn dup_above_owned(fd: RawFd, min: RawFd) -> io::Result<OwnedFd> {
 /// close-on-exec.
 pub fn dup_above_inheritable(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
     // SAFETY: fcntl(F_DUPFD) has no memory-safety preconditions.
-    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD, min) })
+    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD, min) }).map(noted)
 }
 
 /// Is `fd` open?
@@ -154,7 +180,7 @@ pub fn pipe() -> io::Result<(RawFd, RawFd)> {
         set_cloexec(fds[0], true)?;
         set_cloexec(fds[1], true)?;
     }
-    Ok((fds[0], fds[1]))
+    Ok((noted(fds[0]), noted(fds[1])))
 }
 
 /// A pipe as owned descriptors, both close-on-exec: `(read, write)`.

@@ -1238,6 +1238,15 @@ impl Server {
                 if pgid > 1 {
                     let _ = process::kill(-pgid, signal::SIGKILL);
                 }
+                // Again, for a worker that had not read its job yet when
+                // the first cancel came (it drops cancels that precede a
+                // job, which may be meant for the one before).
+                if let Some(w) = self.worker_mut(id)
+                    && w.pid > 1
+                    && !w.reaped
+                {
+                    let _ = process::kill(w.pid, signal::cancel_signal());
+                }
                 waiting = true;
             }
         }
@@ -1399,13 +1408,26 @@ impl Server {
             self.stats.latency_us.pop_front();
         }
         self.stats.latency_us.push_back(latency);
+        let mut started = None;
         if let Some(w) = self.worker_mut(worker) {
             w.phase = Phase::Busy { client };
-            w.started = false;
+            // Dispatched is started: from here on the job may have side
+            // effects, so the client must not run it again itself. The
+            // daemon says so at once, in the same loop turn as the
+            // dispatch, rather than waiting for the worker to say it (a
+            // hop and a wake-up less on every job).
+            w.started = true;
             w.cancel_on_start = false;
+            started = Some(Message::Started {
+                worker: w.pid,
+                pgid: w.pgid,
+            });
         }
         self.set_client_state(client, ClientState::Running { worker });
         self.send(worker, job.frame, job.fds);
+        if let Some(m) = started {
+            self.send_message(client, &m);
+        }
     }
 
     /// Give the next queued job to an idle worker.

@@ -214,16 +214,6 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
-        if internal
-            .channel
-            .send_message(&Message::Started {
-                worker: me,
-                pgid: anchor.pid,
-            })
-            .is_err()
-        {
-            process::exit_now(0);
-        }
         let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask, &warm);
         let status = match result.outcome {
             JobOutcome::Exited(c) => ExitStatus::Exited(c),
@@ -326,6 +316,11 @@ fn serve(
         // the path leads, as directly.
         let _ = process::chdir(&job.cwd);
     }
+    // The received descriptors (at the lowest free numbers) and the
+    // targets are the job's to begin with.
+    let received_top = fds.iter().map(AsRawFd::as_raw_fd).max().unwrap_or(-1);
+    let target_top = job.fds.iter().copied().max().unwrap_or(-1);
+    fd::reset_high_water(received_top.max(target_top));
     if let Err(e) = install_fds(internal, fds, &job.fds) {
         note(
             internal,
@@ -363,8 +358,12 @@ fn serve(
 /// reset the umask and signal mask.
 fn restore(internal: &Internal, baseline_umask: u32) {
     // Internal descriptors sit above every target (`install_fds` keeps them
-    // there); everything below belongs to the job that just ended.
-    fd::close_range(0, internal.lowest() - 1);
+    // there); everything below belongs to the job that just ended. The job
+    // opened descriptors only through the platform layer, which counts the
+    // highest number it handed out: closing up to there is closing all.
+    let top = fd::high_water().min(internal.lowest() - 1);
+    fd::close_range(0, top);
+    fd::reset_high_water(-1);
     let _ = process::chdir(b"/");
     process::set_umask(baseline_umask);
     let _ = signal::set_blocked(0);
