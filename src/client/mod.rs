@@ -167,15 +167,7 @@ fn refused(f: Fallback, why: impl Into<String>) -> Why {
 
 /// Connect, send the job, wait for its end. Returns only to fall back.
 fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
-    let mut open = [0 as RawFd; SCAN_LIMIT];
-    let nopen = fd::open_fds(&mut open);
-    let fds = &open[..nopen];
-    if fds.len() + 1 > crate::proto::MAX_FDS {
-        return Err(refused(
-            Fallback::NotApplicable,
-            "too many open descriptors",
-        ));
-    }
+    // Connect first: with no daemon, that is the only cost a direct run pays.
     let sock = platform::unix::connect(socket)
         .map_err(|e| refused(Fallback::NoDaemon, format!("cannot connect: {e}")))?;
     // The listening socket's owner is the daemon's user: never hand our
@@ -189,6 +181,25 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
             ));
         }
         Err(e) => return Err(refused(Fallback::NoDaemon, e.to_string())),
+    }
+    // The descriptors to pass, found before the socket existed would be
+    // nicer, but the socket is close-on-exec and not the job's: leave it out.
+    let mut open = [0 as RawFd; SCAN_LIMIT];
+    let nopen = fd::open_fds(&mut open);
+    let sock_fd = sock.as_raw_fd();
+    let mut n = 0;
+    for i in 0..nopen {
+        if open[i] != sock_fd {
+            open[n] = open[i];
+            n += 1;
+        }
+    }
+    let fds = &open[..n];
+    if fds.len() + 1 > crate::proto::MAX_FDS {
+        return Err(refused(
+            Fallback::NotApplicable,
+            "too many open descriptors",
+        ));
     }
     let cwd_fd = fd::open_cwd().map_err(|e| refused(Fallback::Refused, format!("cwd: {e}")))?;
     // On Linux the `O_PATH` descriptor always works for fchdir (even for a

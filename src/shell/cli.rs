@@ -476,7 +476,9 @@ pub fn start(
             return Err(status::USAGE);
         }
     };
-    if sh.is_worker() {
+    // A worker between jobs already has the dispositions of a job with no
+    // traps and nothing ignored; only signals the client ignored differ.
+    if sh.is_worker() && sh.traps.ignored_on_entry() != 0 {
         sh.traps.apply_all();
     }
     sh.vars.import(environ.iter().map(|e| &e[..]));
