@@ -192,10 +192,14 @@ pub struct HereDoc {
 
 /// A word as written: a sequence of parts whose quoting is kept, because
 /// quoting decides field splitting, pathname expansion and pattern meaning.
+/// Most words are one part, kept inline (no allocation of its own).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Word {
-    pub parts: Vec<WordPart>,
+    pub parts: WordParts,
 }
+
+/// The parts of a word.
+pub type WordParts = smallvec::SmallVec<[WordPart; 1]>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WordPart {
@@ -222,7 +226,7 @@ pub enum WordPart {
     /// `$((...))`: the expression text as a word (it undergoes parameter
     /// expansion, command substitution and quote removal before it is
     /// evaluated).
-    Arith(Word),
+    Arith(Box<Word>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,7 +287,7 @@ impl Word {
     /// A word of one unquoted literal.
     pub fn literal(text: &[u8]) -> Word {
         Word {
-            parts: vec![WordPart::Literal(text.into())],
+            parts: smallvec::smallvec![WordPart::Literal(text.into())],
         }
     }
 

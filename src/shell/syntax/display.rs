@@ -665,7 +665,7 @@ mod tests {
     #[test]
     fn words_built_by_hand() {
         let w = Word {
-            parts: vec![
+            parts: smallvec::smallvec![
                 WordPart::Literal(b"a b;#".as_slice().into()),
                 WordPart::Quoted {
                     text: b"it's".as_slice().into(),

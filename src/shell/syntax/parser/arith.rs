@@ -16,7 +16,7 @@ impl Parse<'_, '_> {
             self.src.peek();
             self.src.bump();
             if let Ok(Some(expr)) = self.arith_body() {
-                return Ok(WordPart::Arith(expr));
+                return Ok(WordPart::Arith(Box::new(expr)));
             }
             self.depth = depth;
             self.arith_failed.insert(before.pos);
@@ -92,7 +92,10 @@ mod tests {
         let Command::Simple(s) = &l.items[0].and_or.first.commands[0] else {
             panic!()
         };
-        assert_eq!(s.words[1].parts, [WordPart::Arith(Word::literal(b"a+1"))]);
+        assert_eq!(
+            s.words[1].parts[..],
+            [WordPart::Arith(Box::new(Word::literal(b"a+1")))]
+        );
     }
 
     #[test]

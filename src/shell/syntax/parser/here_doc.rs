@@ -258,7 +258,7 @@ mod tests {
         let d = docs("cat <<E\n$x \\$ \\\" \\\nE\nE\n");
         assert!(!d[0].quoted);
         assert_eq!(
-            d[0].body.parts,
+            d[0].body.parts[..],
             [
                 WordPart::Param(Box::new(ParamExp {
                     param: Param::Name(b"x".as_slice().into()),

@@ -793,7 +793,7 @@ pub(crate) mod tests {
                 body: Rc::new(without_lines(body)),
                 backquoted: *backquoted,
             },
-            WordPart::Arith(w) => WordPart::Arith(word(w)),
+            WordPart::Arith(w) => WordPart::Arith(Box::new(word(w))),
             other => other.clone(),
         }
     }

@@ -3,7 +3,7 @@
 //! `$` expansions are in `param`, `command_subst` and `arith`; this file
 //! drives them from the context a word is read in.
 
-use super::super::ast::{QuoteKind, Word, WordPart};
+use super::super::ast::{QuoteKind, Word, WordPart, WordParts};
 use super::super::lexer::is_word_end;
 use super::{PResult, Parse};
 
@@ -51,7 +51,7 @@ impl Context {
 /// Collects word parts, merging adjacent literal bytes into one part.
 #[derive(Default)]
 pub(super) struct Parts {
-    parts: Vec<WordPart>,
+    parts: WordParts,
     literal: Vec<u8>,
 }
 
@@ -73,7 +73,7 @@ impl Parts {
         }
     }
 
-    pub fn finish(mut self) -> Vec<WordPart> {
+    pub fn finish(mut self) -> WordParts {
         self.flush();
         self.parts
     }
@@ -90,7 +90,7 @@ impl Parse<'_, '_> {
 
     /// Read parts until the end of the context (not consuming the closing
     /// `"` or `}`).
-    pub(super) fn word_parts(&mut self, ctx: Context) -> PResult<Vec<WordPart>> {
+    pub(super) fn word_parts(&mut self, ctx: Context) -> PResult<WordParts> {
         let mut parts = Parts::default();
         while let Some(b) = self.src.peek() {
             match b {
@@ -181,7 +181,7 @@ impl Parse<'_, '_> {
         if !self.src.eat(b'"') {
             return Err(self.error_at(open, "unterminated double quote"));
         }
-        Ok(WordPart::DoubleQuoted(parts))
+        Ok(WordPart::DoubleQuoted(parts.into_vec()))
     }
 
     /// `$'...'`, from the `'` (the `$` is consumed): the text with its
@@ -325,20 +325,21 @@ impl Parse<'_, '_> {
 /// Turn a tilde prefix at the start of a word into a `Tilde` part
 /// (XCU 2.6.1): `~` and the unquoted literal bytes after it up to the first
 /// `/`, or to the end of the word.
-pub(super) fn tilde_at_start(parts: &mut Vec<WordPart>) {
+pub(super) fn tilde_at_start(parts: &mut WordParts) {
     let is_last = parts.len() == 1;
     if let Some(WordPart::Literal(text)) = parts.first()
         && text.first() == Some(&b'~')
     {
         let mut out = Vec::with_capacity(2);
         split_tildes(text, [0].into_iter(), false, is_last, &mut out);
-        parts.splice(0..1, out);
+        parts.remove(0);
+        parts.insert_many(0, out);
     }
 }
 
 /// Tilde prefixes in an assignment value: at its start and after each
 /// unquoted `:`; a prefix then also ends at a `:`.
-pub(super) fn tildes_in_assignment(parts: &mut Vec<WordPart>) {
+pub(super) fn tildes_in_assignment(parts: &mut WordParts) {
     let has_tilde = parts
         .iter()
         .any(|p| matches!(p, WordPart::Literal(t) if t.contains(&b'~')));
@@ -361,7 +362,7 @@ pub(super) fn tildes_in_assignment(parts: &mut Vec<WordPart>) {
             other => out.push(other),
         }
     }
-    *parts = out;
+    *parts = out.into();
 }
 
 /// Split literal `text` at the tilde prefixes starting at `starts`
@@ -427,7 +428,7 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(
-            word(r#"a'b c'\d"e\$f\g""#).parts,
+            word(r#"a'b c'\d"e\$f\g""#).parts[..],
             [
                 lit("a"),
                 q("b c", QuoteKind::Single),
@@ -444,15 +445,15 @@ mod tests {
     #[test]
     fn dollar_single_quotes() {
         assert_eq!(
-            word(r"$'a\n\t\\\'\x41\101\cA\u00e9\q'").parts,
+            word(r"$'a\n\t\\\'\x41\101\cA\u00e9\q'").parts[..],
             [q("a\n\t\\'AA\u{1}\u{e9}\\q", QuoteKind::Dollar)]
         );
         assert_eq!(
-            word(r"$'a\0b'x").parts,
+            word(r"$'a\0b'x").parts[..],
             [q("a", QuoteKind::Dollar), lit("x")]
         );
         assert_eq!(
-            word(r#""$'a'""#).parts,
+            word(r#""$'a'""#).parts[..],
             [WordPart::DoubleQuoted(vec![lit("$'a'")])]
         );
         canon(r"echo $'a\n\tb\x01\x7f\xff'");
@@ -472,13 +473,16 @@ mod tests {
 
     #[test]
     fn tilde_prefixes() {
-        assert_eq!(word("~").parts, [WordPart::Tilde(Box::new([]))]);
+        assert_eq!(word("~").parts[..], [WordPart::Tilde(Box::new([]))]);
         assert_eq!(
-            word("~u/x").parts,
+            word("~u/x").parts[..],
             [WordPart::Tilde(b"u".as_slice().into()), lit("/x")]
         );
-        assert_eq!(word("~'u'").parts, [lit("~"), q("u", QuoteKind::Single)]);
-        assert_eq!(word("a~").parts, [lit("a~")]);
+        assert_eq!(
+            word("~'u'").parts[..],
+            [lit("~"), q("u", QuoteKind::Single)]
+        );
+        assert_eq!(word("a~").parts[..], [lit("a~")]);
         assert_eq!(word("~/'x'").parts[0], WordPart::Tilde(Box::new([])));
         check("echo ~ ~u/x a=~", "echo ~ ~u/x a=~");
     }
@@ -490,7 +494,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            s.assigns[0].value.parts,
+            s.assigns[0].value.parts[..],
             [
                 WordPart::Tilde(Box::new([])),
                 lit(":"),
@@ -501,7 +505,7 @@ mod tests {
                 WordPart::Tilde(Box::new([])),
             ]
         );
-        assert_eq!(s.assigns[1].value.parts, [lit("x~")]);
+        assert_eq!(s.assigns[1].value.parts[..], [lit("x~")]);
         canon("a=~:~u/x:b~:~\"q\":~ b=x~");
     }
 
