@@ -47,14 +47,7 @@ mod signals;
 #[cfg(target_os = "linux")]
 mod uring;
 
-#[cfg(any(
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly"
-))]
+#[cfg(rush_kqueue)]
 mod kqueue;
 
 mod poll;
@@ -184,26 +177,11 @@ impl BackendKind {
         {
             BackendKind::Uring
         }
-        #[cfg(any(
-            target_os = "macos",
-            target_os = "ios",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        ))]
+        #[cfg(rush_kqueue)]
         {
             BackendKind::Kqueue
         }
-        #[cfg(not(any(
-            target_os = "linux",
-            target_os = "macos",
-            target_os = "ios",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        )))]
+        #[cfg(not(any(target_os = "linux", rush_kqueue)))]
         {
             BackendKind::Poll
         }
@@ -216,26 +194,11 @@ impl BackendKind {
         {
             &[BackendKind::Uring, BackendKind::Poll]
         }
-        #[cfg(any(
-            target_os = "macos",
-            target_os = "ios",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        ))]
+        #[cfg(rush_kqueue)]
         {
             &[BackendKind::Kqueue, BackendKind::Poll]
         }
-        #[cfg(not(any(
-            target_os = "linux",
-            target_os = "macos",
-            target_os = "ios",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        )))]
+        #[cfg(not(any(target_os = "linux", rush_kqueue)))]
         {
             &[BackendKind::Poll]
         }
@@ -251,14 +214,7 @@ impl fmt::Display for BackendKind {
 enum Inner {
     #[cfg(target_os = "linux")]
     Uring(Box<uring::Uring>),
-    #[cfg(any(
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    ))]
+    #[cfg(rush_kqueue)]
     Kqueue(Box<readiness::Reactor<kqueue::Kqueue>>),
     Poll(Box<readiness::Reactor<poll::Poll>>),
 }
@@ -307,14 +263,7 @@ impl Driver {
                 }
                 Err(error) => Some(Fallback { wanted, error }),
             },
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly"
-            ))]
+            #[cfg(rush_kqueue)]
             BackendKind::Kqueue => match kqueue::Kqueue::new() {
                 Ok(k) => {
                     return Ok((
@@ -346,14 +295,7 @@ impl Driver {
         match &self.inner {
             #[cfg(target_os = "linux")]
             Inner::Uring(_) => BackendKind::Uring,
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly"
-            ))]
+            #[cfg(rush_kqueue)]
             Inner::Kqueue(_) => BackendKind::Kqueue,
             Inner::Poll(_) => BackendKind::Poll,
         }
@@ -365,14 +307,7 @@ impl Driver {
         match &mut self.inner {
             #[cfg(target_os = "linux")]
             Inner::Uring(u) => u.submit(token, op),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly"
-            ))]
+            #[cfg(rush_kqueue)]
             Inner::Kqueue(k) => k.submit(token, op),
             Inner::Poll(p) => p.submit(token, op),
         }
@@ -383,14 +318,7 @@ impl Driver {
         match &mut self.inner {
             #[cfg(target_os = "linux")]
             Inner::Uring(u) => u.cancel(token),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly"
-            ))]
+            #[cfg(rush_kqueue)]
             Inner::Kqueue(k) => k.cancel(token),
             Inner::Poll(p) => p.cancel(token),
         }
@@ -401,14 +329,7 @@ impl Driver {
         match &mut self.inner {
             #[cfg(target_os = "linux")]
             Inner::Uring(u) => u.wait(out),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly"
-            ))]
+            #[cfg(rush_kqueue)]
             Inner::Kqueue(k) => k.wait(out),
             Inner::Poll(p) => p.wait(out),
         }
@@ -420,14 +341,7 @@ impl Driver {
         match &mut self.inner {
             #[cfg(target_os = "linux")]
             Inner::Uring(u) => u.watch_signals(signals),
-            #[cfg(any(
-                target_os = "macos",
-                target_os = "ios",
-                target_os = "freebsd",
-                target_os = "netbsd",
-                target_os = "openbsd",
-                target_os = "dragonfly"
-            ))]
+            #[cfg(rush_kqueue)]
             Inner::Kqueue(k) => k.watch_signals(signals),
             Inner::Poll(p) => p.watch_signals(signals),
         }
