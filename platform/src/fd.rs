@@ -371,6 +371,19 @@ pub fn wait_readable(fds: &[RawFd], ready: &mut [bool]) -> io::Result<()> {
     Ok(())
 }
 
+/// Wait at most `timeout_ms` (-1: forever) until `fd` is readable (or hung
+/// up). `EINTR` is returned to the caller.
+pub fn poll_readable(fd: RawFd, timeout_ms: i32) -> io::Result<bool> {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: `p` is one valid pollfd.
+    let n = cvt(unsafe { libc::poll(&mut p, 1, timeout_ms) })?;
+    Ok(n > 0)
+}
+
 /// Open the current directory as a descriptor that can only be `fchdir`ed
 /// to (`O_PATH` where it exists), close-on-exec.
 pub fn open_cwd() -> io::Result<OwnedFd> {

@@ -8,12 +8,15 @@
 #![allow(clippy::unnecessary_cast)]
 
 pub mod child;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod connwatch;
 pub mod environ;
 pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod process;
 pub mod service;
+pub mod shm;
 pub mod signal;
 pub mod sockdir;
 pub mod spawn;
@@ -60,6 +63,11 @@ impl_is_minus_one! { i8 i16 i32 i64 isize }
 
 /// A process id.
 pub type Pid = i32;
+
+/// Tests that install signal handlers or read the process-wide pending
+/// flags take this lock, so that they do not see each other's signals.
+#[cfg(test)]
+pub(crate) static SIGNAL_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// errno values and their descriptions.
 pub mod entry;

@@ -326,6 +326,19 @@ pub fn wait_pid_blocking(pid: Pid) -> io::Result<WaitStatus> {
     }
 }
 
+/// Nanoseconds of `CLOCK_MONOTONIC`: one clock for every process on the
+/// machine, so a time taken in one process means the same in another (a
+/// client stamps its request; the worker that takes it measures the wait).
+pub fn monotonic_ns() -> u64 {
+    // SAFETY: timespec is plain old data; all-zero is a valid value.
+    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: `ts` is valid for clock_gettime to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,6 +128,11 @@ fn wake(fd: libc::c_int, byte: u8) {
     set_errno(saved);
 }
 
+/// Put `errno` back as it was (a signal handler must leave it untouched).
+pub(crate) fn restore_errno(value: i32) {
+    set_errno(value);
+}
+
 fn set_errno(value: i32) {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     // SAFETY: __errno_location has no preconditions.
@@ -444,6 +449,9 @@ mod tests {
 
     #[test]
     fn catch_records_arrival() {
+        let _serial = crate::SIGNAL_TESTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let old = set_disposition(SIGUSR2, Disposition::Catch).unwrap();
         crate::process::kill(crate::process::getpid(), SIGUSR2).unwrap();
         // The test harness runs threads; the signal may land on another one.

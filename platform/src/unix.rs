@@ -474,6 +474,152 @@ pub fn send_all_with_fds(fd: RawFd, mut buf: &[u8], mut fds: &[RawFd]) -> io::Re
     Ok(())
 }
 
+/// Waits for a connection on a listening socket shared by several
+/// processes, or for input on a control descriptor. On Linux the listener
+/// is registered `EPOLLEXCLUSIVE`, so a connection wakes one waiting
+/// process, not all of them; elsewhere every waiter wakes and all but one
+/// find nothing to accept.
+pub struct AcceptWait {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    ep: OwnedFd,
+    listener: RawFd,
+    control: RawFd,
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const TAG_LISTENER: u64 = 1;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const TAG_CONTROL: u64 = 2;
+
+/// What [`AcceptWait::wait`] saw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Woke {
+    pub listener: bool,
+    pub control: bool,
+}
+
+impl AcceptWait {
+    /// Its own descriptor (on Linux) goes at `min_fd` or above. The
+    /// registrations follow the descriptions, so `listener` and `control`
+    /// may later be moved to other numbers ([`AcceptWait::moved`]).
+    pub fn new(listener: RawFd, control: RawFd, min_fd: RawFd) -> io::Result<AcceptWait> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            // SAFETY: epoll_create1 has no memory-safety preconditions.
+            let ep = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
+            // SAFETY: the descriptor was just created and is owned by nobody else.
+            let ep = unsafe { OwnedFd::from_raw_fd(ep) };
+            let ep = crate::fd::dup_above_owned(ep.as_raw_fd(), min_fd)?;
+            let add = |fd: RawFd, events: u32| -> io::Result<()> {
+                let mut ev = libc::epoll_event {
+                    events,
+                    u64: if fd == listener {
+                        TAG_LISTENER
+                    } else {
+                        TAG_CONTROL
+                    },
+                };
+                // SAFETY: `ev` is a valid epoll_event for the call.
+                cvt(unsafe { libc::epoll_ctl(ep.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) })
+                    .map(drop)
+            };
+            let input = libc::EPOLLIN as u32;
+            // Kernels before 4.5 refuse EPOLLEXCLUSIVE: wake everyone then.
+            if add(listener, input | libc::EPOLLEXCLUSIVE as u32).is_err() {
+                add(listener, input)?;
+            }
+            add(control, input | libc::EPOLLRDHUP as u32)?;
+            Ok(AcceptWait {
+                ep,
+                listener,
+                control,
+            })
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        {
+            let _ = min_fd;
+            Ok(AcceptWait { listener, control })
+        }
+    }
+
+    /// The descriptor of its own (none where it polls).
+    pub fn own_fd(&self) -> Option<RawFd> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return Some(self.ep.as_raw_fd());
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        None
+    }
+
+    /// Move its own descriptor to `min_fd` or above.
+    pub fn relocate(&mut self, min_fd: RawFd) -> io::Result<()> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            self.ep = crate::fd::dup_above_owned(self.ep.as_raw_fd(), min_fd)?;
+        }
+        let _ = min_fd;
+        Ok(())
+    }
+
+    /// The listener or the control descriptor now has another number.
+    pub fn moved(&mut self, listener: RawFd, control: RawFd) {
+        self.listener = listener;
+        self.control = control;
+    }
+
+    /// Wait for the listener (when `listening`) or the control descriptor,
+    /// at most `timeout_ms` (-1: no limit). `EINTR` returns nothing seen.
+    pub fn wait(&self, listening: bool, timeout_ms: i32) -> io::Result<Woke> {
+        let mut woke = Woke::default();
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if listening {
+            // SAFETY: epoll_event is plain old data; all-zero is valid.
+            let mut evs: [libc::epoll_event; 2] = unsafe { mem::zeroed() };
+            // SAFETY: `evs` has room for the 2 events asked for.
+            let n =
+                unsafe { libc::epoll_wait(self.ep.as_raw_fd(), evs.as_mut_ptr(), 2, timeout_ms) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                return if e.kind() == io::ErrorKind::Interrupted {
+                    Ok(woke)
+                } else {
+                    Err(e)
+                };
+            }
+            for ev in &evs[..n as usize] {
+                let tag = ev.u64;
+                woke.listener |= tag == TAG_LISTENER;
+                woke.control |= tag == TAG_CONTROL;
+            }
+            return Ok(woke);
+        }
+        let mut pfds = [
+            libc::pollfd {
+                fd: self.control,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: if listening { self.listener } else { -1 },
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: `pfds` is a valid array of 2 pollfds.
+        let n = unsafe { libc::poll(pfds.as_mut_ptr(), 2, timeout_ms) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            return if e.kind() == io::ErrorKind::Interrupted {
+                Ok(woke)
+            } else {
+                Err(e)
+            };
+        }
+        woke.control = pfds[0].revents != 0;
+        woke.listener = pfds[1].revents != 0;
+        Ok(woke)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
