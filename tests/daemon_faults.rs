@@ -254,7 +254,7 @@ fn start_status_stop_from_the_command_line() {
                 .arg("--socket")
                 .arg(&socket)
                 .env("XDG_STATE_HOME", &state)
-                .env("RUSH_BACKEND", b)
+                .envs(backend_env(b))
                 .env("RUSH_POOL_SIZE", "2");
             run(&mut c, None, Duration::from_secs(20))
         };
@@ -280,7 +280,10 @@ fn start_status_stop_from_the_command_line() {
         ] {
             assert!(json.contains(key), "{b}: {key} missing from {json}");
         }
-        assert!(json.contains(&format!("\"backend\":\"{b}\"")), "{json}");
+        assert!(
+            json.contains(&format!("\"backend\":\"{}\"", backend_name(b))),
+            "{json}"
+        );
         let daemon = json_number(&json, "pid").expect("pid") as i32;
         let text = cli(&["status"]).stdout_str();
         assert!(text.contains("rushd is running"), "{text}");

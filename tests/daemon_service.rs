@@ -47,7 +47,7 @@ impl OnDemand {
         let mut c = Command::new(program);
         c.env("RUSH_DAEMON", "spawn")
             .env("RUSH_SOCKET", &self.socket)
-            .env("RUSH_BACKEND", self.backend)
+            .envs(backend_env(self.backend))
             .env("RUSH_IDLE_EXIT", self.idle_exit)
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env_remove("RUSH_POOL_SIZE")
@@ -300,7 +300,7 @@ fn activate(
         ))
         .arg(RUSHD)
         .env("NOTIFY_SOCKET", notify)
-        .env("RUSH_BACKEND", backend)
+        .envs(backend_env(backend))
         // Where rushd would bind if it had no socket passed.
         .env("RUSH_SOCKET", dir.join("own.sock"))
         .env_remove("RUSH_IDLE_EXIT")

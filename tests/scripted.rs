@@ -601,6 +601,18 @@ fn scripted_through_the_pool() {
     daemon.stop();
 }
 
+/// Every case through a pool whose workers do not accept clients
+/// themselves: the daemon relays each job (what it does when every worker
+/// is busy). Linux only: elsewhere that is the only way.
+#[test]
+#[cfg(target_os = "linux")]
+fn scripted_through_the_relaying_pool() {
+    let daemon = daemon_support::Daemon::start("relay");
+    let socket: &'static str = Box::leak(daemon.socket.display().to_string().into_boxed_str());
+    run_suite(Mode::Daemon(socket, None));
+    daemon.stop();
+}
+
 /// The same in fork-per-request mode, on the readiness (`polling`) backend.
 #[test]
 fn scripted_through_fork_mode() {

@@ -41,6 +41,8 @@ impl Persistent {
             ignored: 0,
             blocked: 0,
             limits: limits_hash(),
+            flags: 0,
+            sent_ns: 0,
             cwd: &cwd_path,
             fds: &[0, 1, 2],
             argv: &argv,

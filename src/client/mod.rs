@@ -17,7 +17,7 @@
 //! controlling terminal the daemon cannot give) always run directly.
 
 use crate::proto::channel::{Channel, ChannelError};
-use crate::proto::message::{JobParts, encode_job, limits_hash};
+use crate::proto::message::{JOB_LAST, JobParts, encode_job, limits_hash};
 use crate::proto::{ExitStatus, Message};
 use platform::fd::{self, SCAN_LIMIT};
 use platform::process;
@@ -166,35 +166,20 @@ fn refused(f: Fallback, why: impl Into<String>) -> Why {
 }
 
 /// Connect, send the job, wait for its end. Returns only to fall back.
+///
+/// Everything is ready before the connection is made, so that the worker
+/// that takes it finds the job already there: it wakes once, not twice.
 fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
-    // Connect first: with no daemon, that is the only cost a direct run pays.
-    let sock = platform::unix::connect(socket)
-        .map_err(|e| refused(Fallback::NoDaemon, format!("cannot connect: {e}")))?;
-    // The listening socket's owner is the daemon's user: never hand our
-    // descriptors and environment to anyone else's socket.
-    match platform::unix::peer_uid(sock.as_raw_fd()) {
-        Ok(uid) if uid == process::geteuid() => {}
-        Ok(uid) => {
-            return Err(refused(
-                Fallback::NoDaemon,
-                format!("the socket belongs to uid {uid}"),
-            ));
-        }
-        Err(e) => return Err(refused(Fallback::NoDaemon, e.to_string())),
+    // No socket, no daemon: the only cost a direct run pays.
+    if !platform::fs::access(socket, platform::fs::F_OK) {
+        return Err(refused(Fallback::NoDaemon, "no socket"));
     }
-    // The descriptors to pass, found before the socket existed would be
-    // nicer, but the socket is close-on-exec and not the job's: leave it out.
+    // The descriptors to pass: everything open now (the socket, the
+    // directory and the signal descriptor come after, and are not the
+    // job's).
     let mut open = [0 as RawFd; SCAN_LIMIT];
     let nopen = fd::open_fds(&mut open);
-    let sock_fd = sock.as_raw_fd();
-    let mut n = 0;
-    for i in 0..nopen {
-        if open[i] != sock_fd {
-            open[n] = open[i];
-            n += 1;
-        }
-    }
-    let fds = &open[..n];
+    let fds = &open[..nopen];
     if fds.len() + 1 > crate::proto::MAX_FDS {
         return Err(refused(
             Fallback::NotApplicable,
@@ -218,6 +203,8 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         ignored,
         blocked: signal::blocked(),
         limits: limits_hash(),
+        flags: JOB_LAST,
+        sent_ns: process::monotonic_ns(),
         cwd: &cwd,
         fds,
         argv,
@@ -241,6 +228,20 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     // Falling back puts the mask back, and whatever arrived meanwhile is
     // then delivered to the shell that runs the job directly.
     let fwd = Forwarding::install(ignored);
+    let sock = platform::unix::connect(socket)
+        .map_err(|e| refused(Fallback::NoDaemon, format!("cannot connect: {e}")))?;
+    // The listening socket's owner is the daemon's user: never hand our
+    // descriptors and environment to anyone else's socket.
+    match platform::unix::peer_uid(sock.as_raw_fd()) {
+        Ok(uid) if uid == process::geteuid() => {}
+        Ok(uid) => {
+            return Err(refused(
+                Fallback::NoDaemon,
+                format!("the socket belongs to uid {uid}"),
+            ));
+        }
+        Err(e) => return Err(refused(Fallback::NoDaemon, e.to_string())),
+    }
     let ch = Channel::new(sock);
     ch.send(&frame, &passed[..=fds.len()])
         .map_err(|e| refused(Fallback::NoDaemon, format!("send: {e}")))?;
@@ -408,7 +409,13 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
         }
         if ready[0] {
             match ch.fill(true) {
-                Ok(0) => return lost(started, "rushd closed the connection"),
+                Ok(0) => {
+                    return lost(
+                        started,
+                        "the connection closed before the job ended \
+                         (the rushd worker running it died, or rushd did)",
+                    );
+                }
                 Ok(_) => {}
                 Err(ChannelError::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                 Err(e) => return lost(started, &e.to_string()),

@@ -491,7 +491,8 @@ pub fn render_json(s: &StatusReport, socket: &[u8]) -> String {
         .collect();
     format!(
         "{{\"running\":true,\"socket\":{},\"pid\":{},\"uptime_ms\":{},\"backend\":{},\"mode\":{},\
-\"pool_size\":{},\"queue_depth\":{},\"queue_max\":{},\"jobs_served\":{},\"busy_refusals\":{},\
+\"pool_size\":{},\"queue_depth\":{},\"queue_max\":{},\"jobs_served\":{},\"jobs_relayed\":{},\
+\"busy_refusals\":{},\
 \"respawns\":{},\"dispatch_latency_us\":{{\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{}}},\
 \"workers\":[{}]}}",
         json_str(&String::from_utf8_lossy(socket)),
@@ -503,6 +504,7 @@ pub fn render_json(s: &StatusReport, socket: &[u8]) -> String {
         s.queue_depth,
         s.queue_max,
         s.jobs_served,
+        s.jobs_relayed,
         s.busy_refusals,
         s.respawns,
         s.latency_us[0],
@@ -517,7 +519,7 @@ pub fn render_json(s: &StatusReport, socket: &[u8]) -> String {
 pub fn render_text(s: &StatusReport, socket: &[u8]) -> String {
     let mut out = format!(
         "rushd is running (pid {}, up {}s)\n  socket:   {}\n  backend:  {}\n  mode:     {} (pool size {})\n  \
-queue:    {} waiting (limit {})\n  jobs:     {} served, {} refused busy, {} worker respawns\n  \
+queue:    {} waiting (limit {})\n  jobs:     {} served ({} relayed by rushd), {} refused busy, {} worker respawns\n  \
 dispatch: p50 {}us, p90 {}us, p99 {}us, max {}us\n  workers:\n",
         s.pid,
         s.uptime_ms / 1000,
@@ -528,6 +530,7 @@ dispatch: p50 {}us, p90 {}us, p99 {}us, max {}us\n  workers:\n",
         s.queue_depth,
         s.queue_max,
         s.jobs_served,
+        s.jobs_relayed,
         s.busy_refusals,
         s.respawns,
         s.latency_us[0],

@@ -35,6 +35,11 @@ pub struct Config {
     /// The listening socket came from the service manager (socket
     /// activation): it is not ours to unlink when the daemon stops.
     pub socket_activated: bool,
+    /// Idle workers accept clients on the listening socket themselves and
+    /// answer them directly, the daemon taking over only when every worker
+    /// is busy (`RUSH_WORKER_ACCEPT`, default on where supported: Linux).
+    /// Off, the daemon accepts every client and relays every job.
+    pub worker_accept: bool,
 }
 
 /// Default pool size.
@@ -86,6 +91,7 @@ impl Config {
             request_timeout: Duration::from_secs(10),
             idle_exit: None,
             socket_activated: false,
+            worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
         };
         if let Some(v) = env("RUSH_POOL_SIZE") {
             c.set_pool_size(&v)?;
@@ -108,6 +114,9 @@ impl Config {
         }
         if let Some(v) = env("RUSH_IDLE_EXIT") {
             c.set_idle_exit(&v)?;
+        }
+        if let Some(v) = env("RUSH_WORKER_ACCEPT") {
+            c.worker_accept &= truthy(&v);
         }
         Ok(c)
     }
@@ -148,6 +157,11 @@ impl Config {
     }
 
     /// `pool` or `fork`.
+    /// Do pool workers accept clients themselves?
+    pub fn workers_accept(&self) -> bool {
+        self.worker_accept && !self.fork_mode
+    }
+
     pub fn mode_name(&self) -> &'static str {
         if self.fork_mode { "fork" } else { "pool" }
     }
@@ -169,6 +183,7 @@ mod tests {
             request_timeout: Duration::from_secs(1),
             idle_exit: None,
             socket_activated: false,
+            worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
         };
         assert!(c.set_pool_size(b"0").is_err());
         assert!(c.set_pool_size(b"lots").is_err());

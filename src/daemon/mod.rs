@@ -5,6 +5,7 @@
 //! command line (`rushd start|stop|restart|status|--foreground`), and
 //! [`service`] installs rushd under systemd or launchd.
 
+pub mod board;
 pub mod cli;
 pub mod config;
 pub mod server;

@@ -6,6 +6,7 @@
 //! connection's slot is freed only when its last op has completed: closing
 //! cancels its ops first and closes its descriptor after.
 
+use super::board::{Board, state};
 use super::config::Config;
 use super::log;
 use super::worker;
@@ -43,6 +44,10 @@ const SWEEP_TOKEN: Token = Token(DAEMON | 5);
 const RESPAWN_TOKEN: Token = Token(DAEMON | 6);
 /// Follow-up on cancelled jobs that have not ended yet.
 const CANCEL_TOKEN: Token = Token(DAEMON | 7);
+/// Every worker was busy a moment ago: accept, unless one listens again.
+const SATURATED_TOKEN: Token = Token(DAEMON | 8);
+/// The workers told to end their own clients' jobs have had their time.
+const GRACE_KILL_TOKEN: Token = Token(DAEMON | 9);
 
 /// How long accepting pauses when the descriptor table is full, unless a
 /// descriptor of ours frees first.
@@ -62,6 +67,18 @@ const CANCEL_RECHECK: Duration = Duration::from_millis(100);
 const CANCEL_DEADLINE: Duration = Duration::from_secs(2);
 /// Frames queued to one peer that does not read them before it is dropped.
 const MAX_QUEUED_FRAMES: usize = 64;
+
+/// How long a worker that was told to end its own client's job (the
+/// daemon is stopping) has to tell its client so, before it is killed.
+const ABORT_DEADLINE: Duration = Duration::from_millis(500);
+
+/// How long after the last listening worker got busy the daemon starts
+/// accepting, unless a worker listens again by then. Clients that come
+/// meanwhile wait in the listening socket's backlog, as they would in the
+/// daemon's queue; what the daemon adds is the queue's limit and its
+/// count, which can wait this long, while a worker that serves one short
+/// job after another is spared a round of messages per job.
+const SATURATED_PAUSE: Duration = Duration::from_millis(5);
 
 /// Dispatch-latency samples kept for percentiles.
 const LATENCY_WINDOW: usize = 1024;
@@ -147,6 +164,11 @@ struct Worker {
     retiring: bool,
     /// When its job was cancelled (its client went away), until `Exit`.
     cancelled: Option<Instant>,
+    /// Its slot on the scoreboard, when it accepts clients itself.
+    slot: Option<usize>,
+    /// The scoreboard's job number of the job of its own that was
+    /// cancelled: that job is over once the number moves.
+    cancel_seq: u64,
 }
 
 enum Role {
@@ -172,6 +194,9 @@ struct Conn {
     accept_inflight: bool,
     wait_inflight: bool,
     close_inflight: bool,
+    /// Descriptors sent on this worker channel were lost (the daemon had
+    /// no room for them): the frame that declared them is dropped.
+    lost_fds: bool,
     closing: bool,
     close_after_flush: bool,
     /// When a client connection began waiting on its peer: connected,
@@ -196,6 +221,7 @@ impl Conn {
             accept_inflight: false,
             wait_inflight: false,
             close_inflight: false,
+            lost_fds: false,
             closing: false,
             close_after_flush: false,
             since: Instant::now(),
@@ -253,6 +279,7 @@ pub struct Server {
     accept_retry_armed: bool,
     respawn_armed: bool,
     cancel_armed: bool,
+    saturated_armed: bool,
     /// The executable as it was on disk at start, and when it was last
     /// compared.
     exe: Option<(std::path::PathBuf, ExeId)>,
@@ -263,6 +290,16 @@ pub struct Server {
     /// connections close: a `rushd stop` that sees its connection close
     /// may start the next daemon at once.
     lock: Option<OwnedFd>,
+    /// Shared with the workers when they accept clients themselves.
+    board: Option<Board>,
+    /// The daemon accepts clients itself: always without a board; with
+    /// one, while no worker waits on the listening socket (at start, when
+    /// every worker is busy, while it holds queued jobs, while stopping).
+    accepting: bool,
+    /// Jobs served by workers that are gone, on their own clients.
+    retired_fast_jobs: u64,
+    /// `monotonic_ns` at `started`.
+    start_ns: u64,
 }
 
 /// How [`Server::run`] ended.
@@ -313,6 +350,24 @@ impl Server {
         }
         let set = HANDLED.iter().fold(0u64, |s, &n| s | (1 << n));
         driver.watch_signals(set)?;
+        // Workers accept on it too, racing each other: an accept must
+        // fail rather than block when another took the client.
+        platform::fd::set_nonblocking(listener.as_raw_fd(), true)?;
+        let board = if cfg.workers_accept() {
+            // Room for a replaced pool still finishing its jobs.
+            match Board::new(2 * cfg.pool_size + 8) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    log(&format!("no scoreboard ({e}): the daemon relays every job"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(b) = &board {
+            b.set_accepting(true);
+        }
         let mut s = Server {
             cfg,
             driver,
@@ -336,12 +391,17 @@ impl Server {
             accept_retry_armed: false,
             respawn_armed: false,
             cancel_armed: false,
+            saturated_armed: false,
             exe: std::env::current_exe()
                 .ok()
                 .and_then(|p| ExeId::of(&p).map(|id| (p, id))),
             exe_checked: Instant::now(),
             restart: false,
             lock: None,
+            board,
+            accepting: true,
+            retired_fast_jobs: 0,
+            start_ns: process::monotonic_ns(),
         };
         let id = s.insert(listener, Role::Listener);
         s.listener = Some(id);
@@ -561,6 +621,9 @@ impl Server {
                     // Never reached: a worker's slot lives until it is reaped.
                     log(&format!("worker {} freed before it was reaped", w.pid));
                 }
+                if let (Some(b), Some(slot)) = (&self.board, w.slot) {
+                    self.retired_fast_jobs += b.release_slot(slot);
+                }
             }
         }
     }
@@ -574,7 +637,7 @@ impl Server {
             IDLE_TOKEN => return self.on_idle_timer(),
             ACCEPT_RETRY_TOKEN => {
                 self.accept_retry_armed = false;
-                if let Some(l) = self.listener {
+                if let (Some(l), true) = (self.listener, self.accepting) {
                     self.submit_accept(l);
                 }
                 return;
@@ -585,6 +648,11 @@ impl Server {
                 return self.fill_pool();
             }
             CANCEL_TOKEN => return self.recheck_cancelled(),
+            SATURATED_TOKEN => {
+                self.saturated_armed = false;
+                return self.check_saturated();
+            }
+            GRACE_KILL_TOKEN => return self.kill_workers(),
             _ => {}
         }
         let Some((id, op)) = ConnId::from_token(c.token) else {
@@ -603,7 +671,7 @@ impl Server {
                 }
                 self.settle(id);
                 // A descriptor just freed: a paused accept can go on.
-                if self.accept_paused {
+                if self.accept_paused && self.accepting {
                     if let Some(l) = self.listener {
                         self.submit_accept(l);
                     }
@@ -655,9 +723,15 @@ impl Server {
                         self.close_raw(fd);
                     }
                 }
-                self.submit_accept(id);
+                if self.accepting {
+                    self.submit_accept(id);
+                }
             }
-            Ok(_) => self.submit_accept(id),
+            Ok(_) => {
+                if self.accepting {
+                    self.submit_accept(id);
+                }
+            }
             Err(e) => {
                 let closing = self.conn(id).is_none_or(|c| c.closing);
                 if closing {
@@ -690,7 +764,7 @@ impl Server {
                             },
                         );
                     }
-                } else {
+                } else if self.accepting && e.raw_os_error() != Some(libc_codes::ECANCELED) {
                     self.submit_accept(id);
                 }
             }
@@ -720,7 +794,18 @@ impl Server {
                 c.rbuf = Some(buf);
                 c.fds.extend(fds);
                 if truncated {
-                    return self.peer_failed(id, "descriptors lost (truncated control message)");
+                    if !matches!(self.conn(id).map(|c| &c.role), Some(Role::Worker(_))) {
+                        return self
+                            .peer_failed(id, "descriptors lost (truncated control message)");
+                    }
+                    // A worker handing over a client while the daemon's
+                    // descriptor table is full: that client is lost (its
+                    // connection closes, and it runs its job itself), the
+                    // worker is not.
+                    log("descriptor table full: a client handed over by a worker is dropped");
+                    if let Some(c) = self.conn(id) {
+                        c.lost_fds = true;
+                    }
                 }
                 if len == 0 {
                     return self.peer_gone(id);
@@ -890,9 +975,23 @@ impl Server {
     ) -> Result<(), FrameError> {
         let is_worker = matches!(self.conn(id).map(|c| &c.role), Some(Role::Worker(_)));
         if is_worker {
+            if h.kind == Kind::Handoff {
+                let lost = self.conn(id).is_some_and(|c| {
+                    std::mem::take(&mut c.lost_fds) && c.fds.len() < usize::from(h.nfds)
+                });
+                if lost {
+                    let n = self.conn(id).map_or(0, |c| c.fds.len());
+                    drop(self.take_fds(id, n));
+                    return Ok(());
+                }
+            }
             let fds = self.take_fds(id, h.nfds.into())?;
-            drop(fds);
             let m = Message::decode(&h, payload)?;
+            if let Message::Handoff { data, .. } = m {
+                self.adopt(fds, data);
+                return Ok(());
+            }
+            drop(fds);
             return self.on_worker_message(id, m);
         }
         match h.kind {
@@ -1059,6 +1158,115 @@ impl Server {
         self.set_client_state(id, ClientState::Queued(job));
         self.queue.push_back(id);
         self.queued += 1;
+        // While jobs wait here, workers that finish come here for them
+        // rather than to the listening socket; one that went back to it
+        // just before it learnt so is claimed now.
+        self.start_accepting();
+        self.drain_queue();
+    }
+
+    /// Accept clients in the daemon: the workers, when they accept too,
+    /// come to the daemon as they finish.
+    fn start_accepting(&mut self) {
+        if let Some(b) = &self.board {
+            b.set_accepting(true);
+        }
+        if !self.accepting {
+            self.accepting = true;
+            if let Some(l) = self.listener {
+                self.submit_accept(l);
+            }
+        }
+    }
+
+    /// Leave accepting to the workers again once nothing waits here and a
+    /// worker is idle.
+    fn maybe_delegate(&mut self) {
+        let Some(b) = &self.board else { return };
+        if !self.accepting || self.stopping || self.queued > 0 {
+            return;
+        }
+        let held: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w)
+                    if w.phase == Phase::Idle
+                        && w.slot.is_some_and(|s| b.state(s) == state::HELD) =>
+                {
+                    Some(ConnId {
+                        index: i as u32,
+                        generation: c.generation,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        if held.is_empty() && !b.any_listening(None) {
+            return;
+        }
+        self.accepting = false;
+        b.set_accepting(false);
+        b.clear_saturated();
+        if let Some(l) = self.listener {
+            if self.conn(l).is_some_and(|c| c.accept_inflight) {
+                self.driver.cancel(l.token(OP_ACCEPT));
+            }
+        }
+        for id in held {
+            self.send_message(id, &Message::Listen);
+        }
+    }
+
+    /// A worker took the last place on the listening socket.
+    fn on_saturated(&mut self) {
+        if self.board.is_none() || self.accepting || self.saturated_armed {
+            return;
+        }
+        self.saturated_armed = true;
+        self.driver.submit(
+            SATURATED_TOKEN,
+            Op::Timeout {
+                after: SATURATED_PAUSE,
+            },
+        );
+    }
+
+    /// No worker listens: the daemon accepts (and keeps the episode open
+    /// until it stops accepting). Else the episode is over.
+    fn check_saturated(&mut self) {
+        let Some(b) = &self.board else { return };
+        if self.accepting {
+            return;
+        }
+        if !b.any_listening(None) && !self.stopping {
+            self.start_accepting();
+        } else {
+            b.clear_saturated();
+        }
+    }
+
+    /// A connection a worker accepted and handed over, with the bytes
+    /// already read from it and the descriptors that came with them.
+    fn adopt(&mut self, mut fds: Vec<OwnedFd>, data: Vec<u8>) {
+        if fds.is_empty() {
+            return;
+        }
+        let conn = fds.remove(0);
+        let _ = platform::fd::set_nonblocking(conn.as_raw_fd(), true);
+        let cid = self.insert(conn, Role::Client(ClientState::Idle));
+        if let Some(c) = self.conn(cid) {
+            let mut buf = data;
+            buf.reserve(1024);
+            c.rbuf = Some(buf);
+            c.fds.extend(fds);
+        }
+        self.arm_sweep();
+        self.parse_frames(cid);
+        if let Some(why) = self.stray_fds(cid) {
+            return self.peer_failed(cid, why);
+        }
+        self.submit_recv(cid);
     }
 
     fn refuse_busy(&mut self, id: ConnId) {
@@ -1197,6 +1405,10 @@ impl Server {
             let _ = process::kill(pid, signal::cancel_signal());
             let _ = process::kill(pid, signal::SIGCONT);
         }
+        self.arm_cancel_recheck();
+    }
+
+    fn arm_cancel_recheck(&mut self) {
         if !self.cancel_armed {
             self.cancel_armed = true;
             self.driver.submit(
@@ -1208,28 +1420,54 @@ impl Server {
         }
     }
 
+    /// A worker serving a client of its own: that job's process group.
+    fn own_job_pgid(&self, w: &Worker) -> Option<i32> {
+        let (b, slot) = (self.board.as_ref()?, w.slot?);
+        (b.state(slot) == state::SERVING).then(|| b.pgid(slot))
+    }
+
     /// Cancelled jobs that have not ended: kill their process group again
     /// (a process may have joined it after the last kill), and replace a
     /// worker that is still in its job after [`CANCEL_DEADLINE`].
     fn recheck_cancelled(&mut self) {
         self.cancel_armed = false;
+        let board = self.board.as_ref();
+        // A cancelled job of a worker's own client is over once the worker
+        // is not serving it any more.
+        let own_over = |w: &Worker| match (board, w.slot) {
+            (Some(b), Some(s)) => b.state(s) != state::SERVING || b.seq(s) != w.cancel_seq,
+            _ => true,
+        };
+        let mut over = Vec::new();
         let pending: Vec<(ConnId, i32, bool)> = self
             .conns
             .iter()
-            .filter_map(|(i, c)| match &c.role {
-                Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }) => w.cancelled.map(|at| {
-                    (
-                        ConnId {
-                            index: i as u32,
-                            generation: c.generation,
-                        },
-                        w.pgid,
-                        at.elapsed() >= CANCEL_DEADLINE,
-                    )
-                }),
-                _ => None,
+            .filter_map(|(i, c)| {
+                let Role::Worker(w) = &c.role else {
+                    return None;
+                };
+                let id = ConnId {
+                    index: i as u32,
+                    generation: c.generation,
+                };
+                let at = w.cancelled?;
+                let pgid = match w.phase {
+                    Phase::Busy { .. } => w.pgid,
+                    Phase::Idle if !own_over(w) => board.zip(w.slot).map_or(0, |(b, s)| b.pgid(s)),
+                    Phase::Idle => {
+                        over.push(id);
+                        return None;
+                    }
+                    _ => return None,
+                };
+                Some((id, pgid, at.elapsed() >= CANCEL_DEADLINE))
             })
             .collect();
+        for id in over {
+            if let Some(w) = self.worker_mut(id) {
+                w.cancelled = None;
+            }
+        }
         let mut waiting = false;
         for (id, pgid, overdue) in pending {
             if overdue {
@@ -1270,14 +1508,44 @@ impl Server {
             .log_fd
             .as_ref()
             .and_then(|l| platform::fd::dup_above_owned(l.as_raw_fd(), 3).ok());
-        match process::fork()? {
+        // A pool worker accepts clients itself when there is a scoreboard
+        // slot for it.
+        let slot = match (&self.board, for_client) {
+            (Some(b), None) => b.claim_slot(),
+            _ => None,
+        };
+        let listener_fd = self.listener.and_then(|l| {
+            self.conns
+                .get(l.index as usize)
+                .filter(|c| c.generation == l.generation)
+                .map(|c| c.raw)
+        });
+        let forked = process::fork();
+        if forked.is_err() {
+            if let (Some(b), Some(slot)) = (&self.board, slot) {
+                b.release_slot(slot);
+            }
+        }
+        match forked? {
             Fork::Child => {
                 drop(ours);
-                worker::main(theirs, log_fd, for_client.is_some())
+                let accepting = match (&self.board, slot, listener_fd) {
+                    (Some(board), Some(slot), Some(listener)) => Some(worker::Accepting {
+                        board,
+                        slot,
+                        listener,
+                        first_wait: worker::FIRST_WAIT.min(self.cfg.request_timeout),
+                    }),
+                    _ => None,
+                };
+                worker::main(theirs, log_fd, for_client.is_some(), accepting)
             }
             Fork::Parent(pid) => {
                 drop(theirs);
                 drop(log_fd);
+                if let (Some(b), Some(slot)) = (&self.board, slot) {
+                    b.set_pid(slot, pid);
+                }
                 platform::fd::set_nonblocking(ours.as_raw_fd(), true)?;
                 let id = self.insert(
                     ours,
@@ -1293,6 +1561,8 @@ impl Server {
                         exited: None,
                         retiring: false,
                         cancelled: None,
+                        slot,
+                        cancel_seq: 0,
                     }),
                 );
                 self.live_workers += 1;
@@ -1391,12 +1661,35 @@ impl Server {
 
     /// The next idle worker, skipping entries that went stale.
     fn pop_idle(&mut self) -> Option<ConnId> {
-        while let Some(w) = self.idle.pop_front() {
-            if let Some(worker) = self.worker_mut(w) {
-                if worker.phase == Phase::Idle {
-                    return Some(w);
-                }
+        let mut i = 0;
+        while i < self.idle.len() {
+            let w = self.idle[i];
+            let (phase, slot) = match self.worker_mut(w) {
+                Some(worker) => (worker.phase, worker.slot),
+                None => (Phase::Down, None),
+            };
+            if phase != Phase::Idle {
+                self.idle.remove(i);
+                continue;
             }
+            // A worker serving a client of its own stays idle to the
+            // daemon (it says nothing when it is done): skip it for now.
+            // (A worker that could not set up accepting, too few
+            // descriptors for instance, leaves its slot at NONE and only
+            // serves the daemon's jobs.)
+            let claimed = match (&self.board, slot) {
+                (Some(b), Some(s)) => {
+                    b.state(s) == state::NONE
+                        || b.cas_state(s, state::HELD, state::RELAY)
+                        || b.cas_state(s, state::LISTENING, state::RELAY)
+                }
+                _ => true,
+            };
+            if claimed {
+                self.idle.remove(i);
+                return Some(w);
+            }
+            i += 1;
         }
         None
     }
@@ -1464,7 +1757,7 @@ impl Server {
             return Ok(());
         };
         match m {
-            Message::Ready { pid, pgid } => {
+            Message::Ready { pid, pgid, .. } => {
                 if pid != w.pid {
                     return Err(FrameError::BadField("worker pid"));
                 }
@@ -1479,9 +1772,40 @@ impl Server {
                         w.phase = Phase::Idle;
                         self.idle.push_back(id);
                         self.drain_queue();
+                        self.maybe_delegate();
+                    }
+                    // Done with a client of its own, and the daemon is
+                    // accepting: queued jobs may go to it.
+                    Phase::Idle => {
+                        self.drain_queue();
+                        self.maybe_delegate();
                     }
                     // A fork-mode worker got its job before saying Ready.
                     _ => {}
+                }
+                Ok(())
+            }
+            Message::Saturated => {
+                self.on_saturated();
+                Ok(())
+            }
+            Message::Cancelling => {
+                // The worker's own client went away; the worker is ending
+                // the job. Make sure it does (the same follow-up as for a
+                // job the daemon cancels).
+                let slot = w.slot;
+                let seq = self.board.as_ref().zip(slot).map(|(b, s)| b.seq(s));
+                if let (Some(seq), Some(w)) = (seq, self.worker_mut(id)) {
+                    w.cancel_seq = seq;
+                    w.cancelled.get_or_insert_with(Instant::now);
+                    self.arm_cancel_recheck();
+                }
+                Ok(())
+            }
+            Message::Tick => {
+                self.last_job = Instant::now();
+                if self.exe_changed(false) {
+                    self.begin_restart();
                 }
                 Ok(())
             }
@@ -1530,9 +1854,30 @@ impl Server {
     fn worker_down(&mut self, id: ConnId, why: &str) {
         let Some(w) = self.worker_mut(id) else { return };
         let phase = std::mem::replace(&mut w.phase, Phase::Down);
-        let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
+        let (pid, pgid, reaped, slot) = (w.pid, w.pgid, w.reaped, w.slot);
         // Replaced already (SIGHUP) or one job only: no replacement.
         let oneshot = w.oneshot || w.retiring;
+        let own = self.board.as_ref().zip(slot).and_then(|(b, slot)| {
+            (b.state(slot) == state::SERVING).then(|| {
+                b.set_state(slot, state::NONE);
+                (b.pgid(slot), b.client(slot))
+            })
+        });
+        if let Some((own_pgid, client_pid)) = own {
+            // It went down serving a client of its own: the job goes with
+            // it, and the client, its connection closed after `Started`,
+            // says the worker died.
+            if !reaped {
+                let _ = process::kill(pid, signal::SIGKILL);
+            }
+            self.last_job = Instant::now();
+            if own_pgid > 1 {
+                let _ = process::kill(-own_pgid, signal::SIGKILL);
+            }
+            log(&format!(
+                "worker {pid} died during a job of client {client_pid} ({why})"
+            ));
+        }
         if phase == Phase::Down {
             self.close(id);
             return;
@@ -1572,6 +1917,10 @@ impl Server {
         if !self.stopping && !oneshot {
             self.stats.respawns += 1;
             self.fill_pool();
+        }
+        if !self.stopping {
+            // Until its replacement listens, the daemon takes the clients.
+            self.check_saturated();
         }
     }
 
@@ -1649,10 +1998,17 @@ impl Server {
     fn drain(&mut self, why: &str, keep_listening: bool) {
         self.stopping = true;
         log(why);
-        if !keep_listening {
-            if let Some(l) = self.listener.take() {
-                self.close(l);
-            }
+        // Workers that finish a job of their own come to the daemon (and
+        // find their channel closed) instead of taking another client.
+        if let Some(b) = &self.board {
+            b.set_accepting(true);
+        }
+        if keep_listening {
+            // New clients are refused, so that they run their jobs
+            // themselves at once.
+            self.start_accepting();
+        } else if let Some(l) = self.listener.take() {
+            self.close(l);
         }
         // An activated socket belongs to the service manager, which keeps
         // listening on it (and starts rushd again on the next connection).
@@ -1707,14 +2063,28 @@ impl Server {
         }
         let busy = self.queued > 0
             || self.conns.iter().any(|(_, c)| {
-                matches!(&c.role, Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }))
+                matches!(&c.role, Role::Worker(w)
+                    if matches!(w.phase, Phase::Busy { .. }) || self.own_job_pgid(w).is_some())
             });
-        let idle = self.last_job.elapsed();
+        let idle = self.last_job.elapsed().min(self.since_own_job());
         if !busy && idle >= limit {
             return self.begin_shutdown(&format!("no job for {}s", limit.as_secs()));
         }
         let after = if busy { limit } else { limit - idle };
         self.driver.submit(IDLE_TOKEN, Op::Timeout { after });
+    }
+
+    /// How long since a worker last finished a job of a client of its own.
+    fn since_own_job(&self) -> Duration {
+        let Some(b) = &self.board else {
+            return Duration::MAX;
+        };
+        let last = b.last_job_ns();
+        if last == 0 {
+            return Duration::MAX;
+        }
+        let ended = self.started + Duration::from_nanos(last.saturating_sub(self.start_ns));
+        ended.elapsed()
     }
 
     /// The grace period is over: end the jobs still running.
@@ -1733,7 +2103,44 @@ impl Server {
         for id in busy {
             self.worker_down(id, "rushd stopped before the job finished");
         }
-        // Workers that ignore their closed channel are killed too.
+        // Jobs of the workers' own clients end: the group is killed, the
+        // worker cancels the job and tells its client why, and is killed
+        // a moment later if it has not exited by then.
+        let own: Vec<(i32, i32, usize)> = self
+            .conns
+            .iter()
+            .filter_map(|(_, c)| match &c.role {
+                Role::Worker(w) if !w.reaped => {
+                    let pgid = self.own_job_pgid(w)?;
+                    Some((w.pid, pgid, w.slot?))
+                }
+                _ => None,
+            })
+            .collect();
+        if !own.is_empty() {
+            if let Some(b) = &self.board {
+                for &(pid, pgid, slot) in &own {
+                    b.abort(slot);
+                    if pgid > 1 {
+                        let _ = process::kill(-pgid, signal::SIGKILL);
+                    }
+                    let _ = process::kill(pid, signal::cancel_signal());
+                    let _ = process::kill(pid, signal::SIGCONT);
+                }
+            }
+            self.driver.submit(
+                GRACE_KILL_TOKEN,
+                Op::Timeout {
+                    after: ABORT_DEADLINE,
+                },
+            );
+            return;
+        }
+        self.kill_workers();
+    }
+
+    /// Kill every worker still running.
+    fn kill_workers(&mut self) {
         let pids: Vec<i32> = self
             .conns
             .iter()
@@ -1764,6 +2171,15 @@ impl Server {
 
     fn status(&self) -> StatusReport {
         let mut lat: Vec<u32> = self.stats.latency_us.iter().copied().collect();
+        let mut own_jobs = self.retired_fast_jobs;
+        if let Some(b) = &self.board {
+            for (_, c) in &self.conns {
+                if let Role::Worker(Worker { slot: Some(s), .. }) = &c.role {
+                    b.latencies(*s, &mut lat);
+                    own_jobs += b.jobs(*s);
+                }
+            }
+        }
         lat.sort_unstable();
         let pct = |p: usize| -> u64 {
             if lat.is_empty() {
@@ -1780,11 +2196,17 @@ impl Server {
                     pid: w.pid,
                     state: match w.phase {
                         Phase::Starting | Phase::Restoring => WorkerState::Starting,
+                        Phase::Idle if self.own_job_pgid(w).is_some() => WorkerState::Busy,
                         Phase::Idle => WorkerState::Idle,
                         Phase::Busy { .. } => WorkerState::Busy,
                         Phase::Down => WorkerState::Stopping,
                     },
-                    jobs: w.jobs,
+                    jobs: w.jobs
+                        + self
+                            .board
+                            .as_ref()
+                            .zip(w.slot)
+                            .map_or(0, |(b, s)| b.jobs(s)),
                 }),
                 _ => None,
             })
@@ -1797,7 +2219,8 @@ impl Server {
             pool_size: self.cfg.pool_size as u32,
             queue_depth: self.queued as u32,
             queue_max: self.cfg.queue_max as u32,
-            jobs_served: self.stats.jobs_served,
+            jobs_served: self.stats.jobs_served + own_jobs,
+            jobs_relayed: self.stats.jobs_served,
             busy_refusals: self.stats.busy_refusals,
             respawns: self.stats.respawns,
             latency_us: [pct(50), pct(90), pct(99), pct(100)],
@@ -1860,6 +2283,8 @@ mod tests {
             SWEEP_TOKEN,
             RESPAWN_TOKEN,
             CANCEL_TOKEN,
+            SATURATED_TOKEN,
+            GRACE_KILL_TOKEN,
         ] {
             assert_eq!(ConnId::from_token(t), None);
             assert!(t.0 < Token::RESERVED);

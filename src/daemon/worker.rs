@@ -15,13 +15,16 @@
 //! (`kill(-pgid, SIGKILL)`) when its client dies, without killing the
 //! worker, and forward the client's signals to it.
 
+use super::board::{Board, state};
 use crate::proto::channel::{Channel, ChannelError};
-use crate::proto::{ExitStatus, JobRequest, Message};
+use crate::proto::message::JOB_LAST;
+use crate::proto::{ExitStatus, JobRequest, Kind, MAX_FDS, Message, SignalFrame, split};
 use platform::fd;
 use platform::process::{self, Fork};
 use platform::signal::{self, Disposition};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::Duration;
 
 /// The seam with the interpreter: [`crate::shell::job::run_job`] runs one
 /// job in this process once the worker has installed the client's
@@ -54,17 +57,62 @@ use crate::shell::env::traps::worker_caught;
 struct Internal {
     channel: Channel,
     log: Option<OwnedFd>,
+    /// What it needs to accept clients itself, if it does.
+    fast: Option<FastFds>,
+    /// The connection of the client it serves itself, during that job.
+    conn: Option<RawFd>,
     /// Internal descriptors live at or above this number.
     base: RawFd,
 }
 
+/// The listening socket and what waits on it.
+struct FastFds {
+    listener: OwnedFd,
+    wait: platform::unix::AcceptWait,
+}
+
 impl Internal {
-    /// The lowest internal descriptor.
-    fn lowest(&self) -> RawFd {
+    /// Every internal descriptor.
+    fn all(&self) -> impl Iterator<Item = RawFd> + '_ {
         std::iter::once(self.channel.fd())
             .chain(self.log.as_ref().map(AsRawFd::as_raw_fd))
-            .min()
-            .unwrap_or(self.base)
+            .chain(
+                self.fast
+                    .iter()
+                    .flat_map(|f| std::iter::once(f.listener.as_raw_fd()).chain(f.wait.own_fd())),
+            )
+            .chain(self.conn)
+    }
+
+    /// The lowest internal descriptor.
+    fn lowest(&self) -> RawFd {
+        self.all().min().unwrap_or(self.base)
+    }
+
+    /// Move every internal descriptor below `floor` to `floor` or above
+    /// (a job's descriptors go below).
+    fn make_room(&mut self, floor: RawFd) -> io::Result<()> {
+        if self.channel.fd() < floor {
+            self.channel.relocate(floor)?;
+        }
+        if let Some(l) = self.log.take() {
+            self.log = if l.as_raw_fd() < floor {
+                move_above(l, floor).ok()
+            } else {
+                Some(l)
+            };
+        }
+        let control = self.channel.fd();
+        if let Some(f) = &mut self.fast {
+            if f.listener.as_raw_fd() < floor {
+                f.listener = fd::dup_above_owned(f.listener.as_raw_fd(), floor)?;
+            }
+            if f.wait.own_fd().is_some_and(|w| w < floor) {
+                f.wait.relocate(floor)?;
+            }
+            f.wait.moved(f.listener.as_raw_fd(), control);
+        }
+        Ok(())
     }
 }
 
@@ -128,8 +176,59 @@ fn move_above(fd: OwnedFd, min: RawFd) -> io::Result<OwnedFd> {
     fd::dup_above_owned(fd.as_raw_fd(), min)
 }
 
+/// What a pool worker needs to accept clients itself (see
+/// docs/architecture.md, "Workers accept"): the scoreboard, its slot there,
+/// and the listening socket.
+pub struct Accepting<'a> {
+    pub board: &'a Board,
+    pub slot: usize,
+    pub listener: RawFd,
+    /// How long a client it accepted may take to send its request before
+    /// the daemon is handed the connection.
+    pub first_wait: Duration,
+}
+
+/// How long a worker waits for the first request on a connection it
+/// accepted (a `rush` client sends it microseconds after connecting)
+/// before handing the connection to the daemon, which has all the time in
+/// the world for a slow or stalled peer.
+pub const FIRST_WAIT: Duration = Duration::from_millis(5);
+/// What a client that sends anything but a signal while its job runs is
+/// told (as the daemon tells one whose job it relays).
+const BAD_REQUEST: &[u8] = b"rushd: bad request: only signals may come while a job runs";
+
+/// How long a worker keeps a connection whose client may send another job
+/// (a job without `JOB_LAST`) before handing it to the daemon.
+const LINGER: Duration = Duration::from_millis(100);
+
+/// The worker's state and the daemon's scoreboard.
+struct Worker<'a> {
+    internal: Internal,
+    board: Option<(&'a Board, usize)>,
+    first_wait: Duration,
+    anchor: Anchor,
+    me: i32,
+    oneshot: bool,
+    baseline_umask: u32,
+    limits: u64,
+    euid: u32,
+    warm: crate::shell::warm::WarmRef,
+    /// Receive buffer for clients it accepted itself.
+    buf: Vec<u8>,
+    /// The `Cancelling` frame the connection watch sends the daemon.
+    cancelling: Vec<u8>,
+    /// The `Error` frame it answers a client that sends anything but a
+    /// signal while its job runs.
+    bad_request: Vec<u8>,
+}
+
 /// The worker process: never returns.
-pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
+pub fn main(
+    channel: OwnedFd,
+    log_fd: Option<OwnedFd>,
+    oneshot: bool,
+    accepting: Option<Accepting<'_>>,
+) -> ! {
     // The daemon's signal routing (blocked signals, a self-pipe) must not
     // leak into the worker.
     signal::set_wakeup_fd(None);
@@ -157,18 +256,44 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         process::exit_now(70)
     };
     let log_fd = log_fd.and_then(|l| move_above(l, base).ok());
+    // Accepting clients needs room below the internal descriptors for
+    // every descriptor a client passes (numbers below
+    // `platform::fd::SCAN_LIMIT`), and the connection watch (Linux).
+    let accepting = accepting.filter(|_| {
+        base >= fd::SCAN_LIMIT as RawFd && cfg!(any(target_os = "linux", target_os = "android"))
+    });
+    let listener = accepting
+        .as_ref()
+        .and_then(|a| fd::dup_above_owned(a.listener, base).ok());
+    let fast = match (&accepting, listener) {
+        (Some(_), Some(l)) => {
+            platform::unix::AcceptWait::new(l.as_raw_fd(), channel.as_raw_fd(), base)
+                .ok()
+                .map(|wait| FastFds { listener: l, wait })
+        }
+        _ => None,
+    };
+    let board = match (&accepting, &fast) {
+        (Some(a), Some(_)) => Some((a.board, a.slot)),
+        _ => None,
+    };
     let keep: Vec<RawFd> = std::iter::once(channel.as_raw_fd())
         .chain(log_fd.as_ref().map(AsRawFd::as_raw_fd))
+        .chain(
+            fast.iter()
+                .flat_map(|f| std::iter::once(f.listener.as_raw_fd()).chain(f.wait.own_fd())),
+        )
         .collect();
     // Nothing below the internal descriptors, not even 0–2: see `restore`.
     close_all_but(&keep);
     let _ = process::chdir(b"/");
-    let mut internal = Internal {
+    let internal = Internal {
         channel: Channel::with_capacity(channel, 64 * 1024),
         log: log_fd,
+        fast,
+        conn: None,
         base,
     };
-    let baseline_umask = process::get_umask();
     let warm = crate::shell::warm::Warm::new_ref();
     let daemon_env: Vec<Vec<u8>> = std::env::vars_os()
         .map(|(k, v)| {
@@ -180,57 +305,168 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         })
         .collect();
     crate::shell::job::prewarm(&warm, &daemon_env);
-
-    let mut anchor = new_anchor(&internal);
-    let me = process::getpid();
-    if internal
-        .channel
-        .send_message(&Message::Ready {
-            pid: me,
-            pgid: anchor.pid,
-        })
-        .is_err()
-    {
-        process::exit_now(0);
+    let anchor = new_anchor(&internal);
+    let mut cancelling = Vec::new();
+    Message::Cancelling.encode(&mut cancelling);
+    let mut bad_request = Vec::new();
+    Message::Error {
+        code: crate::proto::ErrorCode::Refused,
+        message: BAD_REQUEST.to_vec(),
     }
-    loop {
-        let (msg, fds) = match internal.channel.recv() {
-            Ok(m) => m,
-            Err(ChannelError::Closed) => {
-                anchor.retire();
-                process::exit_now(0)
-            }
-            Err(e) => {
-                note(&internal, &format!("bad frame from the daemon: {e}"));
-                anchor.retire();
-                process::exit_now(72)
-            }
+    .encode(&mut bad_request);
+    let w = Worker {
+        internal,
+        board,
+        first_wait: accepting.as_ref().map_or(FIRST_WAIT, |a| a.first_wait),
+        anchor,
+        me: process::getpid(),
+        oneshot,
+        baseline_umask: process::get_umask(),
+        limits: crate::proto::message::limits_hash(),
+        euid: process::geteuid(),
+        warm,
+        buf: Vec::with_capacity(64 * 1024),
+        cancelling,
+        bad_request,
+    };
+    if let Some((b, slot)) = w.board {
+        b.set_pid(slot, w.me);
+        b.set_pgid(slot, w.anchor.pid);
+    }
+    let listening = w.settle_idle();
+    if w.send_ready(listening).is_err() {
+        w.exit(0);
+    }
+    w.run()
+}
+
+impl Worker<'_> {
+    fn exit(self, status: i32) -> ! {
+        self.anchor.retire();
+        process::exit_now(status)
+    }
+
+    fn send_ready(&self, listening: bool) -> io::Result<()> {
+        self.internal.channel.send_message(&Message::Ready {
+            pid: self.me,
+            pgid: self.anchor.pid,
+            listening,
+        })
+    }
+
+    /// Idle again: wait on the listening socket too, unless the daemon is
+    /// accepting (its queued jobs come first) or has claimed this worker
+    /// for a job. Whether it listens.
+    fn settle_idle(&self) -> bool {
+        let Some((b, slot)) = self.board else {
+            return false;
         };
-        let Message::Job(job) = msg else {
-            note(&internal, "unexpected message from the daemon");
-            continue;
-        };
+        if b.accepting() {
+            b.set_state(slot, state::HELD);
+            return false;
+        }
+        b.set_state(slot, state::LISTENING);
+        // The daemon may have started accepting between the two looks; it
+        // then either sees this worker listening and claims it, or this
+        // worker sees it accepting and waits for its jobs.
+        if b.accepting() && b.cas_state(slot, state::LISTENING, state::HELD) {
+            return false;
+        }
+        b.state(slot) == state::LISTENING
+    }
+
+    /// Wait for the daemon's messages and, while the scoreboard says this
+    /// worker listens, for clients.
+    fn run(mut self) -> ! {
+        loop {
+            // Frames already read come first.
+            loop {
+                match self.internal.channel.next_frame() {
+                    Ok(Some((msg, fds))) => self.on_message(msg, fds),
+                    Ok(None) => break,
+                    Err(e) => {
+                        note(&self.internal, &format!("bad frame from the daemon: {e}"));
+                        self.exit(72)
+                    }
+                }
+            }
+            let on_listener = self
+                .board
+                .is_some_and(|(b, slot)| b.state(slot) == state::LISTENING);
+            let woke = match &self.internal.fast {
+                Some(f) => f.wait.wait(on_listener, -1),
+                None => fd::wait_readable(&[self.internal.channel.fd()], &mut [false]).map(|()| {
+                    platform::unix::Woke {
+                        listener: false,
+                        control: true,
+                    }
+                }),
+            };
+            let woke = match woke {
+                Ok(w) => w,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    note(&self.internal, &format!("cannot wait: {e}"));
+                    self.exit(72)
+                }
+            };
+            if woke.control {
+                match self.internal.channel.fill(true) {
+                    Ok(0) => self.exit(0),
+                    Ok(_) => {}
+                    Err(ChannelError::Io(e))
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                        ) => {}
+                    Err(e) => {
+                        note(&self.internal, &format!("channel: {e}"));
+                        self.exit(72)
+                    }
+                }
+                continue;
+            }
+            if woke.listener && on_listener {
+                self.take_client();
+            }
+        }
+    }
+
+    /// A message from the daemon.
+    fn on_message(&mut self, msg: Message, fds: Vec<OwnedFd>) {
+        match msg {
+            Message::Job(job) => self.relay_job(&job, fds),
+            Message::Listen => {
+                // (Already listening, or claimed for a job meanwhile: then
+                // nothing changes.)
+                if let Some((b, slot)) = self.board {
+                    b.cas_state(slot, state::HELD, state::LISTENING);
+                }
+            }
+            _ => note(&self.internal, "unexpected message from the daemon"),
+        }
+    }
+
+    /// Run a job the daemon sent, answer it, and report ready.
+    fn relay_job(&mut self, job: &JobRequest, fds: Vec<OwnedFd>) {
         // A cancel aimed at an earlier job was delivered before this job
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
-        let result = serve(&mut internal, &job, fds, anchor.pid, baseline_umask, &warm);
-        let status = match result.outcome {
-            JobOutcome::Exited(c) => ExitStatus::Exited(c),
-            JobOutcome::Signaled {
-                signal,
-                core_dumped,
-            } => ExitStatus::Signaled {
-                signal,
-                core_dumped,
-            },
-        };
+        let result = serve(
+            &mut self.internal,
+            job,
+            fds,
+            self.anchor.pid,
+            self.baseline_umask,
+            &self.warm,
+        );
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
-        let last = oneshot || result.retire;
+        let last = self.oneshot || result.retire;
         let mut out = Vec::with_capacity(64);
-        Message::Exit(status).encode(&mut out);
+        Message::Exit(exit_status(result.outcome)).encode(&mut out);
         // Whatever a job that started processes left in its group
         // (background processes) keeps running there, so the next job gets
         // a fresh group, made after the client has its answer. A job that
@@ -238,33 +474,384 @@ pub fn main(channel: OwnedFd, log_fd: Option<OwnedFd>, oneshot: bool) -> ! {
         // worker is ready again at once, in the same message as the status.
         let same_group = !last && !result.spawned;
         if same_group {
+            let listening = self.settle_idle();
             Message::Ready {
-                pid: me,
-                pgid: anchor.pid,
+                pid: self.me,
+                pgid: self.anchor.pid,
+                listening,
             }
             .encode(&mut out);
         }
-        if internal.channel.send(&out, &[]).is_err() || last {
-            anchor.retire();
-            process::exit_now(0);
+        if self.internal.channel.send(&out, &[]).is_err() || last {
+            self.exit_now_retired();
         }
         if same_group {
-            continue;
+            return;
         }
-        anchor.retire();
-        anchor = new_anchor(&internal);
-        if internal
-            .channel
-            .send_message(&Message::Ready {
-                pid: me,
-                pgid: anchor.pid,
-            })
-            .is_err()
-        {
-            anchor.retire();
-            process::exit_now(0);
+        self.replace_anchor();
+        let listening = self.settle_idle();
+        if self.send_ready(listening).is_err() {
+            self.exit_now_retired();
         }
     }
+
+    fn exit_now_retired(&mut self) -> ! {
+        let _ = process::kill(self.anchor.pid, signal::SIGKILL);
+        let _ = process::wait_pid_blocking(self.anchor.pid);
+        process::exit_now(0)
+    }
+
+    fn replace_anchor(&mut self) {
+        let old = std::mem::replace(&mut self.anchor, Anchor { pid: 0 });
+        old.retire();
+        self.anchor = new_anchor(&self.internal);
+        if let Some((b, slot)) = self.board {
+            b.set_pgid(slot, self.anchor.pid);
+        }
+    }
+
+    /// The listening socket is readable: take a client and serve it.
+    fn take_client(&mut self) {
+        let Some((b, slot)) = self.board else {
+            return;
+        };
+        if !b.cas_state(slot, state::LISTENING, state::SERVING) {
+            // The daemon claimed this worker: its job is on the channel.
+            return;
+        }
+        let listener = self
+            .internal
+            .fast
+            .as_ref()
+            .map_or(-1, |f| f.listener.as_raw_fd());
+        let conn = match platform::unix::accept(listener) {
+            Ok(c) => c,
+            Err(e) => {
+                b.set_state(slot, state::LISTENING);
+                if e.kind() != io::ErrorKind::WouldBlock && e.kind() != io::ErrorKind::Interrupted {
+                    // Out of descriptors, most likely: the daemon has the
+                    // backlog while this worker pauses.
+                    note(&self.internal, &format!("accept: {e}"));
+                    b.set_state(slot, state::HELD);
+                    let _ = self.internal.channel.send_message(&Message::Saturated);
+                    let _ = self.send_ready(false);
+                    platform::child::sleep_ms(100);
+                }
+                return;
+            }
+        };
+        if !b.accepting() && !b.any_listening(Some(slot)) && b.report_saturated() {
+            // The last idle worker is busy now: the daemon may have to
+            // take the clients that come meanwhile.
+            let _ = self.internal.channel.send_message(&Message::Saturated);
+        }
+        // Above the job's descriptor numbers, like every internal one.
+        match move_above(conn, self.internal.base) {
+            Ok(conn) => self.serve_client(conn),
+            Err(e) => note(&self.internal, &format!("cannot move a connection: {e}")),
+        }
+        let now = process::monotonic_ns();
+        let tick = b.take_tick(now);
+        let listening = self.settle_idle();
+        if tick {
+            let _ = self.internal.channel.send_message(&Message::Tick);
+        }
+        if !listening && b.state(slot) == state::HELD {
+            // The daemon is accepting and may have jobs queued for it.
+            let _ = self.send_ready(false);
+        }
+    }
+
+    /// Serve the jobs of a client this worker accepted, until its last one
+    /// or until the connection is handed to the daemon.
+    fn serve_client(&mut self, conn: OwnedFd) {
+        match platform::unix::peer_uid(conn.as_raw_fd()) {
+            Ok(uid) if uid == self.euid => {}
+            Ok(uid) => {
+                return note(
+                    &self.internal,
+                    &format!("refused a connection from uid {uid}"),
+                );
+            }
+            Err(e) => {
+                return note(
+                    &self.internal,
+                    &format!("cannot read a peer's credentials: {e}"),
+                );
+            }
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let mut fds: Vec<OwnedFd> = Vec::new();
+        let mut wait = self.first_wait;
+        let mut prepared = false;
+        loop {
+            let used = match read_frame(conn.as_raw_fd(), &mut buf, &mut fds, wait) {
+                Read::Frame(used) => used,
+                Read::Closed => break,
+                Read::Stalled => {
+                    self.handoff(conn, &buf, fds);
+                    break;
+                }
+            };
+            let Some(job) = self.own_job(&buf[..used], fds.len()) else {
+                self.handoff(conn, &buf, fds);
+                break;
+            };
+            if !prepared {
+                if let Err(e) = platform::connwatch::prepare(conn.as_raw_fd()) {
+                    note(&self.internal, &format!("cannot watch a connection: {e}"));
+                    self.handoff(conn, &buf, fds);
+                    break;
+                }
+                prepared = true;
+            }
+            let job_fds = std::mem::take(&mut fds);
+            let leftover = buf[used..].to_vec();
+            buf.clear();
+            match self.own_job_run(conn.as_raw_fd(), &job, job_fds, &leftover) {
+                Served::Answered if job.flags & JOB_LAST == 0 => wait = LINGER,
+                _ => break,
+            }
+        }
+        self.buf = buf;
+    }
+
+    /// The job in `frame`, if this worker can run it as the daemon would;
+    /// anything else (another kind of request, a malformed one, limits
+    /// that differ) goes to the daemon, which answers it as it always does.
+    fn own_job(&self, frame: &[u8], nfds: usize) -> Option<JobRequest> {
+        let (h, payload, _) = split(frame).ok()??;
+        if h.kind != Kind::Job || usize::from(h.nfds) != nfds {
+            return None;
+        }
+        let Ok(Message::Job(job)) = Message::decode(&h, payload) else {
+            return None;
+        };
+        let room = job.fds.iter().all(|&t| t < self.internal.base);
+        (job.limits == self.limits && room).then_some(job)
+    }
+
+    /// Run a job for a client this worker accepted, watching the client
+    /// while it runs.
+    fn own_job_run(
+        &mut self,
+        conn: RawFd,
+        job: &JobRequest,
+        fds: Vec<OwnedFd>,
+        leftover: &[u8],
+    ) -> Served {
+        let Some((b, slot)) = self.board else {
+            return Served::Gone;
+        };
+        // A stamp of 0 (or from the future) says nothing of the wait.
+        let now = process::monotonic_ns();
+        let waited = (job.sent_ns != 0 && job.sent_ns <= now).then(|| (now - job.sent_ns) / 1000);
+        b.job_started(slot, job.pid, waited);
+        signal::clear_pending(signal::cancel_signal());
+        let _ = signal::take_pending();
+        self.internal.conn = Some(conn);
+        let live = platform::connwatch::arm(&platform::connwatch::Watch {
+            fd: conn,
+            pgid: self.anchor.pid,
+            notify_fd: self.internal.channel.fd(),
+            notice: &self.cancelling,
+            bad_reply: &self.bad_request,
+            leftover,
+            parser: watch_parse,
+        });
+        let mut started = Vec::with_capacity(32);
+        Message::Started {
+            worker: self.me,
+            pgid: self.anchor.pid,
+        }
+        .encode(&mut started);
+        let result = if live && send_small(conn, &started).is_ok() {
+            Some(serve(
+                &mut self.internal,
+                job,
+                fds,
+                self.anchor.pid,
+                self.baseline_umask,
+                &self.warm,
+            ))
+        } else {
+            drop(fds);
+            None
+        };
+        let ended = platform::connwatch::disarm();
+        if ended == platform::connwatch::Ended::Bad {
+            note(
+                &self.internal,
+                &format!(
+                    "dropping a client: {}",
+                    String::from_utf8_lossy(BAD_REQUEST)
+                ),
+            );
+        }
+        let gone = ended != platform::connwatch::Ended::Fine || result.is_none();
+        self.internal.conn = None;
+        let mut served = Served::Gone;
+        if b.aborted(slot) && !gone {
+            // The daemon is stopping and ended the job: say so, as it
+            // says it for the jobs it relays.
+            let mut out = Vec::with_capacity(128);
+            Message::Error {
+                code: crate::proto::ErrorCode::WorkerLost,
+                message: format!(
+                    "rush: rushd stopped before the job finished (worker pid {})",
+                    self.me
+                )
+                .into_bytes(),
+            }
+            .encode(&mut out);
+            let _ = send_small(conn, &out);
+            b.job_ended(slot, process::monotonic_ns());
+            b.set_state(slot, state::NONE);
+            self.exit_now_retired();
+        }
+        if let Some(r) = result.filter(|_| !gone) {
+            let mut out = Vec::with_capacity(16);
+            Message::Exit(exit_status(r.outcome)).encode(&mut out);
+            if send_small(conn, &out).is_ok() {
+                served = Served::Answered;
+            }
+            if r.retire {
+                b.job_ended(slot, process::monotonic_ns());
+                b.set_state(slot, state::NONE);
+                self.exit_now_retired();
+            }
+            if r.spawned {
+                self.replace_anchor();
+            }
+        } else {
+            // Cancelled: whatever joined the group since the watch's kill
+            // goes too, and the group with it.
+            let _ = process::kill(-self.anchor.pid, signal::SIGKILL);
+            self.replace_anchor();
+        }
+        b.job_ended(slot, process::monotonic_ns());
+        served
+    }
+
+    /// Give the daemon a connection this worker will not serve, with what
+    /// was already read from it.
+    fn handoff(&self, conn: OwnedFd, data: &[u8], fds: Vec<OwnedFd>) {
+        if data.len() > (crate::proto::MAX_PAYLOAD as usize) / 2 || fds.len() + 1 > MAX_FDS {
+            return note(
+                &self.internal,
+                "dropping a client whose request is too large to hand over",
+            );
+        }
+        let mut out = Vec::with_capacity(data.len() + 32);
+        Message::Handoff {
+            data: data.to_vec(),
+            nfds: fds.len() + 1,
+        }
+        .encode(&mut out);
+        let raw: Vec<RawFd> = std::iter::once(conn.as_raw_fd())
+            .chain(fds.iter().map(AsRawFd::as_raw_fd))
+            .collect();
+        if let Err(e) = self.internal.channel.send(&out, &raw) {
+            note(
+                &self.internal,
+                &format!("cannot hand a client to the daemon: {e}"),
+            );
+        }
+    }
+}
+
+/// How a job for a client the worker accepted ended.
+enum Served {
+    /// It ran and the client has its status.
+    Answered,
+    /// The client went away (or could not be told).
+    Gone,
+}
+
+fn exit_status(outcome: JobOutcome) -> ExitStatus {
+    match outcome {
+        JobOutcome::Exited(c) => ExitStatus::Exited(c),
+        JobOutcome::Signaled {
+            signal,
+            core_dumped,
+        } => ExitStatus::Signaled {
+            signal,
+            core_dumped,
+        },
+    }
+}
+
+/// The connection watch's parser: the one frame a client sends while its
+/// job runs.
+fn watch_parse(bytes: &[u8]) -> platform::connwatch::Parsed {
+    use platform::connwatch::Parsed;
+    match crate::proto::signal_frame(bytes) {
+        SignalFrame::Incomplete => Parsed::Incomplete,
+        SignalFrame::Signal { signal, used } => Parsed::Signal { signal, used },
+        SignalFrame::Other => Parsed::Bad,
+    }
+}
+
+/// What [`read_frame`] got.
+enum Read {
+    /// A whole frame of this many bytes at the front of the buffer.
+    Frame(usize),
+    /// The client closed the connection (or it failed).
+    Closed,
+    /// No whole frame in time, or one this worker does not parse: the
+    /// daemon's business.
+    Stalled,
+}
+
+/// Read from a non-blocking connection until `buf` holds a whole frame,
+/// waiting at most `wait` for more.
+fn read_frame(conn: RawFd, buf: &mut Vec<u8>, fds: &mut Vec<OwnedFd>, wait: Duration) -> Read {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match split(buf) {
+            Ok(Some((_, _, used))) => return Read::Frame(used),
+            Ok(None) => {}
+            Err(_) => return Read::Stalled,
+        }
+        if fds.len() > MAX_FDS {
+            return Read::Stalled;
+        }
+        match platform::unix::recv_with_fds(conn, buf, fds, true) {
+            Ok(r) if r.truncated => return Read::Closed,
+            Ok(r) if r.len == 0 => return Read::Closed,
+            Ok(_) => continue,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(_) => return Read::Closed,
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Read::Stalled;
+        }
+        let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
+        if !matches!(fd::poll_readable(conn, ms), Ok(true)) && std::time::Instant::now() >= deadline
+        {
+            return Read::Stalled;
+        }
+    }
+}
+
+/// Send a small frame on a non-blocking connection, waiting a little if
+/// its buffer is full.
+fn send_small(conn: RawFd, bytes: &[u8]) -> io::Result<()> {
+    let mut rest = bytes;
+    let mut tries = 0;
+    while !rest.is_empty() {
+        match platform::unix::send_with_fds(conn, rest, &[], true) {
+            Ok(n) => rest = &rest[n..],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 100 => {
+                tries += 1;
+                platform::child::sleep_ms(10);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// A fresh process-group anchor; a worker that cannot fork one is of no
@@ -385,17 +972,7 @@ fn install_fds(internal: &mut Internal, received: Vec<OwnedFd>, targets: &[i32])
     }
     let top = targets.iter().copied().max().unwrap_or(-1) + 1;
     // Internal descriptors must end up above every target.
-    let floor = top.max(internal.base);
-    if internal.channel.fd() < floor {
-        internal.channel.relocate(floor)?;
-    }
-    if let Some(l) = internal.log.take() {
-        internal.log = if l.as_raw_fd() < floor {
-            move_above(l, floor).ok()
-        } else {
-            Some(l)
-        };
-    }
+    internal.make_room(top.max(internal.base))?;
     let mut pending: Vec<(OwnedFd, RawFd)> = Vec::new();
     for (r, &t) in received.into_iter().zip(targets) {
         if r.as_raw_fd() == t {

@@ -21,6 +21,11 @@ pub struct JobRequest {
     /// A hash of the client's resource limits; a daemon whose limits hash
     /// differently refuses the job, which then runs directly.
     pub limits: u64,
+    /// [`JOB_LAST`] and future bits.
+    pub flags: u32,
+    /// When the client sent the job ([`platform::process::monotonic_ns`]),
+    /// for the dispatch latency `rushd status` reports.
+    pub sent_ns: u64,
     /// The client's working directory as a path (for `$PWD` logic); the
     /// directory itself travels as the first descriptor.
     pub cwd: Vec<u8>,
@@ -41,16 +46,24 @@ pub struct JobParts<'a> {
     pub ignored: u64,
     pub blocked: u64,
     pub limits: u64,
+    pub flags: u32,
+    pub sent_ns: u64,
     pub cwd: &'a [u8],
     pub fds: &'a [i32],
     pub argv: &'a [&'a [u8]],
 }
+
+/// Job flag: the client sends no other job on this connection, so whoever
+/// answers it may close the connection with the answer.
+pub const JOB_LAST: u32 = 1;
 
 /// What the daemon needs from a job request, read without allocating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JobSummary {
     pub pid: i32,
     pub limits: u64,
+    pub flags: u32,
+    pub sent_ns: u64,
     /// Descriptors the frame must carry (directory + listed fds).
     pub nfds: usize,
 }
@@ -140,6 +153,9 @@ pub struct StatusReport {
     pub queue_depth: u32,
     pub queue_max: u32,
     pub jobs_served: u64,
+    /// Of those, the jobs the daemon accepted and relayed to a worker (the
+    /// rest a worker accepted and served itself).
+    pub jobs_relayed: u64,
     pub busy_refusals: u64,
     pub respawns: u64,
     /// Dispatch latency (request received → sent to a worker), in
@@ -173,11 +189,31 @@ pub enum Message {
     /// has exited.
     Stopping,
     /// A worker is idle (worker → daemon), with the process group its next
-    /// job will run in.
+    /// job will run in, and whether it waits on the listening socket too
+    /// (else only for the daemon's jobs).
     Ready {
         pid: i32,
         pgid: i32,
+        listening: bool,
     },
+    /// A connection a worker accepted but does not serve itself (worker →
+    /// daemon): the connection is the first descriptor, then any the client
+    /// sent with `data`, the bytes already read from it.
+    Handoff {
+        data: Vec<u8>,
+        nfds: usize,
+    },
+    /// The worker took the last idle place on the listening socket (worker
+    /// → daemon): accept and queue until a worker is free.
+    Saturated,
+    /// The client of the job this worker accepted itself went away; the
+    /// job is being cancelled (worker → daemon).
+    Cancelling,
+    /// Jobs are being served without the daemon (worker → daemon, at most
+    /// about once a second): time for its periodic checks.
+    Tick,
+    /// Wait on the listening socket again (daemon → worker).
+    Listen,
 }
 
 /// Start a frame of `kind` in `out`, returning where the header begins;
@@ -206,7 +242,8 @@ fn write_job_fixed(w: &mut Writer<'_>, p: &JobParts<'_>) {
         .u64(p.ignored)
         .u64(p.blocked)
         .u64(p.limits)
-        .u32(0)
+        .u32(p.flags)
+        .u64(p.sent_ns)
         .bytes(p.cwd)
         .u32(p.fds.len() as u32);
     for &fd in p.fds {
@@ -243,6 +280,8 @@ struct JobFixed<'a> {
     ignored: u64,
     blocked: u64,
     limits: u64,
+    flags: u32,
+    sent_ns: u64,
     cwd: &'a [u8],
 }
 
@@ -259,9 +298,11 @@ fn read_job_fixed<'a>(r: &mut Reader<'a>) -> Result<JobFixed<'a>, FrameError> {
     let ignored = r.u64()?;
     let blocked = r.u64()?;
     let limits = r.u64()?;
-    if r.u32()? != 0 {
+    let flags = r.u32()?;
+    if flags & !JOB_LAST != 0 {
         return Err(FrameError::BadField("job flags"));
     }
+    let sent_ns = r.u64()?;
     let cwd = r.bytes()?;
     Ok(JobFixed {
         umask,
@@ -270,6 +311,8 @@ fn read_job_fixed<'a>(r: &mut Reader<'a>) -> Result<JobFixed<'a>, FrameError> {
         ignored,
         blocked,
         limits,
+        flags,
+        sent_ns,
         cwd,
     })
 }
@@ -334,6 +377,8 @@ impl JobRequest {
             ignored: f.ignored,
             blocked: f.blocked,
             limits: f.limits,
+            flags: f.flags,
+            sent_ns: f.sent_ns,
             cwd: f.cwd.to_vec(),
             fds,
             argv,
@@ -351,6 +396,8 @@ impl JobRequest {
             ignored: self.ignored,
             blocked: self.blocked,
             limits: self.limits,
+            flags: self.flags,
+            sent_ns: self.sent_ns,
             cwd: &self.cwd,
             fds: &self.fds,
             argv: &argv,
@@ -383,6 +430,8 @@ impl JobSummary {
         Ok(JobSummary {
             pid: f.pid,
             limits: f.limits,
+            flags: f.flags,
+            sent_ns: f.sent_ns,
             nfds: n + 1,
         })
     }
@@ -434,6 +483,11 @@ impl Message {
             Message::Status(_) => Kind::Status,
             Message::Stopping => Kind::Stopping,
             Message::Ready { .. } => Kind::Ready,
+            Message::Handoff { .. } => Kind::Handoff,
+            Message::Saturated => Kind::Saturated,
+            Message::Cancelling => Kind::Cancelling,
+            Message::Tick => Kind::Tick,
+            Message::Listen => Kind::Listen,
         }
     }
 
@@ -441,6 +495,7 @@ impl Message {
     pub fn nfds(&self) -> usize {
         match self {
             Message::Job(j) => 1 + j.fds.len(),
+            Message::Handoff { nfds, .. } => *nfds,
             _ => 0,
         }
     }
@@ -450,16 +505,33 @@ impl Message {
         if let Message::Job(j) = self {
             return j.encode(out);
         }
-        let at = begin_frame(out, self.kind(), 0);
+        let at = begin_frame(out, self.kind(), self.nfds());
         let mut w = Writer::new(out);
         match self {
             Message::Job(_) => {}
             Message::Signal(sig) => {
                 w.i32(*sig);
             }
-            Message::StatusRequest | Message::Stop | Message::Busy | Message::Stopping => {}
-            Message::Started { worker, pgid } | Message::Ready { pid: worker, pgid } => {
+            Message::StatusRequest
+            | Message::Stop
+            | Message::Busy
+            | Message::Stopping
+            | Message::Saturated
+            | Message::Cancelling
+            | Message::Tick
+            | Message::Listen => {}
+            Message::Started { worker, pgid } => {
                 w.i32(*worker).i32(*pgid);
+            }
+            Message::Ready {
+                pid,
+                pgid,
+                listening,
+            } => {
+                w.i32(*pid).i32(*pgid).u8(u8::from(*listening));
+            }
+            Message::Handoff { data, .. } => {
+                w.bytes(data);
             }
             Message::Exit(ExitStatus::Exited(code)) => {
                 w.u8(0).u8(*code).u8(0);
@@ -484,6 +556,7 @@ impl Message {
                     .u32(s.queue_depth)
                     .u32(s.queue_max)
                     .u64(s.jobs_served)
+                    .u64(s.jobs_relayed)
                     .u64(s.busy_refusals)
                     .u64(s.respawns);
                 for v in s.latency_us {
@@ -504,7 +577,7 @@ impl Message {
         if payload.len() != header.len as usize || header.len > MAX_PAYLOAD {
             return Err(FrameError::Truncated);
         }
-        if header.kind != Kind::Job && header.nfds != 0 {
+        if !matches!(header.kind, Kind::Job | Kind::Handoff) && header.nfds != 0 {
             return Err(FrameError::FdMismatch {
                 declared: header.nfds.into(),
                 got: 0,
@@ -531,6 +604,19 @@ impl Message {
             }
             Kind::StatusRequest => Message::StatusRequest,
             Kind::Stop => Message::Stop,
+            Kind::Saturated => Message::Saturated,
+            Kind::Cancelling => Message::Cancelling,
+            Kind::Tick => Message::Tick,
+            Kind::Listen => Message::Listen,
+            Kind::Handoff => {
+                if header.nfds == 0 {
+                    return Err(FrameError::BadField("handoff without a connection"));
+                }
+                Message::Handoff {
+                    data: r.bytes()?.to_vec(),
+                    nfds: header.nfds.into(),
+                }
+            }
             Kind::Busy => Message::Busy,
             Kind::Stopping => Message::Stopping,
             Kind::Started => Message::Started {
@@ -540,6 +626,11 @@ impl Message {
             Kind::Ready => Message::Ready {
                 pid: r.i32()?,
                 pgid: r.i32()?,
+                listening: match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(FrameError::BadField("listening")),
+                },
             },
             Kind::Exit => {
                 let tag = r.u8()?;
@@ -571,6 +662,7 @@ impl Message {
                     queue_depth: r.u32()?,
                     queue_max: r.u32()?,
                     jobs_served: r.u64()?,
+                    jobs_relayed: r.u64()?,
                     busy_refusals: r.u64()?,
                     respawns: r.u64()?,
                     latency_us: [r.u64()?, r.u64()?, r.u64()?, r.u64()?],
@@ -615,6 +707,8 @@ mod tests {
             ignored: 1 << 13,
             blocked: 0,
             limits: 0xfeed,
+            flags: JOB_LAST,
+            sent_ns: 77,
             cwd: b"/tmp/\xff".to_vec(),
             fds: vec![0, 1, 2, 7],
             argv: vec![b"rush".to_vec(), b"-c".to_vec(), b"echo \xfe".to_vec()],
@@ -655,7 +749,19 @@ mod tests {
                 ..StatusReport::default()
             }),
             Message::Stopping,
-            Message::Ready { pid: 1, pgid: 2 },
+            Message::Ready {
+                pid: 1,
+                pgid: 2,
+                listening: true,
+            },
+            Message::Handoff {
+                data: b"RUSH".to_vec(),
+                nfds: 3,
+            },
+            Message::Saturated,
+            Message::Cancelling,
+            Message::Tick,
+            Message::Listen,
         ] {
             round_trip(&m);
         }
@@ -667,7 +773,10 @@ mod tests {
         sample_job().encode(&mut buf);
         let (_, payload, _) = split(&buf).unwrap().unwrap();
         let s = JobSummary::decode(payload).unwrap();
-        assert_eq!((s.pid, s.limits, s.nfds), (1234, 0xfeed, 5));
+        assert_eq!(
+            (s.pid, s.limits, s.nfds, s.flags, s.sent_ns),
+            (1234, 0xfeed, 5, JOB_LAST, 77)
+        );
     }
 
     #[test]

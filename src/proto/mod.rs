@@ -22,7 +22,7 @@ use std::fmt;
 /// The first four bytes of every frame.
 pub const MAGIC: [u8; 4] = *b"RUSH";
 /// The protocol version; a peer speaking another is refused.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// The size of [`Header`] on the wire.
 pub const HEADER_LEN: usize = 12;
 /// The largest payload accepted: argv and environment together may be
@@ -32,7 +32,9 @@ pub const MAX_PAYLOAD: u32 = 4 << 20;
 pub const MAX_FDS: usize = platform::unix::MAX_FDS;
 
 /// Message kinds. Client → daemon: 1–15; daemon → client: 16–31;
-/// worker → daemon: 32–47. The daemon forwards a `Job` to a worker as is.
+/// worker → daemon: 32–47; daemon → worker: 48–63. The daemon forwards a
+/// `Job` to a worker as is; a worker that accepted a client itself speaks
+/// the daemon's side of the client protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Kind {
@@ -47,6 +49,11 @@ pub enum Kind {
     Status = 20,
     Stopping = 21,
     Ready = 32,
+    Handoff = 33,
+    Saturated = 34,
+    Cancelling = 35,
+    Tick = 36,
+    Listen = 48,
 }
 
 impl Kind {
@@ -64,6 +71,11 @@ impl Kind {
             20 => Kind::Status,
             21 => Kind::Stopping,
             32 => Kind::Ready,
+            33 => Kind::Handoff,
+            34 => Kind::Saturated,
+            35 => Kind::Cancelling,
+            36 => Kind::Tick,
+            48 => Kind::Listen,
             _ => return None,
         })
     }
@@ -145,6 +157,42 @@ pub fn split(buf: &[u8]) -> Result<Option<Split<'_>>, FrameError> {
     match buf.get(HEADER_LEN..end) {
         Some(payload) => Ok(Some((h, payload, end))),
         None => Ok(None),
+    }
+}
+
+/// What [`signal_frame`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalFrame {
+    /// Not a whole frame yet.
+    Incomplete,
+    /// A `Signal` frame of `used` bytes.
+    Signal { signal: i32, used: usize },
+    /// Not a `Signal` frame: nothing else may come from a client whose job
+    /// runs.
+    Other,
+}
+
+/// Recognise a `Signal` frame at the front of `buf`, without allocating
+/// (a worker's signal handler calls it on its client's connection).
+pub fn signal_frame(buf: &[u8]) -> SignalFrame {
+    let h = match Header::decode(buf) {
+        Ok(Some(h)) => h,
+        Ok(None) => return SignalFrame::Incomplete,
+        Err(_) => return SignalFrame::Other,
+    };
+    if h.kind != Kind::Signal || h.nfds != 0 || h.len != 4 {
+        return SignalFrame::Other;
+    }
+    let Some(p) = buf.get(HEADER_LEN..HEADER_LEN + 4) else {
+        return SignalFrame::Incomplete;
+    };
+    let signal = i32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+    if !(1..64).contains(&signal) {
+        return SignalFrame::Other;
+    }
+    SignalFrame::Signal {
+        signal,
+        used: HEADER_LEN + 4,
     }
 }
 

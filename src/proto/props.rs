@@ -36,6 +36,8 @@ fn job() -> impl Strategy<Value = JobRequest> {
                 ignored,
                 blocked,
                 limits,
+                flags: (limits & 1) as u32,
+                sent_ns: ignored ^ blocked,
                 cwd,
                 fds: fds.into_iter().collect(),
                 argv,
@@ -72,7 +74,18 @@ fn message() -> impl Strategy<Value = Message> {
             })
         }),
         Just(Message::Stopping),
-        (any::<i32>(), any::<i32>()).prop_map(|(pid, pgid)| Message::Ready { pid, pgid }),
+        (any::<i32>(), any::<i32>(), any::<bool>()).prop_map(|(pid, pgid, listening)| {
+            Message::Ready {
+                pid,
+                pgid,
+                listening,
+            }
+        }),
+        (bytes(100), 1usize..4).prop_map(|(data, nfds)| Message::Handoff { data, nfds }),
+        Just(Message::Saturated),
+        Just(Message::Cancelling),
+        Just(Message::Tick),
+        Just(Message::Listen),
     ]
 }
 
@@ -86,11 +99,11 @@ proptest! {
     }
 
     #[test]
-    fn decode_never_panics_behind_a_valid_header(kind in prop_oneof![Just(1u8), 2u8..5, 16u8..22, Just(32u8)],
+    fn decode_never_panics_behind_a_valid_header(kind in prop_oneof![Just(1u8), 2u8..5, 16u8..22, 32u8..37, Just(48u8)],
                                                  nfds in 0u8..4, payload in bytes(300)) {
         let mut data = Vec::new();
         data.extend_from_slice(b"RUSH");
-        data.extend_from_slice(&[1, kind, 0, nfds]);
+        data.extend_from_slice(&[super::VERSION, kind, 0, nfds]);
         data.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         data.extend_from_slice(&payload);
         if let Ok(Some((h, payload, _))) = split(&data) {

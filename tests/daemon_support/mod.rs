@@ -19,13 +19,33 @@ use std::time::{Duration, Instant};
 pub const RUSH: &str = env!("CARGO_BIN_EXE_rush");
 pub const RUSHD: &str = env!("CARGO_BIN_EXE_rushd");
 
-/// The loop backends this OS has.
+/// The ways a daemon is run for the tests: each loop backend this OS has
+/// (with workers accepting clients themselves where the OS allows), and on
+/// Linux `relay`, io_uring with `RUSH_WORKER_ACCEPT=0`, so that the path
+/// where the daemon accepts every client and relays every job is tested
+/// as thoroughly as the other. Give a daemon [`backend_env`], not the name.
 pub fn backends() -> &'static [&'static str] {
     if cfg!(target_os = "linux") {
-        &["uring", "poll"]
+        &["uring", "poll", "relay"]
     } else {
         &["kqueue", "poll"]
     }
+}
+
+/// The loop backend a name from [`backends`] runs on.
+pub fn backend_name(b: &str) -> &str {
+    if b == "relay" { "uring" } else { b }
+}
+
+/// The environment that runs a daemon the way [`backends`] names it.
+pub fn backend_env(b: &str) -> [(&'static str, &'static str); 2] {
+    let backend = match b {
+        "relay" | "uring" => "uring",
+        "kqueue" => "kqueue",
+        _ => "poll",
+    };
+    let accept = if b == "relay" { "0" } else { "1" };
+    [("RUSH_BACKEND", backend), ("RUSH_WORKER_ACCEPT", accept)]
 }
 
 /// A way to run a job.
@@ -195,7 +215,7 @@ impl Daemon {
         cmd.arg("--foreground")
             .arg("--socket")
             .arg(&socket)
-            .env("RUSH_BACKEND", backend)
+            .envs(backend_env(backend))
             .env_remove("RUSH_SOCKET")
             .env_remove("RUSH_DISABLE_POOL")
             .env_remove("RUSH_POOL_SIZE")
@@ -450,6 +470,8 @@ pub fn job_frame(script: &str, fds: &[i32]) -> Vec<u8> {
         ignored: 0,
         blocked: 0,
         limits: limits_hash(),
+        flags: 0,
+        sent_ns: 0,
         cwd: b"/",
         fds,
         argv: &argv,
