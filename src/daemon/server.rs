@@ -1,6 +1,11 @@
 //! The completion loop: one thread, a slab of connections (the listener,
 //! clients, worker channels), the idle-worker deque and the bounded queue.
 //!
+//! Where workers accept clients themselves (docs/architecture.md, "Workers
+//! accept") the loop accepts only while every worker is busy, and learns
+//! the rest from the scoreboard ([`super::board`]) and from the workers'
+//! rare messages (`Saturated`, `Handoff`, `Cancelling`, `Tick`).
+//!
 //! A token is a slab index, a 24-bit generation and the op kind, so a late
 //! completion for a closed connection can never touch its successor. A
 //! connection's slot is freed only when its last op has completed: closing

@@ -1,19 +1,27 @@
 //! A worker: a forked child of `rushd` that runs one job at a time with the
 //! client's descriptors, directory, umask and signals, then returns to its
-//! baseline and asks for the next.
+//! baseline and waits for the next.
 //!
-//! Per job: receive the request and the client's descriptors; report
-//! `Started`; install each descriptor at the number the client had it;
+//! Jobs come two ways. A pool worker on Linux waits on the listening
+//! socket as well as on its channel to the daemon: it accepts a client
+//! itself, reads the job, sends `Started`, runs it with the connection
+//! watched (`platform::connwatch`), answers `Exit` on the connection and
+//! waits again, the daemon none the wiser but for the scoreboard
+//! ([`super::board`]). Or the daemon sends a job it accepted (every worker
+//! was busy, relaying is forced, fork mode): the worker runs it and
+//! reports `Exit` and `Ready` to the daemon.
+//!
+//! Per job: install each descriptor at the number the client had it;
 //! `fchdir` to the client's directory; set the umask and signal state; run
-//! the job ([`run_job`]); report the outcome; restore the baseline (close
-//! what was installed, `/dev/null` on 0–2, cwd `/`, umask, signals); make a
-//! fresh process-group anchor; report `Ready`.
+//! the job ([`run_job`]); restore the baseline (close what was installed,
+//! 0–2 included, cwd `/`, umask, signals); after a job that started
+//! processes, a fresh process-group anchor.
 //!
 //! The job's processes run in the process group of an *anchor*: a child
 //! that only sleeps, so the group exists before the job starts and is not
-//! the worker's own. The daemon can then kill the whole job
+//! the worker's own. The whole job can then be killed
 //! (`kill(-pgid, SIGKILL)`) when its client dies, without killing the
-//! worker, and forward the client's signals to it.
+//! worker, and the client's signals forwarded to it.
 
 use super::board::{Board, state};
 use crate::proto::channel::{Channel, ChannelError};
