@@ -74,6 +74,9 @@ impl Vars {
     /// for the environment of utilities only if they were passed in (POSIX
     /// leaves them unspecified; we drop them, as dash does).
     pub fn import<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) {
+        let env = env.into_iter();
+        // Room for the shell's own few too: one allocation, no rehash.
+        self.map.reserve(env.size_hint().0 + 8);
         for entry in env {
             let Some(eq) = entry.iter().position(|&c| c == b'=') else {
                 continue;
