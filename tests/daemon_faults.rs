@@ -441,3 +441,107 @@ fn stop_ends_a_job_that_never_ends() {
         assert!(!d.socket.exists(), "{b}");
     }
 }
+
+/// What a stand-in for rushd does with the one client it accepts.
+#[derive(Clone, Copy, Debug)]
+enum Stand {
+    /// Close without reading the request.
+    Unread,
+    /// Read the whole request, then close without a word.
+    ReadSilent,
+    /// Read it, say `Queued`, then close.
+    ReadQueued,
+}
+
+/// Run `rush -c script` against a stand-in daemon on a private socket that
+/// treats the connection as `stand` says: the client's output.
+fn against_stand_in(stand: Stand, script: &str, dir: &TempDir) -> Out {
+    use rush::proto::{HEADER_LEN, Message, split};
+    use std::io::Write;
+    let socket = dir.path().join("stand-in.sock");
+    let _ = std::fs::remove_file(&socket);
+    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().expect("accept");
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        match stand {
+            Stand::Unread => {
+                // Let the request arrive (the client sends it at once),
+                // so that it is queued unread when the connection closes.
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            Stand::ReadSilent | Stand::ReadQueued => {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    if let Ok(Some(_)) = split(&buf) {
+                        break;
+                    }
+                    match conn.read(&mut chunk) {
+                        Ok(0) | Err(_) => panic!("the request did not arrive"),
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                assert!(buf.len() >= HEADER_LEN);
+                if matches!(stand, Stand::ReadQueued) {
+                    let mut out = Vec::new();
+                    Message::Queued.encode(&mut out);
+                    conn.write_all(&out).expect("send Queued");
+                }
+            }
+        }
+    });
+    let o = run(
+        Command::new(RUSH)
+            .env("RUSH_SOCKET", &socket)
+            .env("RUSH_DAEMON", "auto")
+            .arg("-c")
+            .arg(script),
+        None,
+        Duration::from_secs(20),
+    );
+    server.join().expect("stand-in");
+    o
+}
+
+#[test]
+fn a_daemon_lost_before_it_took_the_job_means_running_it_directly() {
+    // Whether the job started decides between falling back and failing:
+    // a request never read, or one the daemon said it only queued, did not
+    // start, and the client runs it itself; the job runs exactly once.
+    for stand in [Stand::Unread, Stand::ReadQueued] {
+        let dir = TempDir::new("stand-in");
+        let marker = dir.path().join("ran");
+        let script = format!("echo once >> '{}'; echo out; exit 3", marker.display());
+        let o = against_stand_in(stand, &script, &dir);
+        assert_eq!(
+            (o.code(), o.stdout_str(), o.stderr_str()),
+            (Some(3), "out\n".into(), String::new()),
+            "{stand:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&marker).unwrap_or_default(),
+            "once\n",
+            "{stand:?}"
+        );
+    }
+}
+
+#[test]
+fn a_daemon_lost_after_it_read_the_job_is_an_error_not_a_second_run() {
+    // A worker answers nothing before the job's end, so a connection that
+    // closes silently after the request was read may have run it: the
+    // client must not run it again, and says what happened.
+    let dir = TempDir::new("stand-in");
+    let marker = dir.path().join("ran");
+    let script = format!("echo once >> '{}'", marker.display());
+    let o = against_stand_in(Stand::ReadSilent, &script, &dir);
+    assert_eq!(o.code(), Some(125), "{}", o.stderr_str());
+    assert!(
+        o.stderr_str().contains("lost the connection to rushd"),
+        "{}",
+        o.stderr_str()
+    );
+    assert!(!marker.exists(), "the job ran directly after all");
+}

@@ -85,7 +85,7 @@ impl Persistent {
                 Ok((Message::Exit(s), _)) => {
                     return Err(format!("job `true` ended with {}", s.shell_status()));
                 }
-                Ok((Message::Started { .. }, _)) => {}
+                Ok((Message::Started { .. } | Message::Queued, _)) => {}
                 Ok((other, _)) => return Err(format!("unexpected {:?}", other.kind())),
                 Err(e) => return Err(format!("answer: {e}")),
             }

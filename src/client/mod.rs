@@ -18,7 +18,7 @@
 
 use crate::proto::channel::{Channel, ChannelError};
 use crate::proto::message::{JOB_LAST, JobParts, encode_job, limits_hash};
-use crate::proto::{ExitStatus, Message};
+use crate::proto::{ErrorCode, ExitStatus, Message};
 use platform::fd::{self, SCAN_LIMIT};
 use platform::process;
 use platform::signal::{self, Disposition};
@@ -346,15 +346,31 @@ impl Drop for Forwarding {
     }
 }
 
+/// What the daemon has said of the job so far.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Heard {
+    /// Nothing: a worker that took the connection itself answers only at
+    /// the end.
+    Nothing,
+    /// `Queued`: the daemon holds it, not started.
+    Queued,
+    /// `Started` (from the daemon, for a job it dispatched).
+    Started,
+}
+
 /// Wait for the job's end, forwarding signals. Returns only to fall back.
 fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
-    let mut started = false;
+    let mut heard = Heard::Nothing;
+    // Whether anything was sent after the job: then a reset connection
+    // no longer proves that the job went unread.
+    let mut sent_more = false;
     let mut arrived = Vec::new();
     loop {
         loop {
             match ch.next_frame() {
                 Ok(Some((m, _fds))) => match m {
-                    Message::Started { .. } => started = true,
+                    Message::Started { .. } => heard = Heard::Started,
+                    Message::Queued if heard == Heard::Nothing => heard = Heard::Queued,
                     Message::Exit(status) => {
                         // The process ends now: restoring the handlers and
                         // closing the pipe would only cost syscalls
@@ -362,14 +378,15 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
                         std::mem::forget(fwd);
                         finish(status)
                     }
-                    Message::Busy if !started => {
+                    Message::Busy if heard != Heard::Started => {
                         return Err(refused(
                             Fallback::Busy,
                             "all workers busy and the queue full",
                         ));
                     }
-                    Message::Error { message, .. } => {
-                        if !started {
+                    Message::Error { code, message } => {
+                        // `WorkerLost` is only ever said of a job that ran.
+                        if heard != Heard::Started && code != ErrorCode::WorkerLost {
                             return Err(refused(
                                 Fallback::Refused,
                                 String::from_utf8_lossy(&message).into_owned(),
@@ -383,7 +400,10 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
                     _ => {}
                 },
                 Ok(None) => break,
-                Err(e) => return lost(started, &e.to_string()),
+                // Something this client cannot read (another protocol
+                // version): whoever sent it did not run our job.
+                Err(e @ ChannelError::Frame(_)) => return lost(heard, true, &e.to_string()),
+                Err(e) => return lost(heard, false, &e.to_string()),
             }
         }
         let mut ready = [false; 2];
@@ -391,12 +411,13 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
         match fd::wait_readable(&watch, &mut ready) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return lost(started, &e.to_string()),
+            Err(e) => return lost(heard, false, &e.to_string()),
         }
         if let Some(f) = &fwd {
             arrived.clear();
             f.drain(&mut arrived);
             for &sig in &arrived {
+                sent_more = true;
                 if ch.send_message(&Message::Signal(sig)).is_err() {
                     break;
                 }
@@ -411,23 +432,32 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
             match ch.fill(true) {
                 Ok(0) => {
                     return lost(
-                        started,
+                        heard,
+                        false,
                         "the connection closed before the job ended \
                          (the rushd worker running it died, or rushd did)",
                     );
                 }
                 Ok(_) => {}
                 Err(ChannelError::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(e) => return lost(started, &e.to_string()),
+                Err(ChannelError::Io(e)) => {
+                    // On Linux a stream socket closed with data unread
+                    // resets its peer: the request never left the socket.
+                    let unread = e.kind() == std::io::ErrorKind::ConnectionReset && !sent_more;
+                    return lost(heard, unread, &e.to_string());
+                }
+                Err(e) => return lost(heard, false, &e.to_string()),
             }
         }
     }
 }
 
-/// The connection failed: before the job started, fall back; after, the
-/// job's fate is unknown, which is an error.
-fn lost(started: bool, why: &str) -> Result<Never, Why> {
-    if !started {
+/// The connection failed. When the job surely did not start (the daemon
+/// said it was queued, or `unread`: the request was never read), fall
+/// back; otherwise its fate is unknown, which is an error: running it
+/// again could do its work twice.
+fn lost(heard: Heard, unread: bool, why: &str) -> Result<Never, Why> {
+    if heard == Heard::Queued || (heard == Heard::Nothing && unread) {
         return Err(refused(Fallback::NoDaemon, why));
     }
     let _ = fd::write_all(

@@ -1168,6 +1168,18 @@ impl Server {
         // just before it learnt so is claimed now.
         self.start_accepting();
         self.drain_queue();
+        // Still waiting: say so, so that the client, should this daemon
+        // die before the job starts, knows to run it itself. (Workers
+        // answer nothing before `Exit`: with no message at all, a client
+        // can only tell from how the connection ended whether its job was
+        // read; docs/protocol.md, "Started or not".)
+        let waiting = matches!(
+            self.conn(id).map(|c| &c.role),
+            Some(Role::Client(ClientState::Queued(_)))
+        );
+        if waiting {
+            self.send_message(id, &Message::Queued);
+        }
     }
 
     /// Accept clients in the daemon: the workers, when they accept too,

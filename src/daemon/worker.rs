@@ -668,13 +668,11 @@ impl Worker<'_> {
             leftover,
             parser: watch_parse,
         });
-        let mut started = Vec::with_capacity(32);
-        Message::Started {
-            worker: self.me,
-            pgid: self.anchor.pid,
-        }
-        .encode(&mut started);
-        let result = if live && send_small(conn, &started).is_ok() {
+        // No `Started`: the client learns that its job was taken from the
+        // job's answer, or, should this worker die, from a connection that
+        // ends with the request read (docs/protocol.md, "Started or not").
+        // One message and one wake-up of the client less on every job.
+        let result = if live {
             Some(serve(
                 &mut self.internal,
                 job,

@@ -188,6 +188,9 @@ pub enum Message {
     /// The daemon accepted a stop request; it closes the connection when it
     /// has exited.
     Stopping,
+    /// The daemon holds the job in its queue: it has not started, and if
+    /// the connection ends before `Started` the client runs it itself.
+    Queued,
     /// A worker is idle (worker → daemon), with the process group its next
     /// job will run in, and whether it waits on the listening socket too
     /// (else only for the daemon's jobs).
@@ -482,6 +485,7 @@ impl Message {
             Message::Error { .. } => Kind::Error,
             Message::Status(_) => Kind::Status,
             Message::Stopping => Kind::Stopping,
+            Message::Queued => Kind::Queued,
             Message::Ready { .. } => Kind::Ready,
             Message::Handoff { .. } => Kind::Handoff,
             Message::Saturated => Kind::Saturated,
@@ -516,6 +520,7 @@ impl Message {
             | Message::Stop
             | Message::Busy
             | Message::Stopping
+            | Message::Queued
             | Message::Saturated
             | Message::Cancelling
             | Message::Tick
@@ -619,6 +624,7 @@ impl Message {
             }
             Kind::Busy => Message::Busy,
             Kind::Stopping => Message::Stopping,
+            Kind::Queued => Message::Queued,
             Kind::Started => Message::Started {
                 worker: r.i32()?,
                 pgid: r.i32()?,
@@ -749,6 +755,7 @@ mod tests {
                 ..StatusReport::default()
             }),
             Message::Stopping,
+            Message::Queued,
             Message::Ready {
                 pid: 1,
                 pgid: 2,

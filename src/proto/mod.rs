@@ -22,7 +22,7 @@ use std::fmt;
 /// The first four bytes of every frame.
 pub const MAGIC: [u8; 4] = *b"RUSH";
 /// The protocol version; a peer speaking another is refused.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 /// The size of [`Header`] on the wire.
 pub const HEADER_LEN: usize = 12;
 /// The largest payload accepted: argv and environment together may be
@@ -48,6 +48,7 @@ pub enum Kind {
     Error = 19,
     Status = 20,
     Stopping = 21,
+    Queued = 22,
     Ready = 32,
     Handoff = 33,
     Saturated = 34,
@@ -70,6 +71,7 @@ impl Kind {
             19 => Kind::Error,
             20 => Kind::Status,
             21 => Kind::Stopping,
+            22 => Kind::Queued,
             32 => Kind::Ready,
             33 => Kind::Handoff,
             34 => Kind::Saturated,

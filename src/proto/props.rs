@@ -74,6 +74,7 @@ fn message() -> impl Strategy<Value = Message> {
             })
         }),
         Just(Message::Stopping),
+        Just(Message::Queued),
         (any::<i32>(), any::<i32>(), any::<bool>()).prop_map(|(pid, pgid, listening)| {
             Message::Ready {
                 pid,
