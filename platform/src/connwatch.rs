@@ -113,11 +113,11 @@ pub struct Watch<'a> {
     pub parser: Parser,
 }
 
-/// Prepare `fd` for watching: signals from it go to this process as
-/// [`watch_signal`]. Once per connection.
-pub fn prepare(fd: RawFd) -> io::Result<()> {
+/// Prepare `fd` for watching: signals from it go to this process (`me`,
+/// its pid) as [`watch_signal`]. Once per connection.
+pub fn prepare(fd: RawFd, me: libc::pid_t) -> io::Result<()> {
     install()?;
-    fcntl(fd, libc::F_SETOWN, crate::process::getpid())?;
+    fcntl(fd, libc::F_SETOWN, me)?;
     fcntl(fd, F_SETSIG, watch_signal())?;
     let flags = fcntl(fd, libc::F_GETFL, 0)?;
     fcntl(fd, libc::F_SETFL, flags | libc::O_ASYNC)?;
@@ -452,7 +452,7 @@ mod tests {
         let (ours, theirs) = crate::unix::socketpair().unwrap();
         let (note_r, note_w) = crate::unix::socketpair().unwrap();
         crate::fd::set_nonblocking(ours.as_raw_fd(), true).unwrap();
-        prepare(ours.as_raw_fd()).unwrap();
+        prepare(ours.as_raw_fd(), crate::process::getpid()).unwrap();
         // A signal already read with the job's frame is forwarded at once.
         let leftover = [crate::signal::SIGUSR2 as u8];
         let _ = arm(&Watch {

@@ -607,7 +607,7 @@ impl Worker<'_> {
                 break;
             };
             if !prepared {
-                if let Err(e) = platform::connwatch::prepare(conn.as_raw_fd()) {
+                if let Err(e) = platform::connwatch::prepare(conn.as_raw_fd(), self.me) {
                     note(&self.internal, &format!("cannot watch a connection: {e}"));
                     self.handoff(conn, &buf, fds);
                     break;
@@ -926,10 +926,17 @@ fn serve(
             spawned: false,
         };
     }
-    process::set_umask(job.umask);
+    // Between jobs the umask is the baseline and the mask empty (`restore`):
+    // only a difference costs a system call.
+    if job.umask != baseline_umask {
+        process::set_umask(job.umask);
+    }
     // The job starts with the client's mask; only the cancel signal must
     // always get through.
-    let _ = signal::set_blocked(job.blocked & !signal::bit(signal::cancel_signal()));
+    let blocked = job.blocked & !signal::bit(signal::cancel_signal());
+    if blocked != 0 {
+        let _ = signal::set_blocked(blocked);
+    }
     let ctx = JobContext {
         argv: &job.argv,
         env: &job.env,
