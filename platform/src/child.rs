@@ -79,10 +79,12 @@ pub fn pause() {
 
 /// Sleep for `ms` milliseconds (or until a signal arrives).
 pub fn sleep_ms(ms: u64) {
-    let ts = libc::timespec {
-        tv_sec: (ms / 1000) as libc::time_t,
-        tv_nsec: ((ms % 1000) * 1_000_000) as libc::c_long,
-    };
+    // SAFETY: timespec is plain old data; zero is a valid value.
+    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+    // `as _`: the field types differ between libcs (musl's `time_t` is
+    // deprecated as a name while it changes width).
+    ts.tv_sec = (ms / 1000) as _;
+    ts.tv_nsec = ((ms % 1000) * 1_000_000) as _;
     // SAFETY: `ts` is valid; a null remainder is allowed.
     unsafe { libc::nanosleep(&ts, std::ptr::null_mut()) };
 }

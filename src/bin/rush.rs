@@ -5,7 +5,7 @@
 use std::os::unix::ffi::OsStringExt;
 
 fn rush_main() -> i32 {
-    let argv: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
+    let argv: Vec<Vec<u8>> = platform::entry::args();
     // A running rushd serves the job and this process ends inside; else
     // (no daemon, busy, refused, RUSH_DAEMON=off, a terminal) run it here.
     let args: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
@@ -23,3 +23,8 @@ fn rush_main() -> i32 {
 }
 
 platform::entry!(rush_main);
+
+/// musl's malloc is slow for a shell (platform/src/alloc.rs).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static HEAP: platform::alloc::Heap = platform::alloc::Heap::new();
