@@ -7,6 +7,8 @@
 // are needed on another.
 #![allow(clippy::unnecessary_cast)]
 
+#[cfg(target_env = "musl")]
+pub mod alloc;
 pub mod child;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod connwatch;

@@ -5,3 +5,8 @@ fn main() {
     let args: Vec<Vec<u8>> = std::env::args_os().map(|a| a.into_vec()).collect();
     std::process::exit(rush::daemon::cli::main(&args));
 }
+
+/// musl's malloc is slow for a shell (platform/src/alloc.rs).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static HEAP: platform::alloc::Heap = platform::alloc::Heap::new();
