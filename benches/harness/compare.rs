@@ -49,16 +49,18 @@ pub fn main(args: &[String]) -> i32 {
     };
     say!("A: {a}\n   {}", machine_line(&va));
     say!(
-        "   rush {} ({}), mode {}",
+        "   rush {} ({}, {}), mode {}",
         va.get("rush").map_or("", |r| r.s("commit")),
         va.get("rush").map_or("", |r| r.s("version")),
+        va.s("rush_build"),
         va.s("mode")
     );
     say!("B: {b}\n   {}", machine_line(&vb));
     say!(
-        "   rush {} ({}), mode {}",
+        "   rush {} ({}, {}), mode {}",
         vb.get("rush").map_or("", |r| r.s("commit")),
         vb.get("rush").map_or("", |r| r.s("version")),
+        vb.s("rush_build"),
         vb.s("mode")
     );
     let cases_a = va.get("cases").map_or(&[][..], Value::arr);

@@ -391,6 +391,14 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
     }
     let noop = workload::build_noop(&root);
     eprintln!("  floor: {} ({})", noop.path.display(), noop.how);
+    // With a musl floor, the glibc one too, for what the C library's own
+    // start-up costs (rush's glibc build pays it, dash and bash pay it).
+    let glibc_noop = noop
+        .how
+        .contains("musl")
+        .then(|| workload::build_static_noop(&root, "cc", "noop"))
+        .flatten();
+    eprintln!("  rush built for {}", rush_build());
     let files = workload::write_files(work, s.recipes)?;
 
     let spec = |name, backend, fork_mode, env| DaemonSpec {
@@ -455,6 +463,15 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
             Cmd::new(&noop.path, &["noop", "-c", echo], &[]),
             Role::Floor,
         )];
+        if let Some(g) = &glibc_noop {
+            cases.push(Case::new(
+                "startup",
+                "noop-glibc",
+                "static no-op, glibc (cc -static)",
+                Cmd::new(&g.path, &["noop", "-c", echo], &[]),
+                Role::Plain,
+            ));
+        }
         for (peer, role) in [
             (&found.dash, Role::Dash),
             (&found.bash, Role::Plain),
@@ -865,11 +882,12 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
     let targets = report::targets(&rows, native);
     let table = report::table(&rows, &targets);
     let run_name = format!(
-        "{} run, {} {}, {} cores",
+        "{} run, {} {}, {} cores, rush built for {}",
         s.mode,
         machine.s("os"),
         machine.s("kernel"),
-        machine.f("cores").unwrap_or(0.0)
+        machine.f("cores").unwrap_or(0.0),
+        rush_build()
     );
     say!("\nrush bench: {run_name}");
     say!("{}", table.trim_end());
@@ -922,6 +940,7 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
         ("others_busy_cores_before", others_before.into()),
         ("others_busy_cores_after", others_after.into()),
         ("rush", machine::rush_version(rush)),
+        ("rush_build", rush_build().into()),
         (
             "backend",
             obj(vec![
@@ -1020,4 +1039,16 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
     }
     say!("took {:.0} s", started.elapsed().as_secs_f64());
     Ok(failures.len())
+}
+
+/// The target the rush binaries under test were built for (the harness is
+/// built in the same cargo invocation, so its own target is theirs).
+fn rush_build() -> &'static str {
+    if cfg!(target_env = "musl") {
+        "musl (static)"
+    } else if cfg!(target_env = "gnu") {
+        "glibc (static)"
+    } else {
+        std::env::consts::OS
+    }
 }
