@@ -304,10 +304,14 @@ fn main() {
     let backend: &'static str = match std::env::var("RUSH_LOAD_BACKEND").as_deref() {
         Ok("poll") => "poll",
         Ok("kqueue") => "kqueue",
+        // Every job relayed by the daemon (RUSH_WORKER_ACCEPT=0).
+        Ok("relay") => "relay",
         _ => backends()[0],
     };
     let pool = 4;
-    let queue_max = 40;
+    // Small enough that 64 clients overflow it and some are refused busy
+    // (each then runs its job itself, and must get it right).
+    let queue_max = env_num("RUSH_LOAD_QUEUE_MAX", 8) as usize;
     // The whole run is bounded: a hang is a failure, not a stuck recipe.
     let what = mode.clone();
     std::thread::spawn(move || {
