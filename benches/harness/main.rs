@@ -870,6 +870,10 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
                     st.as_ref().map(|s| s.jobs_served as usize).into(),
                 ),
                 (
+                    "jobs_relayed",
+                    st.as_ref().map(|s| s.jobs_relayed as usize).into(),
+                ),
+                (
                     "busy_refusals",
                     st.as_ref().map(|s| s.busy_refusals as usize).into(),
                 ),
