@@ -31,6 +31,7 @@ fmt:
 lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
+    {{ if target == "" { "true" } else { "cargo clippy --workspace --all-targets " + target + " -- -D warnings" } }}
 
 # Run every test (what CI runs; CI also runs them on the musl build)
 test:
