@@ -44,13 +44,7 @@ fn served(d: &Daemon) -> u64 {
 #[test]
 fn idle_workers_serve_clients_without_the_daemon() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(2),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 2);
         for i in 0..20 {
             let o = run(
                 d.rush().arg("-c").arg(format!("echo {i}; exit {}", i % 7)),
@@ -79,13 +73,7 @@ fn idle_workers_serve_clients_without_the_daemon() {
 #[test]
 fn with_every_worker_busy_the_daemon_queues_then_hands_back() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 1);
         let go = d.dir.path().join("go");
         let blocker = spawn_job(
             &d,

@@ -166,13 +166,7 @@ fn another_user_is_refused_and_logged() {
     let _cleanup = Cleanup(&shared);
     let (rush, rushd) = binaries_for_others(&shared);
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 1);
         let as_other = |program: &Path| {
             let mut c = Command::new(program);
             c.uid(OTHER_UID)

@@ -106,13 +106,7 @@ fn busy_daemon_makes_the_client_run_the_job_itself() {
 #[test]
 fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 1);
         let marker = d.dir.path().join("running");
         let before = worker_pids(&d.status());
         assert_eq!(before.len(), 1, "{b}");
@@ -167,13 +161,7 @@ fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
 #[test]
 fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 1);
         let pids_file = d.dir.path().join("pids");
         let worker = worker_pids(&d.status());
         // A background process and a foreground one, both in the job.
@@ -233,12 +221,7 @@ fn stop_leaves_no_process_behind() {
             );
         }
         // Anchors and any other fork of the daemon carry its command line.
-        assert!(
-            eventually(Duration::from_secs(2), || processes_mentioning(&tag)
-                .is_empty()),
-            "{b}: left behind: {:?}",
-            processes_mentioning(&tag)
-        );
+        assert_none_left(&tag, b);
     }
 }
 
@@ -296,25 +279,14 @@ fn start_status_stop_from_the_command_line() {
         let log = std::fs::read_to_string(state.join("rush/rushd.log")).unwrap_or_default();
         assert!(log.contains("serving on"), "{b}: log: {log}");
         let tag = socket.display().to_string();
-        assert!(
-            eventually(Duration::from_secs(2), || processes_mentioning(&tag)
-                .is_empty()),
-            "{b}: left behind: {:?}",
-            processes_mentioning(&tag)
-        );
+        assert_none_left(&tag, b);
     }
 }
 
 #[test]
 fn a_worker_killed_mid_job_leaves_the_other_jobs_untouched() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(3),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 3);
         let workers = worker_pids(&d.status());
         assert_eq!(workers.len(), 3, "{b}");
         let go = d.dir.path().join("go");

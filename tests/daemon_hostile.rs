@@ -147,13 +147,7 @@ fn bad_inputs() -> Vec<Bad> {
 fn every_bad_frame_closes_only_its_connection() {
     let null = std::fs::File::open("/dev/null").expect("/dev/null");
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(2),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 2);
         let daemon = d.pid() as i32;
         let fds_before = fd_count(daemon);
         // A job in flight the whole time: it must not notice anything.

@@ -92,25 +92,14 @@ fn concurrent_starts_make_one_daemon() {
         assert_eq!(daemons_mentioning(&tag), daemons, "{b}");
         let o = run(&mut rushd(&["stop"]), None, Duration::from_secs(20));
         assert_eq!(o.code(), Some(0), "{b}: {o:?}");
-        assert!(
-            eventually(Duration::from_secs(2), || processes_mentioning(&tag)
-                .is_empty()),
-            "{b}: left behind: {:?}",
-            processes_mentioning(&tag)
-        );
+        assert_none_left(&tag, b);
     }
 }
 
 #[test]
 fn a_crashed_daemons_socket_is_replaced() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 1);
         let socket = d.socket.clone();
         let workers = worker_pids(&d.status());
         platform::signal::send(d.pid() as i32, platform::signal::SIGKILL).expect("kill -9");
@@ -272,12 +261,7 @@ fn stop_with_jobs_in_flight(b: &'static str, how: &str) {
     for w in workers {
         assert!(!alive(w), "{b} {how}: worker {w} survived");
     }
-    assert!(
-        eventually(Duration::from_secs(2), || processes_mentioning(&tag)
-            .is_empty()),
-        "{b} {how}: left behind: {:?}",
-        processes_mentioning(&tag)
-    );
+    assert_none_left(&tag, &format!("{b} {how}"));
     assert!(d.log().contains("stopping"), "{b}: {}", d.log());
 }
 
@@ -292,13 +276,7 @@ fn sigterm_and_stop_let_running_jobs_finish_then_end_the_rest() {
 #[test]
 fn sighup_replaces_the_workers_without_dropping_queued_jobs() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(2),
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool(b, 2);
         let daemon = d.pid() as i32;
         let old = worker_pids(&d.status());
         let go = d.dir.path().join("go");

@@ -13,13 +13,7 @@ use std::time::Duration;
 
 /// A daemon with a single worker, so consecutive jobs share its cache.
 fn one_worker(backend: &'static str) -> Daemon {
-    Daemon::start_with(
-        backend,
-        Settings {
-            pool_size: Some(1),
-            ..Settings::default()
-        },
-    )
+    Daemon::with_pool(backend, 1)
 }
 
 /// Run `script` with `rush -c` through `daemon` (or directly with `None`)

@@ -203,6 +203,17 @@ impl Daemon {
         Daemon::start_with(backend, Settings::default())
     }
 
+    /// A daemon with a pool of `n` workers and default settings otherwise.
+    pub fn with_pool(backend: &'static str, n: usize) -> Daemon {
+        Daemon::start_with(
+            backend,
+            Settings {
+                pool_size: Some(n),
+                ..Settings::default()
+            },
+        )
+    }
+
     pub fn start_with(backend: &'static str, s: Settings) -> Daemon {
         let dir = TempDir::new(&format!("d-{backend}"));
         let socket = dir.path().join("rushd.sock");
@@ -549,6 +560,18 @@ pub fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(5));
     }
     cond()
+}
+
+/// Assert that within 2 s no process's command line mentions `tag` (a
+/// daemon's socket path: the daemon, its workers and their anchors carry
+/// it); `what` names the case in the message.
+pub fn assert_none_left(tag: &str, what: &str) {
+    assert!(
+        eventually(Duration::from_secs(2), || processes_mentioning(tag)
+            .is_empty()),
+        "{what}: left behind: {:?}",
+        processes_mentioning(tag)
+    );
 }
 
 /// Live processes whose command line mentions `needle` (Linux; empty
