@@ -29,17 +29,12 @@ pub fn build_noop(dir: &Path) -> Noop {
     if let Some(n) = build_static_noop(dir, "cc", "noop") {
         return n;
     }
-    let src = dir.join("noop.c");
-    let bin = dir.join("noop");
-    if std::fs::write(&src, "int main(void) { return 0; }\n").is_ok() {
-        let (s, b) = (src.to_str().unwrap_or(""), bin.to_str().unwrap_or(""));
-        if capture(&["cc", "-O2", "-o", b, s]).is_some() {
-            return Noop {
-                path: bin,
-                how: "C, cc -O2 (dynamic: static linking unavailable)".into(),
-                is_static: false,
-            };
-        }
+    if let Some(path) = compile_noop(dir, &["cc", "-O2"], "noop") {
+        return Noop {
+            path,
+            how: "C, cc -O2 (dynamic: static linking unavailable)".into(),
+            is_static: false,
+        };
     }
     let path = crate::proc::which("true").unwrap_or_else(|| "/usr/bin/true".into());
     Noop {
@@ -52,16 +47,23 @@ pub fn build_noop(dir: &Path) -> Noop {
 /// The static no-op built with `compiler` (`cc`, `musl-gcc`) as `dir/name`,
 /// if that compiler is installed and links statically.
 pub fn build_static_noop(dir: &Path, compiler: &str, name: &str) -> Option<Noop> {
-    let src = dir.join(format!("{name}.c"));
-    let bin = dir.join(name);
-    std::fs::write(&src, "int main(void) { return 0; }\n").ok()?;
-    let (s, b) = (src.to_str()?, bin.to_str()?);
-    capture(&[compiler, "-static", "-O2", "-o", b, s])?;
     Some(Noop {
-        path: bin,
+        path: compile_noop(dir, &[compiler, "-static", "-O2"], name)?,
         how: format!("C, {compiler} -static -O2"),
         is_static: true,
     })
+}
+
+/// `int main(void) { return 0; }` compiled by `cc` (a compiler and its
+/// flags) into `dir/name`.
+fn compile_noop(dir: &Path, cc: &[&str], name: &str) -> Option<PathBuf> {
+    let src = dir.join(format!("{name}.c"));
+    let bin = dir.join(name);
+    std::fs::write(&src, "int main(void) { return 0; }\n").ok()?;
+    let mut argv = cc.to_vec();
+    argv.extend(["-o", bin.to_str()?, src.to_str()?]);
+    capture(&argv)?;
+    Some(bin)
 }
 
 /// `count` function definitions of 13 lines each (with the blank line), named `PREFIX_N`: case,

@@ -26,11 +26,12 @@ pub struct JobRequest {
     /// When the client sent the job ([`platform::process::monotonic_ns`]),
     /// for the dispatch latency `rushd status` reports.
     pub sent_ns: u64,
-    /// The client's working directory as a path (for `$PWD` logic); the
-    /// directory itself travels as the first descriptor.
+    /// The client's working directory as a path, a fallback (the `rush`
+    /// client leaves it empty on Linux, where the descriptor always
+    /// serves); the directory itself travels as the last descriptor.
     pub cwd: Vec<u8>,
     /// The descriptor numbers the client had open, in the order their
-    /// descriptors follow the directory in the frame.
+    /// descriptors come in the frame, before the directory's.
     pub fds: Vec<i32>,
     /// The full argument vector of `rush`, `argv[0]` included.
     pub argv: Vec<Vec<u8>>,
