@@ -339,6 +339,28 @@ pub fn monotonic_ns() -> u64 {
         .saturating_add(ts.tv_nsec as u64)
 }
 
+/// [`monotonic_ns`] by a system call rather than through the vDSO, for a
+/// process that reads the clock once (the client): its first vDSO call
+/// faults in two pages (the vDSO's text and its data page), which costs
+/// more than the system call.
+pub fn monotonic_ns_syscall() -> u64 {
+    // SAFETY: timespec is plain old data; all-zero is a valid value.
+    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+    #[cfg(target_os = "linux")]
+    // SAFETY: `ts` is valid for the kernel to fill.
+    unsafe {
+        libc::syscall(libc::SYS_clock_gettime, libc::CLOCK_MONOTONIC, &mut ts)
+    };
+    #[cfg(not(target_os = "linux"))]
+    // SAFETY: `ts` is valid for clock_gettime to fill.
+    unsafe {
+        libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts)
+    };
+    (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,7 +204,7 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         blocked: signal::blocked(),
         limits: limits_hash(),
         flags: JOB_LAST,
-        sent_ns: process::monotonic_ns(),
+        sent_ns: process::monotonic_ns_syscall(),
         cwd: &cwd,
         fds,
         argv,
