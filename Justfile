@@ -62,5 +62,11 @@ conformance:
     cargo build --release {{target}}
     python3 benches/conformance.py {{ if target == "" { "target/release/rush" } else { "target/x86_64-unknown-linux-musl/release/rush" } }}
 
+# Regenerate src/bin/rush-hot.ld, the functions laid out first in rush's text (Linux x86_64, after a change to the start-up path)
+hot-text:
+    cargo build --release --target x86_64-unknown-linux-musl
+    python3 benches/hot_text.py target/x86_64-unknown-linux-musl/release/rush
+    cargo build --release --target x86_64-unknown-linux-musl
+
 # Lint and test, as CI does
 ci: lint test

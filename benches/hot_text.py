@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Write src/bin/rush-hot.ld: the functions a short `rush` run executes,
+which the linker places side by side at the start of the text.
+
+    python3 benches/hot_text.py [path/to/release/rush]     (just hot-text)
+
+Why: a process maps its text lazily, a 64 KiB window per page fault, and
+on a VM each fault costs ~5 us. Left where the linker puts them, the
+hundred-odd functions of `rush -c 'echo test'` are spread over 13 such
+windows; side by side they fill three (docs/architecture.md, "Hot text").
+
+How: run rush under ptrace, one instruction at a time, on the paths that
+start most often (a `-c` command through the daemon and directly, a
+script, an external command), and name the function of every instruction
+from the symbol table. The list is written as linker-script patterns with
+the hashes rustc puts in symbol names left out, so that it goes on
+matching after unrelated changes; a function it no longer names only
+costs a fault again, never correctness. Re-run it when the start-up path
+changes; `just bench` reports page faults per start, which shows when
+the list has gone stale.
+
+Linux x86_64 only (ptrace register layout); needs nm and objdump.
+"""
+import ctypes
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(ROOT, 'src', 'bin', 'rush-hot.ld')
+
+PTRACE_TRACEME, PTRACE_GETREGS, PTRACE_SINGLESTEP = 0, 12, 9
+RIP = 16  # index of rip in struct user_regs_struct (x86_64)
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.restype = ctypes.c_long
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p]
+
+
+def trace(argv, env, stdin=None):
+    """Every distinct instruction address `argv` executes, first use first."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if stdin is not None:
+                os.dup2(stdin, 0)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            libc.ptrace(PTRACE_TRACEME, 0, None, None)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    regs = (ctypes.c_ulong * 27)()
+    seen, order = set(), []
+    _, status = os.waitpid(pid, 0)
+    deadline = time.monotonic() + 60
+    while os.WIFSTOPPED(status):
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            sys.exit(f'hot_text: {argv} still running after 60 s of single-stepping')
+        sig = os.WSTOPSIG(status)
+        if libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs)) == 0:
+            ip = regs[RIP]
+            if ip not in seen:
+                seen.add(ip)
+                order.append(ip)
+        libc.ptrace(PTRACE_SINGLESTEP, pid, None, ctypes.c_void_p(0 if sig == 5 else sig))
+        _, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        sys.exit(f'hot_text: {argv} failed under the tracer ({status:#x})')
+    return order
+
+
+def functions(binary):
+    """(start, end, name) of every function in `binary`, sorted."""
+    nm = subprocess.run(['nm', '-n', '-S', binary], capture_output=True, text=True,
+                        check=True).stdout
+    syms = []
+    for line in nm.splitlines():
+        p = line.split()
+        if len(p) == 4 and p[2] in 'tTwW':
+            syms.append([int(p[0], 16), int(p[1], 16), p[3]])
+        elif len(p) == 3 and p[1] in 'tTwW':  # assembly: no size
+            syms.append([int(p[0], 16), 0, p[2]])
+    syms.sort()
+    for i, s in enumerate(syms):
+        if s[1] == 0:
+            s[1] = syms[i + 1][0] - s[0] if i + 1 < len(syms) else 16
+    return [(a, a + n, name) for a, n, name in syms]
+
+
+def name_all(ips, syms):
+    import bisect
+    starts = [s[0] for s in syms]
+    names = []
+    for ip in ips:
+        i = bisect.bisect_right(starts, ip) - 1
+        if i >= 0 and ip < syms[i][1] and syms[i][2] not in names:
+            names.append(syms[i][2])
+    return names
+
+
+def libc_sections():
+    """Symbol -> (archive member, section) in the musl that rustc links."""
+    sysroot = subprocess.run(['rustc', '--print', 'sysroot'], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    lib = os.path.join(sysroot, 'lib', 'rustlib', 'x86_64-unknown-linux-musl', 'lib',
+                       'self-contained')
+    where = {}
+    for obj in ('libc.a', 'crt1.o'):
+        path = os.path.join(lib, obj)
+        if not os.path.exists(path):
+            continue
+        member = obj
+        out = subprocess.run(['objdump', '-t', path], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.endswith('file format elf64-x86-64'):
+                member = os.path.basename(line.split(':')[0].split('(')[-1].rstrip(')'))
+            elif '\t' in line:
+                left, right = line.split('\t', 1)
+                sec, name = left.split()[-1], right.split()[-1]
+                if sec.startswith('.text') and name not in where:
+                    where[name] = (member, sec)
+    return where
+
+
+def pattern(name, where):
+    if name in where:
+        member, sec = where[name]
+        # Assembly puts its functions in plain .text: name the member.
+        return f'*{member}({sec})' if sec == '.text' else f'*({sec})'
+    name = re.sub(r'17h[0-9a-f]{16}E$', '17h*', name)  # legacy mangling hash
+    name = re.sub(r'Cs[0-9A-Za-z]+_', 'Cs*_', name)    # v0 crate disambiguator
+    name = re.sub(r'\.llvm\.\d+$', '.llvm.*', name)
+    # #[cold] functions (a vector's growth among them) sit in .text.unlikely.
+    return f'*(.text.{name} .text.unlikely.{name})'
+
+
+def main():
+    rush = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        ROOT, 'target', 'x86_64-unknown-linux-musl', 'release', 'rush'))
+    rushd = os.path.join(os.path.dirname(rush), 'rushd')
+    for tool in ('nm', 'objdump'):
+        if not shutil.which(tool):
+            sys.exit(f'hot_text: needs {tool} (binutils)')
+    work = tempfile.mkdtemp(prefix='rush-hot-')
+    os.chmod(work, 0o700)
+    sock = os.path.join(work, 'rushd.sock')
+    # The caller's environment, as a shell started from a terminal or make
+    # has it: what rush does at start depends on it (PWD, for one).
+    env = {k: v for k, v in os.environ.items() if not k.startswith('RUSH_')}
+    env.update(RUSH_SOCKET=sock, PWD=os.getcwd())
+    script = os.path.join(work, 'script.sh')
+    with open(script, 'w') as f:
+        f.write('x=1\nf() { echo "$1"; }\nf "$x"\n')
+    daemon = subprocess.Popen([rushd, '--foreground', '--socket', sock],
+                              stderr=subprocess.DEVNULL, env=env)
+    try:
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.01)
+        else:
+            sys.exit('hot_text: rushd did not start')
+        via = dict(env, RUSH_DAEMON='require')
+        off = dict(env, RUSH_DAEMON='off')
+        runs = [  # the most frequent start first: it gets the first window
+            ([rush, '-c', 'echo test'], via),
+            ([rush, script], via),
+            ([rush, '-c', 'echo test'], off),
+            ([rush, script], off),
+            ([rush, '-c', 'true; /bin/true "$@"', 'sh', 'a'], off),
+        ]
+        ips = []
+        for argv, e in runs:
+            ips += trace(argv, e)
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+    names = name_all(ips, functions(rush))
+    where = libc_sections()
+    lines, done = [], set()
+    for n in names:
+        p = pattern(n, where)
+        if p not in done:
+            done.add(p)
+            lines.append(f'    {p}')
+    with open(OUT, 'w') as f:
+        f.write('/* Generated by `just hot-text` (benches/hot_text.py) from the\n'
+                '   functions a short `rush` run executes; do not edit. Placing them\n'
+                '   side by side saves page faults at start-up (docs/architecture.md,\n'
+                '   "Hot text"). A pattern that matches nothing is harmless. */\n'
+                'SECTIONS {\n  .text.rush_hot : {\n' + '\n'.join(lines) +
+                '\n  }\n} INSERT BEFORE .text;\n')
+    print(f'wrote {os.path.relpath(OUT)}: {len(lines)} patterns from {len(names)} functions')
+
+
+if __name__ == '__main__':
+    main()
