@@ -334,7 +334,12 @@ fn take(cases: Vec<Case>, rows: &mut Vec<Row>, failures: &mut Vec<(String, Strin
     for c in cases {
         match c.failure {
             Some(f) => failures.push((c.id, c.label, f)),
-            None => rows.push(Row::new(c.group, c.id, c.label, c.role, c.samples)),
+            None => {
+                let faults = (!c.faults.is_empty()).then(|| stats::Summary::of(&c.faults).median);
+                let mut row = Row::new(c.group, c.id, c.label, c.role, c.samples);
+                row.faults = faults;
+                rows.push(row);
+            }
         }
     }
 }

@@ -85,10 +85,17 @@ impl Cmd {
     /// Start it, wait for it: the wall time in microseconds and how it
     /// ended.
     pub fn time(&self, stdio: [RawFd; 3]) -> Result<(f64, WaitStatus), String> {
+        self.time_counted(stdio).map(|(us, status, _)| (us, status))
+    }
+
+    /// [`Cmd::time`], and the minor page faults the process took (with
+    /// the children it waited for; not a daemon's worker).
+    pub fn time_counted(&self, stdio: [RawFd; 3]) -> Result<(f64, WaitStatus, u64), String> {
         let start = Instant::now();
         let pid = self.spawn(stdio)?;
-        let status = platform::process::wait_pid_blocking(pid).map_err(|e| format!("wait: {e}"))?;
-        Ok((start.elapsed().as_secs_f64() * 1e6, status))
+        let (status, faults) =
+            platform::process::wait_pid_faults(pid).map_err(|e| format!("wait: {e}"))?;
+        Ok((start.elapsed().as_secs_f64() * 1e6, status, faults))
     }
 }
 

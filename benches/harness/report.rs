@@ -82,6 +82,9 @@ pub struct Row {
     /// Jobs per second (concurrency rows).
     pub throughput: Option<f64>,
     pub failures: usize,
+    /// Median minor page faults of the started process (cases timed one
+    /// process per sample): how much of the binary a start touches.
+    pub faults: Option<f64>,
     pub vs_floor: Option<f64>,
     pub vs_dash: Option<f64>,
 }
@@ -104,6 +107,7 @@ impl Row {
             clients: None,
             throughput: None,
             failures: 0,
+            faults: None,
             vs_floor: None,
             vs_dash: None,
         }
@@ -322,14 +326,15 @@ pub fn table(rows: &[Row], targets: &[Target]) -> String {
         } else {
             outln!(
                 out,
-                "  {:<50} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7}",
+                "  {:<50} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7} {:>7}",
                 "case",
                 "n",
                 "median",
                 "p90",
                 "p99",
                 "xfloor",
-                "xdash"
+                "xdash",
+                "faults"
             );
         }
         for r in in_group {
@@ -355,14 +360,15 @@ pub fn table(rows: &[Row], targets: &[Target]) -> String {
             } else {
                 outln!(
                     out,
-                    "  {:<50} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7}",
+                    "  {:<50} {:>5} {:>10} {:>10} {:>10} {:>7} {:>7} {:>7}",
                     r.label,
                     s.n,
                     unit.show(s.median),
                     unit.show(s.p90),
                     unit.show(s.p99),
                     opt_ratio(r.vs_floor),
-                    opt_ratio(r.vs_dash)
+                    opt_ratio(r.vs_dash),
+                    r.faults.map_or_else(|| "-".into(), |f| format!("{f:.0}"))
                 );
             }
         }
@@ -373,7 +379,11 @@ pub fn table(rows: &[Row], targets: &[Target]) -> String {
     );
     outln!(
         out,
-        " For concurrency the cost is time per job, 1 / throughput, at the same number of clients.)"
+        " For concurrency the cost is time per job, 1 / throughput, at the same number of clients."
+    );
+    outln!(
+        out,
+        " faults: median minor page faults of the process started and the children it waited for.)"
     );
     outln!(out, "\ntargets (ratio of medians; 90% bootstrap interval):");
     for t in targets {
@@ -416,6 +426,7 @@ pub fn row_json(r: &Row) -> Value {
         ("clients", r.clients.into()),
         ("throughput_per_s", r.throughput.into()),
         ("failures", r.failures.into()),
+        ("minor_faults_median", r.faults.into()),
         ("n", s.n.into()),
         ("min_us", s.min.into()),
         ("mean_us", s.mean.into()),

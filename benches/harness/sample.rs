@@ -34,6 +34,8 @@ pub struct Case {
     pub check_output: bool,
     /// Microseconds.
     pub samples: Vec<f64>,
+    /// Minor page faults of each sample's process, in the same order.
+    pub faults: Vec<f64>,
     /// Why it was dropped, if it was.
     pub failure: Option<String>,
 }
@@ -48,6 +50,7 @@ impl Case {
             role,
             check_output: role != Role::Floor,
             samples: Vec::new(),
+            faults: Vec::new(),
             failure: None,
         }
     }
@@ -135,13 +138,14 @@ pub fn interleave(cases: &mut [Case], warmup: usize, n: usize, seed: u64) -> Res
                 continue;
             }
             check_interrupt()?;
-            match case.cmd.time([fd, fd, fd]) {
-                Ok((us, WaitStatus::Exited(0))) => {
+            match case.cmd.time_counted([fd, fd, fd]) {
+                Ok((us, WaitStatus::Exited(0), faults)) => {
                     if round >= warmup {
                         case.samples.push(us);
+                        case.faults.push(faults as f64);
                     }
                 }
-                Ok((_, status)) => {
+                Ok((_, status, _)) => {
                     check_interrupt()?;
                     let f = format!("{} in round {round}", describe(status));
                     eprintln!("  ! {} dropped: {f}", case.label);

@@ -326,6 +326,22 @@ pub fn wait_pid_blocking(pid: Pid) -> io::Result<WaitStatus> {
     }
 }
 
+/// [`wait_pid_blocking`] that also reports how many minor page faults
+/// the child (and the children it waited for) took: what a benchmark
+/// counts to see where a process start goes.
+pub fn wait_pid_faults(pid: Pid) -> io::Result<(WaitStatus, u64)> {
+    loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: rusage is plain old data, all-zero is a valid value.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `status` and `ru` are valid for wait4 to fill.
+        let got = cvt_retry(|| unsafe { libc::wait4(pid, &mut status, 0, &mut ru) })?;
+        if got == pid {
+            return Ok((WaitStatus::from_raw(status), ru.ru_minflt as u64));
+        }
+    }
+}
+
 /// Nanoseconds of `CLOCK_MONOTONIC`: one clock for every process on the
 /// machine, so a time taken in one process means the same in another (a
 /// client stamps its request; the worker that takes it measures the wait).
