@@ -232,14 +232,11 @@ fn start_status_stop_from_the_command_line() {
         let socket = dir.path().join("s");
         let state = dir.path().join("state");
         let cli = |args: &[&str]| {
-            let mut c = Command::new(RUSHD);
-            c.args(args)
-                .arg("--socket")
-                .arg(&socket)
-                .env("XDG_STATE_HOME", &state)
-                .envs(backend_env(b))
-                .env("RUSH_POOL_SIZE", "2");
-            run(&mut c, None, Duration::from_secs(20))
+            run(
+                &mut rushd_cli(args, &socket, &state, b, 2),
+                None,
+                Duration::from_secs(20),
+            )
         };
         let o = cli(&["status"]);
         assert_eq!(o.code(), Some(3), "not running yet: {o:?}");
@@ -368,14 +365,7 @@ fn a_worker_killed_mid_job_leaves_the_other_jobs_untouched() {
 #[test]
 fn stop_ends_a_job_that_never_ends() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                env: vec![("RUSH_STOP_GRACE".into(), "500".into())],
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool_env(b, 1, &[("RUSH_STOP_GRACE", "500")]);
         let daemon = d.pid() as i32;
         let worker = worker_pids(&d.status());
         let marker = d.dir.path().join("spinning");

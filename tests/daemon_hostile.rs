@@ -256,14 +256,7 @@ fn every_bad_frame_closes_only_its_connection() {
 #[test]
 fn a_stalled_client_times_out_and_blocks_nobody() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(2),
-                env: vec![("RUSH_REQUEST_TIMEOUT".into(), "600".into())],
-                ..Settings::default()
-            },
-        );
+        let d = Daemon::with_pool_env(b, 2, &[("RUSH_REQUEST_TIMEOUT", "600")]);
         let job = job_frame("true", &[0, 1, 2]);
         let at = Instant::now();
         // Silent; half a header; a header and half the payload.

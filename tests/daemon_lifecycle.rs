@@ -62,14 +62,8 @@ fn concurrent_starts_make_one_daemon() {
         let socket = dir.path().join("s");
         let state = dir.path().join("state");
         let rushd = |args: &[&str]| {
-            let mut c = Command::new(RUSHD);
-            c.args(args)
-                .arg("--socket")
-                .arg(&socket)
-                .env("XDG_STATE_HOME", &state)
-                .envs(backend_env(b))
-                .env("RUSH_POOL_SIZE", "1")
-                .stdin(Stdio::null())
+            let mut c = rushd_cli(args, &socket, &state, b, 1);
+            c.stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
             c
@@ -164,14 +158,7 @@ fn a_crashed_daemons_socket_is_replaced() {
 /// long one is ended after the grace period, a queued one runs in its
 /// client; nothing is left behind.
 fn stop_with_jobs_in_flight(b: &'static str, how: &str) {
-    let d = Daemon::start_with(
-        b,
-        Settings {
-            pool_size: Some(2),
-            env: vec![("RUSH_STOP_GRACE".into(), "1500".into())],
-            ..Settings::default()
-        },
-    );
+    let d = Daemon::with_pool_env(b, 2, &[("RUSH_STOP_GRACE", "1500")]);
     let daemon = d.pid() as i32;
     let tag = d.dir.path().display().to_string();
     let workers = worker_pids(&d.status());

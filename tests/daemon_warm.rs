@@ -6,7 +6,7 @@
 
 mod daemon_support;
 
-use daemon_support::{Daemon, Settings, TempDir, backends, run};
+use daemon_support::{Daemon, TempDir, backends, run};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -154,14 +154,8 @@ fn startup_file_definitions_are_warm_and_isolated() {
             "greet() { echo \"hello $1\"; }\nGREETING=hi\nexport SHARED=yes\n",
         )
         .unwrap();
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                env: vec![("RUSH_ENV".into(), env_file.display().to_string())],
-                ..Settings::default()
-            },
-        );
+        let env_var = env_file.display().to_string();
+        let d = Daemon::with_pool_env(b, 1, &[("RUSH_ENV", &env_var)]);
         let env = [("RUSH_ENV", env_file.as_path())];
         let check = "greet you; echo $GREETING; sh -c 'echo $SHARED'";
         assert_eq!(both(&d, dir.path(), &env, check).0, "hello you\nhi\nyes\n");

@@ -214,6 +214,22 @@ impl Daemon {
         )
     }
 
+    /// A daemon with a pool of `n` workers and `env` added to its
+    /// environment (a timeout or a startup file the test shortens or sets).
+    pub fn with_pool_env(backend: &'static str, n: usize, env: &[(&str, &str)]) -> Daemon {
+        Daemon::start_with(
+            backend,
+            Settings {
+                pool_size: Some(n),
+                env: env
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                ..Settings::default()
+            },
+        )
+    }
+
     pub fn start_with(backend: &'static str, s: Settings) -> Daemon {
         let dir = TempDir::new(&format!("d-{backend}"));
         let socket = dir.path().join("rushd.sock");
@@ -342,6 +358,26 @@ impl Drop for Daemon {
             let _ = c.wait();
         }
     }
+}
+
+/// `rushd ARGS --socket SOCKET` with its state directory, backend and
+/// pool size set: the command-line subcommands (`start`, `status`,
+/// `stop`) as a user runs them.
+pub fn rushd_cli(
+    args: &[&str],
+    socket: &Path,
+    state: &Path,
+    backend: &str,
+    pool: usize,
+) -> Command {
+    let mut c = Command::new(RUSHD);
+    c.args(args)
+        .arg("--socket")
+        .arg(socket)
+        .env("XDG_STATE_HOME", state)
+        .envs(backend_env(backend))
+        .env("RUSH_POOL_SIZE", pool.to_string());
+    c
 }
 
 /// `program` run under `ulimit -n n` (soft and hard), through `/bin/sh`;
