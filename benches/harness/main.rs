@@ -344,6 +344,57 @@ fn take(cases: Vec<Case>, rows: &mut Vec<Row>, failures: &mut Vec<(String, Strin
     }
 }
 
+/// The round trip of `group`: the socketpair ping-pong, then a job `true`
+/// on a persistent connection to each daemon of `backends`, interleaved.
+fn roundtrip_group(
+    group: &'static str,
+    backends: &[(&Daemon, &str, &str)],
+    s: &Settings,
+    rows: &mut Vec<Row>,
+    failures: &mut Vec<(String, String, String)>,
+) -> Result<(), String> {
+    // Fork the ping-pong child first, while the harness has one thread.
+    let mut loopers = vec![roundtrip::Looper::Ping(roundtrip::PingPong::start()?)];
+    let mut meta = vec![(
+        format!("{group}/pingpong"),
+        "socketpair ping-pong passing 3 fds (the floor)".to_string(),
+        Role::Floor,
+    )];
+    for &(d, name, label) in backends {
+        match roundtrip::Persistent::connect(d) {
+            Ok(p) => {
+                loopers.push(roundtrip::Looper::Job(p));
+                meta.push((
+                    format!("{group}/pool-{name}"),
+                    format!("job `true` on a persistent connection ({label})"),
+                    Role::Plain,
+                ));
+            }
+            Err(e) => failures.push((format!("{group}/pool-{name}"), label.into(), e)),
+        }
+    }
+    let t = Instant::now();
+    match roundtrip::interleave(&mut loopers, s.roundtrip_n / 10, s.roundtrip_n, 100) {
+        Ok(samples) => {
+            for ((id, label, role), samples) in meta.into_iter().zip(samples) {
+                rows.push(Row::new(group, id, label, role, samples));
+            }
+        }
+        Err(e) => {
+            proc::check_interrupt()?;
+            failures.push((group.into(), "round trip".into(), e));
+        }
+    }
+    drop(loopers);
+    eprintln!(
+        "  {group}: {} x {} round trips in {:.1} s",
+        rows.iter().filter(|r| r.group == group).count(),
+        s.roundtrip_n,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// The daemons the run uses.
 struct Daemons {
     pool: Daemon,
@@ -551,48 +602,30 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
 
     if s.wants("roundtrip") {
         eprintln!("roundtrip");
-        // Fork the ping-pong child first, while the harness has one thread.
-        let mut loopers = vec![roundtrip::Looper::Ping(roundtrip::PingPong::start()?)];
-        let mut meta = vec![(
-            "roundtrip/pingpong".to_string(),
-            "socketpair ping-pong passing 3 fds (the floor)".to_string(),
-            Role::Floor,
-        )];
-        for (d, name, label) in [
+        let backends = [
             (&daemons.pool, native, native_label),
             (&daemons.poll, "poll", "poll"),
-        ] {
-            match roundtrip::Persistent::connect(d) {
-                Ok(p) => {
-                    loopers.push(roundtrip::Looper::Job(p));
-                    meta.push((
-                        format!("roundtrip/pool-{name}"),
-                        format!("job `true` on a persistent connection ({label})"),
-                        Role::Plain,
-                    ));
-                }
-                Err(e) => failures.push((format!("roundtrip/pool-{name}"), label.into(), e)),
-            }
+        ];
+        roundtrip_group("roundtrip", &backends, s, &mut rows, &mut failures)?;
+        // Again with every party on one CPU: across CPUs a wake-up costs
+        // what the VM charges for an interrupt, and which placement a run
+        // gets is luck (docs/benchmarks.md). Fresh daemons, started
+        // pinned, so that their workers are too.
+        if let Some(cpus) = platform::process::cpu_affinity().filter(|c| c.len() > 1) {
+            let one = cpus[cpus.len() - 1];
+            platform::process::set_cpu_affinity(&[one]).map_err(|e| format!("pin: {e}"))?;
+            let pinned = (|| -> Result<(), String> {
+                let uring = Daemon::start(rushd, work, &spec("pinned", native, false, &[]))?;
+                let poll = Daemon::start(rushd, work, &spec("pinned-poll", "poll", false, &[]))?;
+                let backends = [(&uring, native, native_label), (&poll, "poll", "poll")];
+                let r = roundtrip_group("roundtrip-1cpu", &backends, s, &mut rows, &mut failures);
+                uring.stop();
+                poll.stop();
+                r
+            })();
+            platform::process::set_cpu_affinity(&cpus).map_err(|e| format!("unpin: {e}"))?;
+            pinned?;
         }
-        let t = Instant::now();
-        match roundtrip::interleave(&mut loopers, s.roundtrip_n / 10, s.roundtrip_n, 100) {
-            Ok(samples) => {
-                for ((id, label, role), samples) in meta.into_iter().zip(samples) {
-                    rows.push(Row::new("roundtrip", id, label, role, samples));
-                }
-            }
-            Err(e) => {
-                proc::check_interrupt()?;
-                failures.push(("roundtrip".into(), "round trip".into(), e));
-            }
-        }
-        drop(loopers);
-        eprintln!(
-            "  {} x {} round trips in {:.1} s",
-            rows.iter().filter(|r| r.group == "roundtrip").count(),
-            s.roundtrip_n,
-            t.elapsed().as_secs_f64()
-        );
     }
 
     if s.wants("concurrency") {

@@ -29,6 +29,11 @@ pub const GROUPS: &[(&str, &str, Unit)] = &[
         Unit::Us,
     ),
     (
+        "roundtrip-1cpu",
+        "round trip without a process start, every process on one CPU",
+        Unit::Us,
+    ),
+    (
         "concurrency",
         "concurrency: N clients starting -c 'echo test' at once",
         Unit::Us,
@@ -237,6 +242,15 @@ pub fn targets(rows: &[Row], native: &str) -> Vec<Target> {
             3.0,
         ),
         (
+            // The same with every party on one CPU (left out where the
+            // harness cannot pin).
+            3,
+            "round trip <= 3 x ping-pong, on one CPU".into(),
+            format!("roundtrip-1cpu/pool-{native}"),
+            "roundtrip-1cpu/pingpong".into(),
+            3.0,
+        ),
+        (
             3,
             "pool faster than fork mode (< 1)".into(),
             pool.clone(),
@@ -273,7 +287,10 @@ pub fn targets(rows: &[Row], native: &str) -> Vec<Target> {
         ),
     ];
     let find = |id: &str| rows.iter().find(|r| r.id == id && !r.samples.is_empty());
-    let optional = |den: &str| den == "startup/noop-glibc" && !rows.iter().any(|r| r.id == den);
+    let optional = |den: &str| {
+        matches!(den, "startup/noop-glibc" | "roundtrip-1cpu/pingpong")
+            && !rows.iter().any(|r| r.id == den)
+    };
     spec.into_iter()
         .filter(|(_, _, _, den, _)| !optional(den))
         .map(|(issue, text, num, den, limit)| {

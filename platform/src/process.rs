@@ -342,6 +342,54 @@ pub fn wait_pid_faults(pid: Pid) -> io::Result<(WaitStatus, u64)> {
     }
 }
 
+/// The CPUs the calling thread may run on, or `None` where the system
+/// does not say (not Linux).
+pub fn cpu_affinity() -> Option<Vec<usize>> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t is plain old data; all-zero is an empty set.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: `set` is a valid cpu_set_t of `size` bytes to fill.
+        if unsafe { libc::sched_getaffinity(0, size, &mut set) } != 0 {
+            return None;
+        }
+        let max = 8 * size;
+        // SAFETY: CPU_ISSET reads `set` at an index below its capacity.
+        Some(
+            (0..max)
+                .filter(|&c| unsafe { libc::CPU_ISSET(c, &set) })
+                .collect(),
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// Keep the calling thread, and the processes it starts from now on, on
+/// `cpus` (a benchmark that wants every party of a round trip on one CPU).
+pub fn set_cpu_affinity(cpus: &[usize]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t is plain old data; all-zero is an empty set.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        let max = 8 * std::mem::size_of::<libc::cpu_set_t>();
+        for &c in cpus.iter().filter(|&&c| c < max) {
+            // SAFETY: `c` is below the set's capacity.
+            unsafe { libc::CPU_SET(c, &mut set) };
+        }
+        // SAFETY: `set` is a valid cpu_set_t of the size given.
+        cvt(unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) }).map(drop)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = cpus;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+}
+
 /// Nanoseconds of `CLOCK_MONOTONIC`: one clock for every process on the
 /// machine, so a time taken in one process means the same in another (a
 /// client stamps its request; the worker that takes it measures the wait).
