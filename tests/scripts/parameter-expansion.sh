@@ -235,6 +235,15 @@ echo "$u"
 a b
 a b
 
+#### an escaped single quote in a removal pattern inside double quotes
+w="it's here"
+echo "${w#it\'}" "${w%\'s here}"
+q="'quoted'"
+echo "${q%d\'}"
+## stdout:
+s here it
+'quote
+
 #### expansion inside the pattern of a removal
 x=foobar; y=foo
 echo ${x#$y}

@@ -132,6 +132,9 @@ impl Parse<'_, '_> {
             Some(b'$' | b'`' | b'\\') => true,
             Some(b'"') => ctx != Context::HereDoc,
             Some(b'}') => ctx.is_brace(),
+            // A single quote opens a quotation in such a pattern, so a
+            // backslash must be able to make it literal ("${x%\'}").
+            Some(b'\'') => ctx == Context::PatternInDoubleQuotes,
             Some(_) => false,
         };
         match next {
