@@ -36,6 +36,20 @@ echo ${x
 for i in 1; do echo $i
 ## status: 2
 
+#### a for loop's word list cannot follow a semicolon
+for i; in a b; do echo $i; done
+echo not reached
+## stdout:
+## status: 2
+
+#### a for loop's word list may follow newlines
+for i
+
+in a b; do echo $i; done
+## stdout:
+a
+b
+
 #### missing esac
 case x in x) echo x;;
 ## status: 2

@@ -13,15 +13,19 @@ impl Parse<'_, '_> {
         };
         self.next()?;
         let mut words = None;
+        // `in` may follow the name on a later line, never after a `;`
+        // (`for name sequential_sep do_group` has no word list).
+        let mut after_semi = false;
         match self.peek_kind()? {
             TokenKind::Op(Op::Semi) => {
                 self.next()?;
                 self.linebreak()?;
+                after_semi = true;
             }
             TokenKind::Newline => self.linebreak()?,
             _ => {}
         }
-        if self.peek()?.is_word(b"in") {
+        if !after_semi && self.peek()?.is_word(b"in") {
             self.next()?;
             let mut list = Vec::new();
             loop {
@@ -85,6 +89,14 @@ mod tests {
         assert_eq!(
             error("for x; ; do b; done").message,
             "expected \"do\", found \";\""
+        );
+        assert_eq!(
+            error("for x; in a; do b; done").message,
+            "expected \"do\", found \"in\""
+        );
+        assert_eq!(
+            error("for x;\nin a; do b; done").message,
+            "expected \"do\", found \"in\""
         );
     }
 }
