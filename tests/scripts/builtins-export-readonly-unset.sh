@@ -137,6 +137,21 @@ sh -c 'echo $A$B'
 ## stdout:
 12
 
+#### the value of an export or readonly argument is not split or globbed
+v='a  b *'
+export x=$v y=$(echo 1 2)
+readonly z=$v*
+f() { local l=$v; echo "[$l]"; }
+f
+echo "[$x] [$y] [$z]"
+set -- p q
+export w=$@
+echo "[$w]"
+## stdout:
+[a  b *]
+[a  b *] [1 2] [a  b **]
+[p q]
+
 #### readonly with a value and export together
 readonly X=1
 export X

@@ -72,3 +72,19 @@ HOME=/h
 echo a=~/x
 ## stdout:
 a=~/x
+
+#### tilde in the name=value arguments of export, readonly and local
+# Declaration utilities take assignments (XCU 2.9.1.1, POSIX.1-2024).
+HOME=/h
+export e=~/a:~/b
+readonly r=~
+f() { local l=~/l; echo "$l"; }
+f
+command export c=~/c
+echo "$e $r $c"
+export 'q=~/q' p\=~/p
+echo "$q $p"
+## stdout:
+/h/l
+/h/a:/h/b /h /h/c
+~/q ~/p

@@ -39,7 +39,11 @@ impl Shell {
             return Ok(());
         }
         self.subst_status = None;
-        let fields = self.expand_words(&cmd.words)?;
+        let fields = if cmd.assignment_args.is_empty() {
+            self.expand_words(&cmd.words)?
+        } else {
+            self.expand_declaration(&cmd.words, &cmd.assignment_args)?
+        };
         let Some(name) = fields.first() else {
             return self.run_assignments_only(cmd);
         };

@@ -125,6 +125,25 @@ impl Shell {
         Ok(out)
     }
 
+    /// [`Shell::expand_words`] for a declaration utility: the words at
+    /// `assignments` (`name=value` arguments) each expand to one field, as
+    /// an assignment's value does.
+    pub fn expand_declaration(
+        &mut self,
+        words: &[Word],
+        assignments: &[usize],
+    ) -> Result<Vec<Vec<u8>>, Divert> {
+        let mut out = Vec::with_capacity(words.len());
+        for (i, word) in words.iter().enumerate() {
+            if assignments.contains(&i) {
+                out.push(self.expand_word_string(word)?);
+            } else {
+                out.extend(self.expand_words(std::slice::from_ref(word))?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Expand one word into fields, appending them to `out`.
     pub fn expand_word_fields(
         &mut self,

@@ -63,6 +63,12 @@ pub struct SimpleCommand {
     pub assigns: Vec<Assign>,
     /// The command name and its arguments, before expansion.
     pub words: Vec<Word>,
+    /// Indices in `words` of the `name=value` arguments of a declaration
+    /// utility (`export`, `readonly`, `local`, also after `command`): they
+    /// expand as assignment values do, without field splitting or
+    /// pathname expansion, their tilde prefixes after `=` and `:` already
+    /// `Tilde` parts (XCU 2.9.1.1, POSIX.1-2024). Empty for most commands.
+    pub assignment_args: Vec<usize>,
     pub redirects: Vec<Redirect>,
     /// The line of the command's first token, for `$LINENO` and messages.
     pub line: Line,

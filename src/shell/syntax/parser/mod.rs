@@ -668,6 +668,7 @@ pub(crate) mod tests {
                     })
                     .collect(),
                 words: s.words.iter().map(word).collect(),
+                assignment_args: s.assignment_args.clone(),
                 redirects: redirects(&s.redirects),
                 line: 0,
             }),

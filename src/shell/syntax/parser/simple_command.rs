@@ -33,6 +33,17 @@ impl Parse<'_, '_> {
                 break;
             };
             if !command.words.is_empty() {
+                let word = if is_declaration_utility(&command.words) {
+                    match declaration_arg(word) {
+                        Ok(arg) => {
+                            command.assignment_args.push(command.words.len());
+                            arg
+                        }
+                        Err(word) => word,
+                    }
+                } else {
+                    word
+                };
                 command.words.push(word);
                 continue;
             }
@@ -60,6 +71,30 @@ impl Parse<'_, '_> {
         while self.peek()?.literal().is_some() && self.substitute_alias()? {}
         Ok(())
     }
+}
+
+/// Do `words` (the command so far) name a declaration utility, literally
+/// and unquoted: `export`, `readonly` or `local`, alone or after
+/// `command`? Their `name=value` arguments are assignments.
+fn is_declaration_utility(words: &[Word]) -> bool {
+    let declares = |w: &Word| matches!(w.as_literal(), Some(b"export" | b"readonly" | b"local"));
+    match words {
+        [name, ..] if declares(name) => true,
+        [command, name, ..] => command.as_literal() == Some(b"command") && declares(name),
+        _ => false,
+    }
+}
+
+/// A `name=value` argument of a declaration utility, with the tilde
+/// prefixes of its value recognised as in an assignment; any other word
+/// is given back.
+fn declaration_arg(word: Word) -> Result<Word, Word> {
+    let assign = assignment(word)?;
+    let mut head = assign.name.to_vec();
+    head.push(b'=');
+    let mut parts = assign.value.parts;
+    parts.insert(0, WordPart::Literal(head.into_boxed_slice()));
+    Ok(Word { parts })
 }
 
 /// Split `name=value` into an assignment, or give the word back.
