@@ -88,3 +88,18 @@ echo "$q $p"
 /h/l
 /h/a:/h/b /h /h/c
 ~/q ~/p
+
+#### tilde after colons in the default word of an assignment value
+HOME=/h
+unset u
+p=${u-~/bin:~/sbin}
+q=~:${u-~:~}
+r=${HOME+~:x}
+s=${u=a:~/b}
+echo "$p $q $r $s"
+echo ${u2-~:~}
+## stdout:
+/h/bin:/h/sbin /h:/h:/h /h:x a:~/b
+~:~
+## differs: bash
+# bash, outside POSIX mode, also expands the leading ~ of ${u2-~:~} in an argument.

@@ -3,7 +3,7 @@
 //! `$` expansions are in `param`, `command_subst` and `arith`; this file
 //! drives them from the context a word is read in.
 
-use super::super::ast::{QuoteKind, Word, WordPart, WordParts};
+use super::super::ast::{ParamOp, QuoteKind, Word, WordPart, WordParts};
 use super::super::lexer::is_word_end;
 use super::{PResult, Parse};
 
@@ -341,8 +341,28 @@ pub(super) fn tilde_at_start(parts: &mut WordParts) {
 }
 
 /// Tilde prefixes in an assignment value: at its start and after each
-/// unquoted `:`; a prefix then also ends at a `:`.
+/// unquoted `:`; a prefix then also ends at a `:`. The same holds in the
+/// word of an unquoted `${x-word}` or `${x+word}` in the value
+/// (`PATH=${P-~/bin:~/sbin}`), as in dash and bash.
 pub(super) fn tildes_in_assignment(parts: &mut WordParts) {
+    for part in parts.iter_mut() {
+        if let WordPart::Param(p) = part
+            && let ParamOp::Default(w) | ParamOp::Alternative(w) = &mut p.op
+        {
+            // The word was parsed as any word is, its leading tilde prefix
+            // running to a `/` only: undo that and split it as a value.
+            if let Some(WordPart::Tilde(user)) = w.parts.first() {
+                let mut text = b"~".to_vec();
+                text.extend_from_slice(user);
+                if let Some(WordPart::Literal(next)) = w.parts.get(1) {
+                    text.extend_from_slice(next);
+                    w.parts.remove(1);
+                }
+                w.parts[0] = WordPart::Literal(text.into());
+            }
+            tildes_in_assignment(&mut w.parts);
+        }
+    }
     let has_tilde = parts
         .iter()
         .any(|p| matches!(p, WordPart::Literal(t) if t.contains(&b'~')));
