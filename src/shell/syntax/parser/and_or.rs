@@ -19,6 +19,7 @@ impl Parse<'_, '_> {
             self.linebreak()?;
             rest.push((op, self.pipeline()?));
         }
+        rest.shrink_to_fit();
         Ok(AndOr { first, rest })
     }
 }

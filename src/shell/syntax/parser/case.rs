@@ -24,6 +24,7 @@ impl Parse<'_, '_> {
             }
             arms.push(self.case_arm()?);
         }
+        arms.shrink_to_fit();
         Ok(CompoundCommand::Case {
             subject,
             arms,
@@ -50,6 +51,7 @@ impl Parse<'_, '_> {
             self.next()?;
         }
         self.expect_op(Op::RParen)?;
+        patterns.shrink_to_fit();
         let body = self.compound_list()?;
         let token = self.peek()?;
         let terminator = if token.is_op(Op::DSemi) {

@@ -43,6 +43,7 @@ impl Parse<'_, '_> {
                 }
             }
             self.linebreak()?;
+            list.shrink_to_fit();
             words = Some(list);
         }
         let body = self.do_group()?;

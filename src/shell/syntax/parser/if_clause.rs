@@ -28,6 +28,7 @@ impl Parse<'_, '_> {
                 return Err(self.expected("\"fi\""));
             }
         }
+        branches.shrink_to_fit();
         Ok(CompoundCommand::If {
             branches,
             else_branch,

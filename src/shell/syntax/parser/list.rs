@@ -59,6 +59,7 @@ impl Parse<'_, '_> {
             }
         }
         self.finish_here_docs(&mut list)?;
+        list.items.shrink_to_fit();
         Ok(Some(list))
     }
 
@@ -93,6 +94,7 @@ impl Parse<'_, '_> {
             list.items.push(Item { and_or, is_async });
             self.linebreak()?;
         }
+        list.items.shrink_to_fit();
         Ok(list)
     }
 

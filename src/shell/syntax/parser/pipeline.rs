@@ -16,6 +16,7 @@ impl Parse<'_, '_> {
             self.linebreak()?;
             commands.push(self.required_command()?);
         }
+        commands.shrink_to_fit();
         Ok(Pipeline { negated, commands })
     }
 

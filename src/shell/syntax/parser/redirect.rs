@@ -78,6 +78,7 @@ impl Parse<'_, '_> {
         while self.at_redirect()? {
             redirects.push(self.redirect()?);
         }
+        redirects.shrink_to_fit();
         Ok(redirects)
     }
 }

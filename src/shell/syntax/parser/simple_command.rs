@@ -62,6 +62,13 @@ impl Parse<'_, '_> {
             }
             command.words.push(word);
         }
+        // Vectors grow to four entries and more; a parsed function body
+        // lives as long as the shell, and a worker's memory is copied at
+        // every fork (docs/architecture.md, "Memory of parsed code").
+        command.assigns.shrink_to_fit();
+        command.words.shrink_to_fit();
+        command.redirects.shrink_to_fit();
+        command.assignment_args.shrink_to_fit();
         Ok(Command::Simple(command))
     }
 
