@@ -441,6 +441,9 @@ fn against_stand_in(stand: Stand, script: &str, dir: &TempDir) -> Out {
                         break;
                     }
                     match conn.read(&mut chunk) {
+                        // A read with a timeout is not restarted after a
+                        // signal or a freeze (signal(7)): try again.
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                         Ok(0) | Err(_) => panic!("the request did not arrive"),
                         Ok(n) => buf.extend_from_slice(&chunk[..n]),
                     }
