@@ -11,26 +11,18 @@ mod daemon_support;
 use daemon_support::*;
 use rush::proto::{ExitStatus, Message};
 use std::os::fd::AsRawFd;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
+/// A job through `d` as `rush` runs it by default there (`require`).
 fn spawn_job(d: &Daemon, script: &str) -> Child {
-    d.rush()
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn rush")
+    d.spawn_job(script, "require")
 }
 
-fn finish(c: Child, what: &str) -> (Option<i32>, String) {
-    let mut c = c;
-    let st = wait_with_timeout(&mut c, Duration::from_secs(20), what);
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut c.stdout.take().expect("stdout"), &mut out).expect("read");
-    (st.code(), out)
+/// Status code and stdout of a job started with [`spawn_job`].
+fn finish_out(c: Child, what: &str) -> (Option<i32>, String) {
+    let (code, out, _) = finish(c, what);
+    (code, out)
 }
 
 fn relayed(d: &Daemon) -> u64 {
@@ -102,12 +94,12 @@ fn with_every_worker_busy_the_daemon_queues_then_hands_back() {
         );
         std::fs::write(&go, "").expect("go");
         assert_eq!(
-            finish(blocker, "blocker"),
+            finish_out(blocker, "blocker"),
             (Some(3), "blocker\n".into()),
             "{b}"
         );
         assert_eq!(
-            finish(queued, "queued"),
+            finish_out(queued, "queued"),
             (Some(4), "queued\n".into()),
             "{b}"
         );

@@ -8,21 +8,8 @@ mod daemon_support;
 
 use daemon_support::*;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// Start `rush -c script` through `d` in the background.
-fn spawn_job(d: &Daemon, script: &str, mode: &str) -> std::process::Child {
-    d.rush()
-        .env("RUSH_DAEMON", mode)
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn rush")
-}
 
 fn wait_for_file(p: &std::path::Path) -> String {
     assert!(
@@ -48,13 +35,12 @@ fn busy_daemon_makes_the_client_run_the_job_itself() {
         );
         let marker = d.dir.path().join("running");
         // One job holds the only worker, one waits in the queue...
-        let mut first = spawn_job(
-            &d,
+        let mut first = d.spawn_job(
             &format!("echo x > '{}'; sleep 2", marker.display()),
             "require",
         );
         wait_for_file(&marker);
-        let mut second = spawn_job(&d, "echo second", "require");
+        let mut second = d.spawn_job("echo second", "require");
         assert!(
             eventually(Duration::from_secs(5), || json_number(
                 &d.status(),
@@ -110,8 +96,7 @@ fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
         let marker = d.dir.path().join("running");
         let before = worker_pids(&d.status());
         assert_eq!(before.len(), 1, "{b}");
-        let mut client = spawn_job(
-            &d,
+        let mut client = d.spawn_job(
             &format!("echo x > '{}'; sleep 30", marker.display()),
             "require",
         );
@@ -165,8 +150,7 @@ fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
         let pids_file = d.dir.path().join("pids");
         let worker = worker_pids(&d.status());
         // A background process and a foreground one, both in the job.
-        let mut client = spawn_job(
-            &d,
+        let mut client = d.spawn_job(
             &format!("sleep 60 & echo $! > '{}'; sleep 60", pids_file.display()),
             "require",
         );
@@ -289,8 +273,7 @@ fn a_worker_killed_mid_job_leaves_the_other_jobs_untouched() {
         let go = d.dir.path().join("go");
         let jobs: Vec<_> = (0..3)
             .map(|i| {
-                spawn_job(
-                    &d,
+                d.spawn_job(
                     &format!(
                         "while [ ! -e '{}' ]; do sleep 0.02; done; echo job{i}; exit {}",
                         go.display(),
@@ -370,8 +353,7 @@ fn stop_ends_a_job_that_never_ends() {
         let worker = worker_pids(&d.status());
         let marker = d.dir.path().join("spinning");
         // The interpreter itself spins, deaf to the usual signals.
-        let mut job = spawn_job(
-            &d,
+        let mut job = d.spawn_job(
             &format!(
                 "trap '' TERM INT HUP QUIT; echo > '{}'; while :; do :; done",
                 marker.display()

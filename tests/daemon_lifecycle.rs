@@ -8,32 +8,9 @@
 mod daemon_support;
 
 use daemon_support::*;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn spawn_job(d: &Daemon, script: &str, mode: &str) -> Child {
-    d.rush()
-        .env("RUSH_DAEMON", mode)
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn rush")
-}
-
-/// Wait for a job started with [`spawn_job`]: status code, stdout, stderr.
-fn finish(mut c: Child, what: &str) -> (Option<i32>, String, String) {
-    let st = wait_with_timeout(&mut c, Duration::from_secs(20), what);
-    let mut out = String::new();
-    let mut err = String::new();
-    c.stdout.take().map(|mut o| o.read_to_string(&mut out));
-    c.stderr.take().map(|mut e| e.read_to_string(&mut err));
-    (st.code(), out, err)
-}
 
 /// Processes whose command line mentions `tag` and whose parent does not:
 /// the daemons themselves, not their workers.
@@ -164,16 +141,14 @@ fn stop_with_jobs_in_flight(b: &'static str, how: &str) {
     let workers = worker_pids(&d.status());
     let marker = d.dir.path().join("started");
     let bg = d.dir.path().join("bg");
-    let short = spawn_job(
-        &d,
+    let short = d.spawn_job(
         &format!(
             "echo > '{}'; sleep 0.7; echo short; exit 7",
             marker.display()
         ),
         "require",
     );
-    let long = spawn_job(
-        &d,
+    let long = d.spawn_job(
         &format!("sleep 60 & echo $! > '{}'; wait", bg.display()),
         "require",
     );
@@ -181,7 +156,7 @@ fn stop_with_jobs_in_flight(b: &'static str, how: &str) {
         eventually(Duration::from_secs(10), || marker.exists() && bg.exists()),
         "{b}: jobs did not start"
     );
-    let queued = spawn_job(&d, "echo queued; exit 9", "auto");
+    let queued = d.spawn_job("echo queued; exit 9", "auto");
     assert!(
         eventually(Duration::from_secs(5), || json_number(
             &d.status(),
@@ -269,8 +244,7 @@ fn sighup_replaces_the_workers_without_dropping_queued_jobs() {
         let go = d.dir.path().join("go");
         let blockers: Vec<Child> = (0..2)
             .map(|_| {
-                spawn_job(
-                    &d,
+                d.spawn_job(
                     &format!(
                         "while [ ! -e '{}' ]; do sleep 0.02; done; echo blocker; exit 3",
                         go.display()
@@ -290,7 +264,7 @@ fn sighup_replaces_the_workers_without_dropping_queued_jobs() {
         // RUSH_DAEMON=require: a queued job dropped would fail, not run
         // directly.
         let queued: Vec<Child> = (0..4)
-            .map(|i| spawn_job(&d, &format!("echo q{i}; exit {}", 10 + i), "require"))
+            .map(|i| d.spawn_job(&format!("echo q{i}; exit {}", 10 + i), "require"))
             .collect();
         assert!(
             eventually(Duration::from_secs(10), || json_number(
@@ -396,8 +370,7 @@ fn a_changed_binary_or_protocol_restarts_the_daemon_in_place() {
         assert!(!d.log().contains("restarting"), "{b}: {}", d.log());
         // A job is running when the binary changes: it is not cut short.
         let marker = d.dir.path().join("running");
-        let running = spawn_job(
-            &d,
+        let running = d.spawn_job(
             &format!(
                 "echo > '{}'; sleep 1; echo survived; exit 4",
                 marker.display()

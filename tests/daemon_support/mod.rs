@@ -330,6 +330,20 @@ impl Daemon {
     }
 
     /// The daemon's pid.
+    /// Start `rush -c script` through this daemon in the background, with
+    /// `RUSH_DAEMON=mode` and stdout and stderr piped; [`finish`] waits.
+    pub fn spawn_job(&self, script: &str, mode: &str) -> Child {
+        self.rush()
+            .env("RUSH_DAEMON", mode)
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn rush")
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.as_ref().map_or(0, Child::id)
     }
@@ -449,6 +463,18 @@ pub fn zombies_of(pid: i32) -> Vec<i32> {
         .filter(|(_, state)| state == "Z")
         .map(|(p, _)| p)
         .collect()
+}
+
+/// Wait (20 s at most) for a child started with piped stdout and stderr,
+/// such as [`Daemon::spawn_job`]: its status code, stdout and stderr.
+pub fn finish(mut c: Child, what: &str) -> (Option<i32>, String, String) {
+    use std::io::Read;
+    let st = wait_with_timeout(&mut c, Duration::from_secs(20), what);
+    let mut out = String::new();
+    let mut err = String::new();
+    c.stdout.take().map(|mut o| o.read_to_string(&mut out));
+    c.stderr.take().map(|mut e| e.read_to_string(&mut err));
+    (st.code(), out, err)
 }
 
 /// A raw connection to a daemon, for tests that speak the protocol
