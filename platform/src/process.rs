@@ -316,14 +316,7 @@ pub fn times() -> (f64, f64, f64, f64) {
 /// Wait for `pid`, retrying on `EINTR`: for callers with nothing to do
 /// between signals.
 pub fn wait_pid_blocking(pid: Pid) -> io::Result<WaitStatus> {
-    loop {
-        let mut status: libc::c_int = 0;
-        // SAFETY: `status` is a valid int for waitpid to fill.
-        let got = cvt_retry(|| unsafe { libc::waitpid(pid, &mut status, 0) })?;
-        if got == pid {
-            return Ok(WaitStatus::from_raw(status));
-        }
-    }
+    wait_pid_faults(pid).map(|(status, _)| status)
 }
 
 /// [`wait_pid_blocking`] that also reports how many minor page faults
@@ -398,6 +391,10 @@ pub fn monotonic_ns() -> u64 {
     let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
     // SAFETY: `ts` is valid for clock_gettime to fill.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    nanoseconds(&ts)
+}
+
+fn nanoseconds(ts: &libc::timespec) -> u64 {
     (ts.tv_sec as u64)
         .saturating_mul(1_000_000_000)
         .saturating_add(ts.tv_nsec as u64)
@@ -420,9 +417,7 @@ pub fn monotonic_ns_syscall() -> u64 {
     unsafe {
         libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts)
     };
-    (ts.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(ts.tv_nsec as u64)
+    nanoseconds(&ts)
 }
 
 #[cfg(test)]
