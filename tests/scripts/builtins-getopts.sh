@@ -50,6 +50,20 @@ echo "status=$? opt=$opt"
 status=0 opt=?
 ## stderr-contains: x
 
+#### bad options are reported as the script's own, in getopt(3)'s form
+set -- -x -b
+getopts ab: opt
+echo "opt=$opt"
+getopts ab: opt
+echo "opt=$opt OPTARG=${OPTARG-unset}"
+## argv: -c {script} myscript
+## stdout:
+opt=?
+opt=? OPTARG=unset
+## stderr:
+myscript: illegal option -- x
+myscript: option requires an argument -- b
+
 #### silent mode with leading colon sets OPTARG
 set -- -x
 getopts :ab opt

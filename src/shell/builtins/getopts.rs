@@ -105,7 +105,7 @@ pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         if silent {
             return Ok(finish(sh, optind, offset, b"?", Some(&[c]), 0));
         }
-        sh.utility_error(b"getopts", format!("illegal option -- {}", c as char));
+        option_error(sh, "illegal option", c);
         return Ok(finish(sh, optind, offset, b"?", None, 0));
     };
     let wants_arg = optstring.get(pos + 1) == Some(&b':');
@@ -127,11 +127,18 @@ pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             if silent {
                 return Ok(finish(sh, optind + 1, 1, b":", Some(&[c]), 0));
             }
-            sh.utility_error(
-                b"getopts",
-                format!("option requires an argument -- {}", c as char),
-            );
+            option_error(sh, "option requires an argument", c);
             Ok(finish(sh, optind + 1, 1, b"?", None, 0))
         }
     }
+}
+
+/// The diagnostic for a bad option, in getopt(3)'s form, `$0: illegal
+/// option -- x`, as bash writes it: the script reports the error as its
+/// own, without the shell's line prefix.
+fn option_error(sh: &Shell, what: &str, c: u8) {
+    let mut line = sh.arg0.clone();
+    line.extend_from_slice(format!(": {what} -- ").as_bytes());
+    line.extend_from_slice(&[c, b'\n']);
+    let _ = platform::fd::write_all(2, &line);
 }
