@@ -44,8 +44,11 @@ pub enum Fallback {
     /// The daemon's workers and queue are full.
     Busy,
     /// The daemon refused the job before it started (different resource
-    /// limits, stopping, a protocol mismatch...).
+    /// limits, a protocol mismatch...).
     Refused,
+    /// The daemon that accepted the connection is stopping, or handing its
+    /// socket to a new binary: another may answer on the socket already.
+    Stopping,
 }
 
 /// The signals forwarded to the job while it runs.
@@ -134,7 +137,13 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
             &default_socket
         }
     };
-    match run(argv, entries, socket) {
+    let mut result = run(argv, entries, socket);
+    if matches!(result, Err((Fallback::Stopping, _))) {
+        // A daemon handing its socket to a new binary refuses the clients
+        // it accepted just before: the new one serves the next connection.
+        result = run(argv, entries, socket);
+    }
+    match result {
         Ok(never) => match never {},
         Err((fallback, why)) => {
             if env.mode == Mode::Spawn && fallback == Fallback::NoDaemon {
@@ -387,8 +396,13 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
                     Message::Error { code, message } => {
                         // `WorkerLost` is only ever said of a job that ran.
                         if heard != Heard::Started && code != ErrorCode::WorkerLost {
+                            let fallback = if code == ErrorCode::ShuttingDown {
+                                Fallback::Stopping
+                            } else {
+                                Fallback::Refused
+                            };
                             return Err(refused(
-                                Fallback::Refused,
+                                fallback,
                                 String::from_utf8_lossy(&message).into_owned(),
                             ));
                         }
