@@ -3,7 +3,8 @@
 //! the grace period and ends the rest leaving nothing behind, SIGHUP
 //! replacing the workers without losing queued jobs, and a changed binary
 //! or a client of another protocol version making the daemon re-execute
-//! itself while clients run their jobs themselves.
+//! itself while clients run their jobs themselves (in the foreground) or
+//! hand its socket to the new binary at once (detached).
 
 mod daemon_support;
 
@@ -468,5 +469,101 @@ fn a_changed_binary_or_protocol_restarts_the_daemon_in_place() {
         );
         assert_eq!(json_number(&d.status(), "pid"), Some(pid as u64), "{b}");
         d.stop();
+    }
+}
+
+#[test]
+fn a_detached_daemon_hands_its_socket_to_a_changed_binary_at_once() {
+    for &b in backends() {
+        let dir = TempDir::new("handover");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).expect("mkdir");
+        let exe = bin.join("rushd");
+        std::fs::copy(RUSHD, &exe).expect("copy rushd");
+        let socket = dir.path().join("s");
+        let state = dir.path().join("state");
+        let cli = |args: &[&str]| {
+            let mut c = Command::new(&exe);
+            c.args(args)
+                .arg("--socket")
+                .arg(&socket)
+                .env("XDG_STATE_HOME", &state)
+                .envs(backend_env(b))
+                .env("RUSH_POOL_SIZE", "1");
+            run(&mut c, None, Duration::from_secs(20))
+        };
+        let log = || std::fs::read_to_string(state.join("rush/rushd.log")).unwrap_or_default();
+        let rush = |script: &str| {
+            let mut c = Command::new(RUSH);
+            c.env("RUSH_SOCKET", &socket)
+                .env("RUSH_DAEMON", "require")
+                .arg("-c")
+                .arg(script);
+            c
+        };
+        let o = cli(&["start"]);
+        assert_eq!(o.code(), Some(0), "{b}: {o:?}");
+        let old = json_number(&cli(&["status", "--json"]).stdout_str(), "pid").expect("pid") as i32;
+        // The one worker runs a job when the binary changes.
+        let marker = dir.path().join("running");
+        let running = rush(&format!(
+            "echo > '{}'; sleep 2; echo survived; exit 4",
+            marker.display()
+        ))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+        assert!(
+            eventually(Duration::from_secs(10), || marker.exists()),
+            "{b}"
+        );
+        replace_binary(&exe);
+        std::thread::sleep(Duration::from_millis(1100));
+        // Every job from then on runs through a daemon: the old one until
+        // the new one accepts, then the new one. None is refused, not even
+        // one the old daemon had queued when it handed the socket over.
+        let mut n = 0;
+        let until = Instant::now() + Duration::from_secs(10);
+        let mut new = old;
+        while new == old && Instant::now() < until {
+            n += 1;
+            let o = run(
+                &mut rush(&format!("echo job {n}")),
+                None,
+                Duration::from_secs(10),
+            );
+            assert_eq!(
+                (o.code(), o.stdout_str()),
+                (Some(0), format!("job {n}\n")),
+                "{b}: job {n}: {o:?}\nlog:\n{}",
+                log()
+            );
+            new = json_number(&cli(&["status", "--json"]).stdout_str(), "pid").unwrap_or(0) as i32;
+        }
+        assert_ne!(new, old, "{b}: not handed over:\n{}", log());
+        assert!(alive(new), "{b}");
+        assert!(
+            log().contains(&format!("pid {new} serves the socket now")),
+            "{b}: {}",
+            log()
+        );
+        // The old daemon lets its job finish, then exits.
+        assert_eq!(
+            finish(running, "running"),
+            (Some(4), "survived\n".into(), String::new()),
+            "{b}"
+        );
+        assert!(
+            eventually(Duration::from_secs(10), || !alive(old)),
+            "{b}: the old daemon did not exit:\n{}",
+            log()
+        );
+        assert!(socket.exists(), "{b}: the old daemon removed the socket");
+        let o = run(&mut rush("exit 9"), None, Duration::from_secs(10));
+        assert_eq!(o.code(), Some(9), "{b}: {o:?}");
+        let o = cli(&["stop"]);
+        assert_eq!(o.code(), Some(0), "{b}: {o:?}");
+        assert_none_left(&socket.display().to_string(), b);
     }
 }

@@ -89,6 +89,65 @@ pub fn take_listen_fd() -> io::Result<Option<OwnedFd>> {
     Ok(Some(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
 
+/// What a detached `rushd` whose executable changed hands to the new
+/// binary it starts ([`HANDOVER_ENV`]): its listening socket, the socket's
+/// lock, and a pipe on which the new daemon says it accepts.
+#[derive(Debug)]
+pub struct Handover {
+    pub listener: OwnedFd,
+    pub lock: OwnedFd,
+    pub ready: OwnedFd,
+}
+
+/// Names the daemon that passed a [`Handover`]: its pid, which must be the
+/// receiver's parent, as `LISTEN_PID` guards against a stale inherited
+/// `LISTEN_FDS`.
+pub const HANDOVER_ENV: &str = "RUSHD_HANDOVER";
+
+/// Where a [`Handover`]'s descriptors arrive: listener, lock, ready pipe.
+pub const HANDOVER_FDS: [RawFd; 3] = [3, 4, 5];
+
+/// Take the descriptors of a [`Handover`] when [`HANDOVER_ENV`] names our
+/// parent: descriptor 3 must be a listening Unix stream socket; all three
+/// become close-on-exec, the listener non-blocking. The variable is
+/// removed from the environment in every case.
+///
+/// For single-threaded callers, before any thread starts.
+pub fn take_handover() -> io::Result<Option<Handover>> {
+    let parent = env_bytes(HANDOVER_ENV);
+    unset(HANDOVER_ENV);
+    let parent: Option<i32> = parent
+        .as_deref()
+        .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
+    if parent.is_none() || parent != Some(crate::process::getppid()) {
+        return Ok(None);
+    }
+    let [listener, lock, ready] = HANDOVER_FDS;
+    crate::unix::listening_path(listener).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{HANDOVER_ENV}: descriptor 3 is not a listening Unix stream socket ({e})"),
+        )
+    })?;
+    for fd in HANDOVER_FDS {
+        crate::fd::set_cloexec(fd, true)?;
+    }
+    crate::fd::set_nonblocking(listener, true)?;
+    // Our parent passed these three descriptors to this process (the
+    // variable names it, and it is our parent), and nothing else owns them:
+    // the variable that announces them was just removed, so they are taken
+    // once.
+    let take = |fd: RawFd| {
+        // SAFETY: see above; `fd` is one of the three.
+        unsafe { OwnedFd::from_raw_fd(fd) }
+    };
+    Ok(Some(Handover {
+        listener: take(listener),
+        lock: take(lock),
+        ready: take(ready),
+    }))
+}
+
 /// Where to send service-manager notifications (`NOTIFY_SOCKET`).
 #[derive(Debug)]
 pub struct Notifier {

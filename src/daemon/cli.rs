@@ -118,15 +118,23 @@ pub fn main(args: &[Vec<u8>]) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let mut cfg = cfg;
     match command {
-        Command::Foreground => match super::serve(cfg, None) {
-            Ok(Ending::Stopped) => EXIT_OK,
-            Ok(Ending::Restart { exe }) => restart_in_place(&exe, args),
-            Err(e) => {
-                eprintln!("rushd: {e}");
-                EXIT_FAILURE
+        Command::Foreground => {
+            if std::env::var_os(platform::service::HANDOVER_ENV).is_some() {
+                // Started by a detached daemon to take over from it: as
+                // detached as that one.
+                cfg.successor_args = Some(restart_args(args));
             }
-        },
+            match super::serve(cfg, None) {
+                Ok(Ending::Stopped) => EXIT_OK,
+                Ok(Ending::Restart { exe }) => restart_in_place(&exe, args),
+                Err(e) => {
+                    eprintln!("rushd: {e}");
+                    EXIT_FAILURE
+                }
+            }
+        }
         Command::Start => start(cfg, args),
         Command::Stop => stop(&cfg.socket),
         Command::Restart => {
@@ -263,7 +271,7 @@ fn start(cfg: Config, args: &[Vec<u8>]) -> i32 {
 
 /// The detached daemon: stdio to `/dev/null` and the log, no inherited
 /// descriptors but the readiness pipe.
-fn daemon_child(cfg: Config, log_path: &[u8], ready: i32, args: &[Vec<u8>]) -> ! {
+fn daemon_child(mut cfg: Config, log_path: &[u8], ready: i32, args: &[Vec<u8>]) -> ! {
     let _ = process::chdir(b"/");
     let Ok(ready) = fd::dup_above_owned(ready, 3) else {
         process::exit_now(EXIT_FAILURE)
@@ -287,6 +295,7 @@ fn daemon_child(cfg: Config, log_path: &[u8], ready: i32, args: &[Vec<u8>]) -> !
             }
         }
     }
+    cfg.successor_args = Some(restart_args(args));
     match super::serve(cfg, Some(ready)) {
         Ok(Ending::Stopped) => process::exit_now(EXIT_OK),
         Ok(Ending::Restart { exe }) => process::exit_now(restart_in_place(&exe, args)),
@@ -354,7 +363,9 @@ fn restart_in_place(exe: &std::path::Path, args: &[Vec<u8>]) -> i32 {
 /// start one each; all but one find the socket served and exit quietly.
 fn on_demand(mut cfg: Config, args: &[Vec<u8>]) -> i32 {
     cfg.idle_exit.get_or_insert(DEFAULT_ON_DEMAND_IDLE_EXIT);
-    if super::is_serving(&cfg.socket) {
+    cfg.successor_args = Some(restart_args(args));
+    let taking_over = std::env::var_os(platform::service::HANDOVER_ENV).is_some();
+    if !taking_over && super::is_serving(&cfg.socket) {
         return EXIT_OK;
     }
     if let Ok(mut path) = state_dir() {

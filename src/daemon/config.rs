@@ -40,6 +40,12 @@ pub struct Config {
     /// is busy (`RUSH_WORKER_ACCEPT`, default on where supported: Linux).
     /// Off, the daemon accepts every client and relays every job.
     pub worker_accept: bool,
+    /// A detached daemon (`rushd start`, `rushd on-demand`, or one that took
+    /// over from one) answers a change of its executable by starting the
+    /// new binary with these arguments at once and handing it the socket;
+    /// `None` (in the foreground, where a supervisor or a terminal owns the
+    /// process): it restarts in place once its running jobs end.
+    pub successor_args: Option<Vec<Vec<u8>>>,
 }
 
 /// Default pool size.
@@ -91,6 +97,7 @@ impl Config {
             request_timeout: Duration::from_secs(10),
             idle_exit: None,
             socket_activated: false,
+            successor_args: None,
             worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
         };
         if let Some(v) = env("RUSH_POOL_SIZE") {
@@ -183,6 +190,7 @@ mod tests {
             request_timeout: Duration::from_secs(1),
             idle_exit: None,
             socket_activated: false,
+            successor_args: None,
             worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
         };
         assert!(c.set_pool_size(b"0").is_err());

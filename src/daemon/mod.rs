@@ -56,8 +56,11 @@ impl std::fmt::Display for ServeError {
     }
 }
 
-/// Take the listening socket from the service manager when it passed one
-/// (socket activation), else take the socket's lock and bind `cfg.socket`
+/// Take the listening socket and its lock from the daemon that started
+/// this one to take over from it (`RUSHD_HANDOVER`, see
+/// [`server::Server`]'s upgrade), or the listening socket from the service
+/// manager when it passed one (socket activation), else take the socket's
+/// lock and bind `cfg.socket`
 /// (replacing a stale socket); then serve until stopped. For `rushd
 /// start`, `ready` is written `1` once the socket accepts, or `0` (failed)
 /// or `2` (another daemon serves) and the reason when the daemon cannot
@@ -88,7 +91,12 @@ fn bind_and_serve(
 ) -> Result<server::Ending, ServeError> {
     let failed = ServeError::Failed;
     let notifier = platform::service::Notifier::take();
-    let (listener, lock) =
+    let handover = platform::service::take_handover().map_err(|e| failed(e.to_string()))?;
+    let (listener, lock) = if let Some(h) = handover {
+        log("taking over the socket from the daemon that started this one");
+        ready.get_or_insert(h.ready);
+        (h.listener, Some(h.lock))
+    } else {
         match platform::service::take_listen_fd().map_err(|e| failed(e.to_string()))? {
             Some(fd) => {
                 // The unit names the socket; show its real path.
@@ -110,7 +118,8 @@ fn bind_and_serve(
                 let (fd, lock) = bind(&cfg.socket)?;
                 (fd, Some(lock))
             }
-        };
+        }
+    };
     if let Some(limit) = cfg.idle_limit() {
         log(&format!(
             "will stop after {}s without a job",

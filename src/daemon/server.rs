@@ -53,6 +53,10 @@ const CANCEL_TOKEN: Token = Token(DAEMON | 7);
 const SATURATED_TOKEN: Token = Token(DAEMON | 8);
 /// The workers told to end their own clients' jobs have had their time.
 const GRACE_KILL_TOKEN: Token = Token(DAEMON | 9);
+/// The successor's readiness pipe ([`Server::upgrade`]).
+const SUCCESSOR_READY_TOKEN: Token = Token(DAEMON | 10);
+/// The successor process ended.
+const SUCCESSOR_EXIT_TOKEN: Token = Token(DAEMON | 11);
 
 /// How long accepting pauses when the descriptor table is full, unless a
 /// descriptor of ours frees first.
@@ -291,6 +295,11 @@ pub struct Server {
     exe_checked: Instant,
     /// Stopping to re-execute a changed binary (not to exit).
     restart: bool,
+    /// The new binary, started to take over the socket.
+    successor: Option<Successor>,
+    /// The grace period of a stop is running: running jobs are ended
+    /// when it is over.
+    grace_armed: bool,
     /// The socket's lock ([`super::serve`]), released before the last
     /// connections close: a `rushd stop` that sees its connection close
     /// may start the next daemon at once.
@@ -305,6 +314,15 @@ pub struct Server {
     retired_fast_jobs: u64,
     /// `monotonic_ns` at `started`.
     start_ns: u64,
+}
+
+/// A new `rushd` started to take over the socket ([`Server::upgrade`]).
+struct Successor {
+    pid: i32,
+    /// The read end of its readiness pipe, while the read is in flight.
+    ready: Option<OwnedFd>,
+    /// It said it accepts: the socket is its.
+    serving: bool,
 }
 
 /// How [`Server::run`] ended.
@@ -402,6 +420,8 @@ impl Server {
                 .and_then(|p| ExeId::of(&p).map(|id| (p, id))),
             exe_checked: Instant::now(),
             restart: false,
+            successor: None,
+            grace_armed: false,
             lock: None,
             board,
             accepting: true,
@@ -658,6 +678,8 @@ impl Server {
                 return self.check_saturated();
             }
             GRACE_KILL_TOKEN => return self.kill_workers(),
+            SUCCESSOR_READY_TOKEN => return self.on_successor_ready(c.result),
+            SUCCESSOR_EXIT_TOKEN => return self.on_successor_exit(c.result),
             _ => {}
         }
         let Some((id, op)) = ConnId::from_token(c.token) else {
@@ -709,9 +731,10 @@ impl Server {
                     log("accepting connections again");
                 }
                 if self.exe_changed(false) {
-                    // This client is refused (`ShuttingDown`) and runs its
-                    // job itself; the next daemon serves later ones.
-                    self.begin_restart();
+                    // Unless a successor can take over, this client is
+                    // refused (`ShuttingDown`) and runs its job itself; the
+                    // next daemon serves later ones.
+                    self.upgrade();
                 }
                 match platform::unix::peer_uid(fd.as_raw_fd()) {
                     Ok(uid) if uid == self.euid => {
@@ -948,7 +971,7 @@ impl Server {
                         && matches!(self.conn(id).map(|c| &c.role), Some(Role::Client(_)))
                         && self.exe_changed(true)
                     {
-                        self.begin_restart();
+                        self.upgrade();
                     }
                     return self.peer_failed(id, &e.to_string());
                 }
@@ -1822,7 +1845,7 @@ impl Server {
             Message::Tick => {
                 self.last_job = Instant::now();
                 if self.exe_changed(false) {
-                    self.begin_restart();
+                    self.upgrade();
                 }
                 Ok(())
             }
@@ -1968,11 +1991,21 @@ impl Server {
     // ---- stopping -------------------------------------------------------
 
     fn begin_shutdown(&mut self, why: &str) {
+        if let Some(s) = self.successor.as_ref().filter(|s| !s.serving) {
+            // It would serve on after this stop.
+            let _ = process::kill(s.pid, signal::SIGTERM);
+        }
         if self.stopping {
-            if std::mem::take(&mut self.restart) {
-                // Stopped while draining for a restart: stop for good, and
-                // end the running jobs after the grace period.
-                log(&format!("stopping ({why}) instead of restarting"));
+            if !self.grace_armed {
+                // Stopped while draining for a restart, or after handing
+                // the socket over: stop for good, and end the running jobs
+                // after the grace period.
+                let instead = if std::mem::take(&mut self.restart) {
+                    " instead of restarting"
+                } else {
+                    ""
+                };
+                log(&format!("stopping ({why}){instead}"));
                 if let Some(l) = self.listener.take() {
                     self.close(l);
                 }
@@ -1982,6 +2015,146 @@ impl Server {
         }
         self.drain(&format!("stopping ({why})"), false);
         self.arm_grace();
+    }
+
+    /// The `rushd` binary on disk changed. A detached daemon starts the new
+    /// binary at once, handing it the listening socket and the lock, and
+    /// serves on until the new one accepts; then it stops serving, leaving
+    /// the socket path to its successor, and exits once its running jobs
+    /// end. Clients never find the socket unserved. Otherwise (in the
+    /// foreground, where a supervisor or a terminal owns the process;
+    /// socket-activated; or when the new binary cannot start) it restarts
+    /// in place once its running jobs end ([`Server::begin_restart`]).
+    fn upgrade(&mut self) {
+        if self.stopping || self.successor.is_some() {
+            return;
+        }
+        if self.cfg.successor_args.is_some() && !self.cfg.socket_activated {
+            match self.start_successor() {
+                Ok(pid) => {
+                    log(&format!(
+                        "the rushd binary changed on disk: started it (pid {pid}) to take over the socket"
+                    ));
+                    return;
+                }
+                Err(e) => log(&format!("cannot start the new rushd binary: {e}")),
+            }
+        }
+        self.begin_restart();
+    }
+
+    /// Start the new binary with the listener, the lock and the write end
+    /// of a readiness pipe at [`platform::service::HANDOVER_FDS`].
+    fn start_successor(&mut self) -> io::Result<i32> {
+        use platform::service::{HANDOVER_ENV, HANDOVER_FDS};
+        use platform::spawn::{Attrs, FdAction};
+        use std::os::unix::ffi::OsStrExt;
+        let listener = self.listener.and_then(|l| self.conn(l)).map(|c| c.raw);
+        let (Some(args), Some((exe, _)), Some(listener), Some(lock)) =
+            (&self.cfg.successor_args, &self.exe, listener, &self.lock)
+        else {
+            return Err(io::Error::other(
+                "no listening socket and lock to hand over",
+            ));
+        };
+        let (ready, ready_w) = platform::fd::pipe_owned()?;
+        // Copies above the numbers they move to, so that no move
+        // overwrites the source of another.
+        let above = |fd: RawFd| platform::fd::dup_above_owned(fd, 10);
+        let sources = [
+            above(listener)?,
+            above(lock.as_raw_fd())?,
+            above(ready_w.as_raw_fd())?,
+        ];
+        let actions: Vec<FdAction> = sources
+            .iter()
+            .zip(HANDOVER_FDS)
+            .map(|(from, to)| FdAction::Dup2(from.as_raw_fd(), to))
+            .collect();
+        let z = |b: &[u8]| {
+            let mut v = b.to_vec();
+            v.push(0);
+            v
+        };
+        let argv: Vec<Vec<u8>> = args.iter().map(|a| z(a)).collect();
+        let mut envp = Vec::new();
+        platform::environ::for_each(|kv| {
+            if !kv.starts_with(HANDOVER_ENV.as_bytes()) {
+                envp.push(z(kv));
+            }
+        });
+        envp.push(z(format!("{HANDOVER_ENV}={}", process::getpid()).as_bytes()));
+        let pid = platform::spawn::spawn(
+            &z(exe.as_os_str().as_bytes()),
+            &argv,
+            &envp,
+            &Attrs::default(),
+            &actions,
+        )?;
+        // Its end of the pipe is the successor's alone: the read sees the
+        // end of it if the successor dies.
+        drop((sources, ready_w));
+        self.driver.submit(
+            SUCCESSOR_READY_TOKEN,
+            Op::Read {
+                fd: ready.as_raw_fd(),
+                buf: Vec::with_capacity(512),
+            },
+        );
+        self.driver
+            .submit(SUCCESSOR_EXIT_TOKEN, Op::WaitChild { pid });
+        self.successor = Some(Successor {
+            pid,
+            ready: Some(ready),
+            serving: false,
+        });
+        Ok(pid)
+    }
+
+    /// The successor answered on its readiness pipe (`1`: it accepts; `0`
+    /// or `2` and why: it failed; nothing: it died).
+    fn on_successor_ready(&mut self, r: io::Result<Outcome>) {
+        let Some(s) = self.successor.as_mut() else {
+            return;
+        };
+        s.ready = None;
+        let pid = s.pid;
+        let answer = match r {
+            Ok(Outcome::Read { buf, len }) => buf[..len.min(buf.len())].to_vec(),
+            _ => Vec::new(),
+        };
+        if answer.first() == Some(&b'1') {
+            s.serving = true;
+            // Its copy of the lock holds it now.
+            self.lock = None;
+            self.drain(
+                &format!("pid {pid} serves the socket now; exiting once the running jobs end"),
+                false,
+            );
+        } else if !self.stopping {
+            let why = String::from_utf8_lossy(answer.get(1..).unwrap_or_default()).into_owned();
+            log(&format!(
+                "the new rushd (pid {pid}) did not take over{}{}",
+                if why.is_empty() { "" } else { ": " },
+                why.trim_end()
+            ));
+            self.begin_restart();
+        }
+    }
+
+    fn on_successor_exit(&mut self, r: io::Result<Outcome>) {
+        let Some(s) = &self.successor else {
+            return;
+        };
+        if !s.serving {
+            if let Ok(Outcome::ChildExited { status, .. }) = r {
+                log(&format!(
+                    "the new rushd (pid {}) {}",
+                    s.pid,
+                    describe(status)
+                ));
+            }
+        }
     }
 
     /// The `rushd` binary on disk is not the one running: stop serving as
@@ -2002,6 +2175,7 @@ impl Server {
     }
 
     fn arm_grace(&mut self) {
+        self.grace_armed = true;
         self.driver.submit(
             GRACE_TOKEN,
             Op::Timeout {
@@ -2028,8 +2202,10 @@ impl Server {
             self.close(l);
         }
         // An activated socket belongs to the service manager, which keeps
-        // listening on it (and starts rushd again on the next connection).
-        if !self.cfg.socket_activated {
+        // listening on it (and starts rushd again on the next connection);
+        // a handed-over one to the successor.
+        let handed_over = self.successor.as_ref().is_some_and(|s| s.serving);
+        if !self.cfg.socket_activated && !handed_over {
             let _ = platform::sockdir::unlink(&self.cfg.socket);
         }
         // Queued jobs run directly in their clients.
