@@ -17,11 +17,13 @@ pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod process;
+pub mod pty;
 pub mod service;
 pub mod shm;
 pub mod signal;
 pub mod sockdir;
 pub mod spawn;
+pub mod tty;
 pub mod unix;
 
 use std::io;

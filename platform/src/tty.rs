@@ -1,0 +1,46 @@
+//! The controlling terminal, for job control: its foreground process
+//! group and its modes.
+
+use crate::{Pid, cvt, cvt_retry};
+use std::io;
+use std::os::fd::RawFd;
+
+/// `tcgetpgrp(3)`: the terminal's foreground process group.
+pub fn foreground_group(fd: RawFd) -> io::Result<Pid> {
+    // SAFETY: tcgetpgrp has no memory-safety preconditions.
+    cvt(unsafe { libc::tcgetpgrp(fd) })
+}
+
+/// `tcsetpgrp(3)`: make `pgid` the terminal's foreground process group.
+/// The caller ignores or blocks SIGTTOU when it is not in the foreground
+/// itself.
+pub fn set_foreground_group(fd: RawFd, pgid: Pid) -> io::Result<()> {
+    // SAFETY: tcsetpgrp has no memory-safety preconditions.
+    cvt_retry(|| unsafe { libc::tcsetpgrp(fd, pgid) }).map(drop)
+}
+
+/// A terminal's modes (`struct termios`), saved to be put back.
+#[derive(Clone, Copy)]
+pub struct Modes(libc::termios);
+
+impl std::fmt::Debug for Modes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Modes")
+    }
+}
+
+/// `tcgetattr(3)`.
+pub fn modes(fd: RawFd) -> io::Result<Modes> {
+    // SAFETY: termios is plain old data; tcgetattr fills it.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: `t` is a valid termios for tcgetattr to fill.
+    cvt(unsafe { libc::tcgetattr(fd, &mut t) })?;
+    Ok(Modes(t))
+}
+
+/// `tcsetattr(3)` with `TCSADRAIN`: put saved modes back once pending
+/// output is written.
+pub fn set_modes(fd: RawFd, modes: &Modes) -> io::Result<()> {
+    // SAFETY: `modes.0` is a termios that tcgetattr filled.
+    cvt_retry(|| unsafe { libc::tcsetattr(fd, libc::TCSADRAIN, &modes.0) }).map(drop)
+}
