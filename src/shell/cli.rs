@@ -325,6 +325,12 @@ impl Input for FdInput {
             let n = match fd::read(self.fd, &mut chunk[..want]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    if self.prompt.is_some()
+                        && platform::signal::is_pending(platform::signal::SIGHUP)
+                    {
+                        // Hung up: the shell ends (see `run_interactive`).
+                        return Ok(false);
+                    }
                     if self.prompt.is_some() && platform::signal::any_pending() {
                         // An interrupted prompt: start over on a new line.
                         platform::signal::take_pending();
@@ -405,13 +411,33 @@ fn run_invocation(sh: &mut Shell, inv: &Invocation) -> Exec {
     sh.run_program(&mut parser, false)
 }
 
-/// The interactive loop: prompt, read, run; errors go back to the prompt.
+/// The interactive loop: report jobs, prompt, read, run; errors go back to
+/// the prompt. The prompts are expanded afresh for every command (`PS1`
+/// may show `$PWD`), which a parser per command allows: the input is read
+/// a line at a time, never past the command.
 fn run_interactive(sh: &mut Shell) -> Exec {
     use platform::signal::{Disposition, SIGINT, SIGQUIT, SIGTERM, set_disposition};
     let _ = set_disposition(SIGINT, Disposition::Catch);
     let _ = set_disposition(SIGQUIT, Disposition::Ignore);
     let _ = set_disposition(SIGTERM, Disposition::Ignore);
+    sh.start_job_control();
+    if sh.jc.is_some() {
+        // A hang-up ends the shell and, through it, its jobs.
+        let _ = set_disposition(platform::signal::SIGHUP, Disposition::Catch);
+    }
+    let r = interactive_loop(sh);
+    sh.end_job_control();
+    r
+}
+
+fn interactive_loop(sh: &mut Shell) -> Exec {
+    let mut warned_stopped = false;
     loop {
+        if sh.jc.is_some() && platform::signal::is_pending(platform::signal::SIGHUP) {
+            sh.hang_up_jobs();
+            return Err(Divert::Exit(128 + platform::signal::SIGHUP));
+        }
+        sh.notify_jobs();
         let prompts = Prompts {
             ps1: sh.prompt_text(
                 b"PS1",
@@ -425,8 +451,18 @@ fn run_interactive(sh: &mut Shell) -> Exec {
         };
         let mut input = FdInput::new(0, Some(prompts));
         let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
-        match sh.run_program(&mut parser, false) {
-            Ok(()) => return Ok(()),
+        match sh.run_next_command(&mut parser, false) {
+            Ok(true) => {}
+            Ok(false) => {
+                if platform::signal::is_pending(platform::signal::SIGHUP) {
+                    continue;
+                }
+                if sh.jobs.any_stopped() && !std::mem::replace(&mut warned_stopped, true) {
+                    let _ = fd::write_all(2, b"\nrush: there are stopped jobs\n");
+                    continue;
+                }
+                return Ok(());
+            }
             Err(Divert::Error(_)) | Err(Divert::Break(_)) | Err(Divert::Continue(_)) => continue,
             Err(Divert::Return(s)) => sh.last_status = s,
             Err(other) => return Err(other),
@@ -486,6 +522,11 @@ pub fn start(
     let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes());
     sh.interactive = inv.interactive
         || (inv.command.is_none() && inv.read_stdin && fd::isatty(0) && fd::isatty(2));
+    if sh.interactive {
+        // Job control is on by default in an interactive shell (`+m`
+        // turns it off); it starts with the prompt.
+        sh.options.set(Opt::Monitor, true);
+    }
     configure(sh, &inv, &argv0);
     if sh.interactive {
         sh.set_opt(Opt::Interactive, true);

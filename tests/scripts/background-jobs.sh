@@ -136,3 +136,44 @@ status 0
 ## differs: dash
 # XCU 2.11: with job control disabled an asynchronous list inherits
 # SIG_IGN for SIGINT and SIGQUIT (bash does this); dash does not.
+
+#### kill %N signals job N, never process N
+sleep 5 &
+sleep 6 &
+kill %2
+wait %2
+echo "second: $?"
+kill %1
+wait %1
+echo "first: $?"
+## stdout:
+second: 143
+first: 143
+
+#### kill of a job that does not exist fails
+kill %7
+echo "status $?"
+## stdout:
+status 1
+## stderr-contains: %7
+
+#### job numbers stay put when an earlier job is gone
+sleep 0.1 &
+sleep 5 &
+wait %1
+jobs > /dev/null
+kill %2
+wait %2
+echo "status $?"
+## stdout:
+status 143
+
+#### fg and bg need job control
+fg
+echo "fg $?"
+bg
+echo "bg $?"
+## stdout:
+fg 1
+bg 1
+## stderr-contains: no job control

@@ -86,8 +86,35 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     let mut status = 0;
     for a in &args[i..] {
-        let spec = a.strip_prefix(b"%").unwrap_or(a);
-        let Some(pid) = std::str::from_utf8(spec)
+        if a.starts_with(b"%") {
+            // A job: its process group under job control, else its process.
+            sh.jobs.reap();
+            let Some(index) = super::wait::job_operand(sh, b"kill", Some(a)) else {
+                status = 1;
+                continue;
+            };
+            let job = &sh.jobs.background[index];
+            let (target, stopped) = match &job.group {
+                Some(g) => (-g.pgid, g.stopped.is_some()),
+                None => (job.pid, false),
+            };
+            if let Err(e) = platform::process::kill(target, sig) {
+                sh.utility_error(
+                    b"kill",
+                    format!(
+                        "{} - {}",
+                        String::from_utf8_lossy(a),
+                        super::describe_error(&e)
+                    ),
+                );
+                status = 1;
+            } else if stopped && sig != platform::signal::SIGCONT {
+                // A stopped job acts on the signal once continued.
+                let _ = platform::process::kill(target, platform::signal::SIGCONT);
+            }
+            continue;
+        }
+        let Some(pid) = std::str::from_utf8(a)
             .ok()
             .and_then(|s| s.parse::<i32>().ok())
         else {

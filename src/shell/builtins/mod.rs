@@ -84,6 +84,8 @@ static FALSE: Builtin = builtin!(b"false", false, flow::false_);
 static GETOPTS: Builtin = builtin!(b"getopts", false, getopts::getopts);
 static HASH: Builtin = builtin!(b"hash", false, command::hash);
 static JOBS: Builtin = builtin!(b"jobs", false, wait::jobs);
+static FG: Builtin = builtin!(b"fg", false, wait::fg);
+static BG: Builtin = builtin!(b"bg", false, wait::bg);
 static KILL: Builtin = builtin!(b"kill", false, kill::kill);
 static LOCAL: Builtin = builtin!(b"local", false, export::local);
 static PRINTF: Builtin = builtin!(b"printf", false, printf::run);
@@ -124,6 +126,8 @@ pub fn lookup(name: &[u8]) -> Option<&'static Builtin> {
         b"getopts" => &GETOPTS,
         b"hash" => &HASH,
         b"jobs" => &JOBS,
+        b"fg" => &FG,
+        b"bg" => &BG,
         b"kill" => &KILL,
         b"local" => &LOCAL,
         b"printf" => &PRINTF,

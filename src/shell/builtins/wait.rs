@@ -1,4 +1,4 @@
-//! `wait` and `jobs`.
+//! `wait`, `jobs`, `fg` and `bg`.
 
 use super::write_out;
 use crate::shell::env::Shell;
@@ -70,7 +70,7 @@ fn resolve(sh: &Shell, spec: &[u8]) -> Option<platform::Pid> {
         b"%-" => jobs.len().checked_sub(2).map(|i| jobs[i].pid),
         [b'%', n @ ..] => {
             let n: usize = std::str::from_utf8(n).ok()?.parse().ok()?;
-            jobs.get(n.checked_sub(1)?).map(|j| j.pid)
+            sh.jobs.by_id(n).map(|i| jobs[i].pid)
         }
         _ => std::str::from_utf8(spec).ok()?.parse().ok(),
     }
@@ -78,13 +78,21 @@ fn resolve(sh: &Shell, spec: &[u8]) -> Option<platform::Pid> {
 
 /// `jobs [-lp]`: list background jobs (without job control, their number,
 /// pid and state); jobs reported as done are then forgotten, as in dash.
+/// With job control, each job's line is `[1]+  Stopped   sleep 30`, as
+/// bash and dash write it.
 pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let pids_only = args.iter().skip(1).any(|a| a == b"-p");
     sh.jobs.reap();
     let mut out = Vec::new();
     for (i, job) in sh.jobs.background.iter().enumerate() {
         if pids_only {
-            out.extend_from_slice(format!("{}\n", job.pid).as_bytes());
+            let pid = job.group.as_ref().map_or(job.pid, |g| g.pgid);
+            out.extend_from_slice(format!("{pid}\n").as_bytes());
+            continue;
+        }
+        if sh.jc.is_some() {
+            out.extend_from_slice(sh.job_line(i).as_bytes());
+            out.push(b'\n');
             continue;
         }
         let state = match job.status {
@@ -92,10 +100,95 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             Some(0) => "Done".to_string(),
             Some(s) => format!("Done({s})"),
         };
-        out.extend_from_slice(format!("[{}] {} {}\n", i + 1, job.pid, state).as_bytes());
+        out.extend_from_slice(format!("[{}] {} {}\n", job.id, job.pid, state).as_bytes());
     }
     if !pids_only {
         sh.jobs.background.retain(|j| j.status.is_none());
     }
     Ok(write_out(sh, b"jobs", &out))
+}
+
+/// The job a `fg` or `bg` operand names (the current job without one):
+/// `%N`, `%%`, `%+`, `%-`, `%string` (the job whose command starts with
+/// it), `%?string` (the one whose command contains it). Reports why not.
+pub(super) fn job_operand(sh: &Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Option<usize> {
+    let jobs = &sh.jobs.background;
+    let found = match spec.map(|s| &s[..]) {
+        None | Some(b"%%" | b"%+" | b"%") => sh.jobs.current(),
+        Some(b"%-") => sh.jobs.previous(),
+        Some([b'%', b'?', text @ ..]) => jobs.iter().position(|j| {
+            j.group
+                .as_ref()
+                .is_some_and(|g| g.text.windows(text.len()).any(|w| w == text))
+        }),
+        Some([b'%', rest @ ..]) => match std::str::from_utf8(rest)
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(n) => sh.jobs.by_id(n),
+            None => jobs
+                .iter()
+                .position(|j| j.group.as_ref().is_some_and(|g| g.text.starts_with(rest))),
+        },
+        Some(pid) => std::str::from_utf8(pid)
+            .ok()
+            .and_then(|p| p.parse::<platform::Pid>().ok())
+            .and_then(|p| {
+                jobs.iter()
+                    .position(|j| j.pid == p || j.group.as_ref().is_some_and(|g| g.pgid == p))
+            }),
+    };
+    if found.is_none() {
+        match spec {
+            None => sh.utility_error(name, "no current job"),
+            Some(s) => {
+                sh.utility_error(name, format!("{}: no such job", String::from_utf8_lossy(s)))
+            }
+        }
+    }
+    found
+}
+
+/// `fg [job]`: continue a job in the foreground, with the terminal, and
+/// wait for it; its status is the job's.
+pub fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
+    if sh.jc.is_none() {
+        sh.utility_error(b"fg", "no job control");
+        return Ok(1);
+    }
+    sh.jobs.reap();
+    let Some(index) = job_operand(sh, b"fg", args.get(1)) else {
+        return Ok(1);
+    };
+    if sh.jobs.background[index].group.is_none() {
+        sh.utility_error(b"fg", "job not started with job control");
+        return Ok(1);
+    }
+    Ok(sh.foreground_job(index))
+}
+
+/// `bg [job...]`: continue stopped jobs in the background.
+pub fn bg(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
+    if sh.jc.is_none() {
+        sh.utility_error(b"bg", "no job control");
+        return Ok(1);
+    }
+    sh.jobs.reap();
+    let specs: Vec<Option<&Vec<u8>>> = if args.len() <= 1 {
+        vec![None]
+    } else {
+        args[1..].iter().map(Some).collect()
+    };
+    let mut status = 0;
+    for spec in specs {
+        match job_operand(sh, b"bg", spec) {
+            Some(i) if sh.jobs.background[i].group.is_some() => sh.background_job(i),
+            Some(_) => {
+                sh.utility_error(b"bg", "job not started with job control");
+                status = 1;
+            }
+            None => status = 1,
+        }
+    }
+    Ok(status)
 }

@@ -187,6 +187,8 @@ pub struct Shell {
     /// In a daemon worker: parsed scripts and startup definitions kept
     /// between jobs (see `shell::warm`).
     pub warm: Option<crate::shell::warm::WarmRef>,
+    /// Job control, in an interactive shell on a terminal with `set -m`.
+    pub jc: Option<crate::shell::exec::jobctl::JobControl>,
 }
 
 impl Shell {
@@ -227,6 +229,7 @@ impl Shell {
             limits_changed: false,
             spawned_children: false,
             warm: None,
+            jc: None,
         }
     }
 
@@ -240,6 +243,13 @@ impl Shell {
         self.options.set(opt, on);
         if opt == Opt::AllExport {
             self.vars.allexport = on;
+        }
+        if opt == Opt::Monitor {
+            if on {
+                self.start_job_control();
+            } else if let Some(jc) = self.jc.take() {
+                let _ = platform::fd::close(jc.tty);
+            }
         }
     }
 

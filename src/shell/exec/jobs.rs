@@ -11,12 +11,37 @@ use platform::process::{self, WaitOptions, WaitStatus};
 #[derive(Debug)]
 pub struct Interrupted;
 
-/// An asynchronous list started with `&`.
+/// An asynchronous list started with `&`, or (with job control) a job
+/// that was stopped.
 #[derive(Clone, Debug)]
 pub struct Job {
+    /// Its number (`%1`): one more than the highest in use when it
+    /// started, so that numbers stay put while jobs come and go.
+    pub id: usize,
+    /// The process whose status is the job's (`$!`, `wait`).
     pub pid: Pid,
-    /// `None` while running.
+    /// `None` while running or stopped.
     pub status: Option<i32>,
+    /// Under job control: the job's process group and what `jobs` shows.
+    pub group: Option<Box<Group>>,
+}
+
+/// A job of a job-control shell ([`super::jobctl`]).
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub pgid: Pid,
+    /// Its processes not reaped yet.
+    pub live: Vec<Pid>,
+    /// The command, as `jobs` lists it.
+    pub text: Vec<u8>,
+    /// The signal that stopped it, while it is stopped.
+    pub stopped: Option<i32>,
+    /// The terminal's modes when it stopped, put back by `fg`.
+    pub modes: Option<platform::tty::Modes>,
+    /// Its stop was reported.
+    pub reported: bool,
+    /// The status of the job's `pid`, once that has ended.
+    pub ended: Option<i32>,
 }
 
 /// The shell's children that are not waited for yet.
@@ -31,6 +56,12 @@ pub struct Jobs {
 /// How many finished background jobs to remember (POSIX asks for at least
 /// CHILD_MAX; we keep this many and drop the oldest finished ones).
 const REMEMBER: usize = 1024;
+
+impl Job {
+    fn is_stopped(&self) -> bool {
+        self.status.is_none() && self.group.as_ref().is_some_and(|g| g.stopped.is_some())
+    }
+}
 
 impl Jobs {
     /// Wait for `pid` to end and give its status (128 + signal for a
@@ -99,19 +130,86 @@ impl Jobs {
 
     fn record(&mut self, pid: Pid, status: i32) {
         if let Some(job) = self.background.iter_mut().find(|j| j.pid == pid) {
-            job.status = Some(status);
+            match &mut job.group {
+                Some(g) => {
+                    g.live.retain(|&p| p != pid);
+                    g.ended = Some(status);
+                    if g.live.is_empty() {
+                        job.status = Some(status);
+                    }
+                }
+                None => job.status = Some(status),
+            }
         }
     }
 
     /// Remember a new background job.
     pub fn add(&mut self, pid: Pid) {
+        self.add_job(Job {
+            id: 0,
+            pid,
+            status: None,
+            group: None,
+        });
+    }
+
+    /// Remember a job, giving it the next number.
+    pub fn add_job(&mut self, mut job: Job) {
         self.reap();
+        job.id = self.background.iter().map(|j| j.id).max().unwrap_or(0) + 1;
         if self.background.len() >= REMEMBER
             && let Some(i) = self.background.iter().position(|j| j.status.is_some())
         {
             self.background.remove(i);
         }
-        self.background.push(Job { pid, status: None });
+        self.background.push(job);
+    }
+
+    /// The current job (`%+`, `%%`): the newest stopped one, else the
+    /// newest.
+    pub fn current(&self) -> Option<usize> {
+        self.background
+            .iter()
+            .rposition(Job::is_stopped)
+            .or_else(|| self.background.len().checked_sub(1))
+    }
+
+    /// The previous job (`%-`): the newest after the current one.
+    pub fn previous(&self) -> Option<usize> {
+        let current = self.current()?;
+        self.background
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|&(i, _)| i != current)
+            .find(|(_, j)| j.is_stopped())
+            .or_else(|| {
+                self.background
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|&(i, _)| i != current)
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// The index of job number `id`.
+    pub fn by_id(&self, id: usize) -> Option<usize> {
+        self.background.iter().position(|j| j.id == id)
+    }
+
+    /// Is any job stopped?
+    pub fn any_stopped(&self) -> bool {
+        self.background.iter().any(Job::is_stopped)
+    }
+
+    /// `128 + signal` when `pid` belongs to a stopped job.
+    pub fn stopped_status(&self, pid: Pid) -> Option<i32> {
+        self.background.iter().find_map(|j| {
+            let g = j.group.as_ref()?;
+            let sig = g.stopped?;
+            g.live.contains(&pid).then_some(128 + sig)
+        })
     }
 
     /// Remember a child the shell started for itself.
@@ -131,6 +229,10 @@ impl Jobs {
             .retain(|&pid| matches!(process::wait_pid(pid, nohang), Ok(None)));
         for job in &mut self.background {
             if job.status.is_some() {
+                continue;
+            }
+            if let Some(g) = &mut job.group {
+                reap_group(job.pid, &mut job.status, g);
                 continue;
             }
             let options = WaitOptions {
@@ -170,6 +272,37 @@ impl Jobs {
     }
 }
 
+/// Collect what changed in a job-control job without blocking: processes
+/// that ended, that stopped (`cat &` reading the terminal), that went on.
+/// The job is over when all its processes are; its status is `pid`'s.
+fn reap_group(pid: Pid, status: &mut Option<i32>, g: &mut Group) {
+    let options = WaitOptions {
+        nohang: true,
+        untraced: true,
+    };
+    g.live.retain(|&p| match process::wait_pid(p, options) {
+        Ok(Some((_, WaitStatus::Stopped(sig)))) => {
+            if g.stopped.is_none() {
+                g.stopped = Some(sig);
+                g.reported = false;
+            }
+            true
+        }
+        Ok(Some((_, WaitStatus::Continued))) | Ok(None) => true,
+        Ok(Some((_, st))) => {
+            if p == pid {
+                g.ended = Some(st.shell_status());
+            }
+            false
+        }
+        Err(_) => false,
+    });
+    if g.live.is_empty() {
+        *status = Some(g.ended.unwrap_or(0));
+        g.stopped = None;
+    }
+}
+
 /// The shell status for a wait status (used by callers that wait directly).
 pub fn shell_status(st: WaitStatus) -> i32 {
     st.shell_status()
@@ -181,7 +314,7 @@ impl Shell {
     /// without job control).
     pub fn run_async(&mut self, and_or: &AndOr) -> Exec {
         let interactive = self.interactive;
-        let pid = self.fork_subshell(|sh| {
+        let pid = self.fork_background_job(|sh| {
             if !interactive {
                 let _ = sh;
                 use platform::signal::{Disposition, SIGINT, SIGQUIT, set_disposition};
@@ -196,7 +329,11 @@ impl Shell {
             }
             sh.run_and_or(and_or, true)
         })?;
-        self.jobs.add(pid);
+        if self.jc.is_some() {
+            self.background_job_started(pid, and_or.to_source());
+        } else {
+            self.jobs.add(pid);
+        }
         self.last_async = Some(pid);
         self.last_status = 0;
         Ok(())

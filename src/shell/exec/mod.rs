@@ -7,6 +7,7 @@
 
 pub mod compound;
 pub mod function;
+pub mod jobctl;
 pub mod jobs;
 pub mod pipeline;
 pub mod program;
@@ -130,6 +131,9 @@ impl Shell {
     }
 
     fn run_pipeline_commands(&mut self, pipeline: &Pipeline, last: bool) -> Exec {
+        if self.jc.is_some() {
+            self.note_job_text(|| pipeline.to_source());
+        }
         match pipeline.commands.as_slice() {
             [command] => self.run_command(command, last),
             commands => self.run_multi_pipeline(commands),

@@ -19,7 +19,18 @@ impl Shell {
     /// and ends the program with status 2. With `last`, the final command
     /// may replace the process (nothing runs after the program).
     pub fn run_program(&mut self, parser: &mut Parser<'_>, last: bool) -> Exec {
-        loop {
+        while self.run_next_command(parser, last)? {}
+        Ok(())
+    }
+
+    /// Read and run the next complete command from `parser`: `Ok(false)`
+    /// at the end of the input.
+    pub fn run_next_command(
+        &mut self,
+        parser: &mut Parser<'_>,
+        last: bool,
+    ) -> Result<bool, Divert> {
+        {
             let parsed = if self.aliases.is_empty() {
                 parser.next_command(&crate::shell::syntax::NoAliases)
             } else {
@@ -30,7 +41,7 @@ impl Shell {
             };
             let list = match parsed {
                 Ok(Some(list)) => list,
-                Ok(None) => return Ok(()),
+                Ok(None) => return Ok(false),
                 Err(ParseError::Syntax(e)) => {
                     self.lineno = e.line;
                     self.syntax_error(&e);
@@ -42,7 +53,9 @@ impl Shell {
                         "read error: {}",
                         crate::shell::builtins::describe_error(&e)
                     ));
-                    return Err(Divert::Error(status::USAGE));
+                    // Nothing more can be read: even an interactive shell
+                    // ends (a terminal that went away).
+                    return Err(Divert::Exit(status::USAGE));
                 }
             };
             if self.opt(crate::shell::env::options::Opt::Verbose) {
@@ -50,6 +63,7 @@ impl Shell {
             }
             let is_last = last && parser.at_end();
             self.run_list(&list, is_last)?;
+            Ok(true)
         }
     }
 

@@ -253,7 +253,7 @@ impl Shell {
             }
             return Ok(read);
         }
-        let child = self.fork_subshell(|_| {
+        let child = self.fork_outside_jobs(|_| {
             let _ = fd::close(read);
             let _ = fd::write_all(write, &body);
             Ok(())

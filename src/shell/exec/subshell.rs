@@ -48,7 +48,11 @@ impl Shell {
     /// blocked, it waits and takes effect under the child's own
     /// dispositions.
     pub fn fork_subshell(&mut self, body: impl FnOnce(&mut Shell) -> Exec) -> Result<Pid, Divert> {
-        let caught = platform::signal::caught_set();
+        // So are those the shell ignores for itself only (`sleep 9 & kill
+        // $!` at a prompt): Linux keeps a blocked signal pending even while
+        // it is ignored, and the child's default action then takes it.
+        let caught = platform::signal::caught_set()
+            | self.ignored_for_self_only(self.jc.as_ref().map(|_| 0));
         let old_mask = if caught != 0 {
             platform::signal::block(caught).ok()
         } else {
@@ -62,6 +66,7 @@ impl Shell {
         }
         match forked {
             Ok(Fork::Child) => {
+                self.enter_job_child();
                 self.enter_subshell();
                 if let Some(mask) = old_mask {
                     let _ = platform::signal::set_blocked(mask);
@@ -72,6 +77,7 @@ impl Shell {
             }
             Ok(Fork::Parent(pid)) => {
                 self.spawned_children = true;
+                self.job_child_started(pid);
                 if let ProcessRole::Worker { job_pgid } = self.role {
                     // Also set from the parent, so the group is right before
                     // either side runs on (setpgid(2), "race").
@@ -132,21 +138,39 @@ impl Shell {
     ) -> std::io::Result<Pid> {
         let mut cpath = path.to_vec();
         cpath.push(0);
+        let job_group = self.job_group_for_child();
         let attrs = Attrs {
             pgroup: match self.role {
                 ProcessRole::Worker { job_pgid } => Some(job_pgid),
-                ProcessRole::Direct => None,
+                ProcessRole::Direct => job_group,
             },
-            sigdefault: self.traps.caught_for_child(),
+            sigdefault: self.traps.caught_for_child() | self.ignored_for_self_only(job_group),
             sigmask: None,
         };
         nul_terminate(fields);
         let r = spawn::spawn(&cpath, fields, env, &attrs, actions);
         strip_nul(fields);
-        if r.is_ok() {
+        if let Ok(pid) = r {
             self.spawned_children = true;
+            self.job_child_started(pid);
         }
         r
+    }
+
+    /// Signals this shell ignores for itself, which its commands must not
+    /// inherit: SIGTERM and SIGQUIT when interactive, and the stop signals
+    /// under job control (`job_group` is `Some`). Those ignored when the
+    /// shell started stay ignored, as POSIX asks.
+    fn ignored_for_self_only(&self, job_group: Option<Pid>) -> u64 {
+        use platform::signal::{SIGQUIT, SIGTERM, bit};
+        let mut set = 0;
+        if self.interactive {
+            set |= bit(SIGTERM) | bit(SIGQUIT);
+        }
+        if job_group.is_some() {
+            set |= super::jobctl::stop_signal_bits();
+        }
+        set & !self.traps.ignored_on_entry()
     }
 
     /// Replace this process with `path`. Returns only on failure.
@@ -159,7 +183,15 @@ impl Shell {
         let mut cpath = path.to_vec();
         cpath.push(0);
         // Caught signals must not stay caught; execve resets handlers to
-        // default itself, and ignored ones stay ignored as POSIX wants.
+        // default itself, and ignored ones stay ignored as POSIX wants, but
+        // for those the shell ignores for itself only.
+        let own = self.ignored_for_self_only(self.jc.as_ref().map(|_| 0));
+        for sig in 1..64 {
+            if own & platform::signal::bit(sig) != 0 {
+                let _ =
+                    platform::signal::set_disposition(sig, platform::signal::Disposition::Default);
+            }
+        }
         nul_terminate(fields);
         let err = spawn::exec(&cpath, fields, env);
         strip_nul(fields);
@@ -172,6 +204,14 @@ impl Shell {
     /// killed from here too, so a child started just after the daemon's
     /// own kill cannot keep the worker waiting.
     pub fn wait_foreground(&mut self, pid: Pid) -> i32 {
+        if self.jc.is_some() {
+            if self.in_foreground_job(pid) {
+                return self.wait_job_process(pid);
+            }
+            if let Some(status) = self.jobs.stopped_status(pid) {
+                return status;
+            }
+        }
         let cancel_group = match self.role {
             ProcessRole::Worker { job_pgid } => Some(job_pgid),
             ProcessRole::Direct => None,

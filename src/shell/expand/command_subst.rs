@@ -20,7 +20,7 @@ impl Shell {
                 crate::shell::builtins::describe_error(&e)
             ))
         })?;
-        let child = self.fork_subshell(|sh| {
+        let child = self.fork_outside_jobs(|sh| {
             let _ = fd::close(read);
             if write != 1 {
                 let _ = fd::dup2(write, 1);
