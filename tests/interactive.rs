@@ -190,6 +190,16 @@ impl Session {
     /// Wait until a process named `comm` in the shell's session is in
     /// `state` (as in /proc/PID/stat: `T` stopped, `Z` ended), or until no
     /// such process is left when `state` is `Z`.
+    /// Run `line`, wait until `count` processes named `comm` own the
+    /// terminal, stop them with ^Z and wait for the prompt.
+    fn stop_in_foreground(&mut self, line: &str, comm: &str, count: usize) {
+        self.send(&format!("{line}\n"));
+        self.wait_for_foreground(comm, count);
+        self.ctrl('z');
+        self.expect("Stopped");
+        self.sync();
+    }
+
     fn wait_for_state(&mut self, comm: &str, state: char) {
         let sid = self.pid();
         self.wait_until(&format!("{comm} in state {state}"), |procs| {
@@ -333,11 +343,7 @@ fn processes() -> Vec<Proc> {
 #[test]
 fn ctrl_z_stops_the_foreground_job_and_the_prompt_returns() {
     let mut s = Session::start();
-    s.send("sleep 30\n");
-    s.wait_for_foreground("sleep", 1);
-    s.ctrl('z');
-    s.expect("Stopped");
-    s.sync();
+    s.stop_in_foreground("sleep 30", "sleep", 1);
     s.send("echo mark-$((1+1))\n");
     s.expect("mark-2");
     let jobs = s.run("jobs");
@@ -366,11 +372,7 @@ fn ctrl_z_stops_the_foreground_job_and_the_prompt_returns() {
 #[test]
 fn bg_resumes_a_stopped_job_in_the_background() {
     let mut s = Session::start();
-    s.send("sleep 30\n");
-    s.wait_for_foreground("sleep", 1);
-    s.ctrl('z');
-    s.expect("Stopped");
-    s.sync();
+    s.stop_in_foreground("sleep 30", "sleep", 1);
     let out = s.run("bg");
     if !out.contains("sleep 30 &") {
         s.fail("`bg` did not print the job as `sleep 30 &`");
@@ -385,11 +387,7 @@ fn bg_resumes_a_stopped_job_in_the_background() {
 #[test]
 fn fg_gives_the_terminal_back_to_the_job() {
     let mut s = Session::start();
-    s.send("tr a-z A-Z\n");
-    s.wait_for_foreground("tr", 1);
-    s.ctrl('z');
-    s.expect("Stopped");
-    s.sync();
+    s.stop_in_foreground("tr a-z A-Z", "tr", 1);
     s.send("fg\n");
     // `fg` prints the command it resumes.
     s.expect("tr a-z A-Z");
@@ -443,11 +441,7 @@ fn a_background_job_is_announced_and_reported_done() {
 #[test]
 fn a_pipeline_stops_and_resumes_as_one_job() {
     let mut s = Session::start();
-    s.send("sleep 30 | sleep 31\n");
-    s.wait_for_foreground("sleep", 2);
-    s.ctrl('z');
-    s.expect("Stopped");
-    s.sync();
+    s.stop_in_foreground("sleep 30 | sleep 31", "sleep", 2);
     let jobs = s.run("jobs");
     let listed: Vec<&str> = lines(&jobs).filter(|l| l.contains("Stopped")).collect();
     if listed.len() != 1 || !listed[0].contains("sleep 30 | sleep 31") {
