@@ -45,7 +45,13 @@ struct Session {
 
 impl Session {
     /// Start the shell on a fresh terminal and wait until it runs commands.
+    /// `TERM` is `dumb`: no line editing, the input is echoed as typed.
     fn start() -> Session {
+        Session::start_with_term("dumb")
+    }
+
+    /// [`Session::start`] with another `TERM` (`xterm`: line editing).
+    fn start_with_term(term: &str) -> Session {
         let home = TempDir::new("interactive");
         let pty = platform::pty::open().expect("open a pty");
         platform::pty::set_window_size(pty.slave.as_raw_fd(), 24, 80).expect("window size");
@@ -55,7 +61,7 @@ impl Session {
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("HOME", home.path())
-            .env("TERM", "dumb")
+            .env("TERM", term)
             .env("PS1", "$ ")
             .env("RUSH_DAEMON", "off")
             .current_dir(home.path())
@@ -509,4 +515,55 @@ fn a_foreground_job_owns_the_terminal() {
             "the terminal's foreground group is {tpgid}, not the job's group {pgid}"
         ));
     }
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_drops_the_line_and_keeps_the_shell() {
+    for term in ["dumb", "xterm"] {
+        let mut s = Session::start_with_term(term);
+        // At the prompt, not before it appears.
+        s.expect("$ ");
+        s.send("echo partial");
+        // Typed before the shell reacted, the next line would be read with
+        // the signal still on its way: wait for the fresh prompt.
+        s.ctrl('c');
+        s.expect("^C");
+        s.expect("$ ");
+        s.send("echo \"st=$?\"\n");
+        s.expect("st=130");
+        // At the continuation prompt, the whole command goes.
+        s.send("for i in 1\n");
+        s.expect("> ");
+        s.ctrl('c');
+        s.expect("^C");
+        s.expect("$ ");
+        s.send("echo again-$((1+1))\n");
+        s.expect("again-2");
+    }
+}
+
+/// The editor's keys: `ESC [ D` is Left, `ESC [ A` is Up, 0x7f Backspace.
+#[test]
+fn the_prompt_line_can_be_edited_and_recalled() {
+    let mut s = Session::start_with_term("xterm");
+    // Backspace, and Left then an insertion.
+    s.send("echo $((40+2))Q\x7f\n");
+    s.expect("42\r\n");
+    s.send("echo $((4+2))\x1b[D\x1b[D\x1b[D1\n");
+    s.expect("16\r\n");
+    // ^W drops a word, ^U the whole line, ^A goes to the start.
+    s.send("echo $((7*6)) junk\x17\n");
+    s.expect("42\r\n");
+    s.send("garbage\x15echo $((9*9))\n");
+    s.expect("81\r\n");
+    s.send("$((111*3))\x01echo \n");
+    s.expect("333\r\n");
+    // Up recalls the last line.
+    s.send("\x1b[A\n");
+    s.expect("333\r\n");
+    // A line longer than the terminal is wide.
+    let long = "a".repeat(90);
+    s.send(&format!("echo {long}$((500+55))\n"));
+    s.expect(&format!("{long}555"));
+    s.sync();
 }

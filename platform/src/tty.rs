@@ -44,3 +44,24 @@ pub fn set_modes(fd: RawFd, modes: &Modes) -> io::Result<()> {
     // SAFETY: `modes.0` is a termios that tcgetattr filled.
     cvt_retry(|| unsafe { libc::tcsetattr(fd, libc::TCSADRAIN, &modes.0) }).map(drop)
 }
+
+/// `modes` for reading keys one at a time: no line discipline editing
+/// (`ICANON`), no echo, a read returns as soon as one byte is there; signals
+/// from the keyboard (^C, ^Z) and output processing stay as they were.
+pub fn keystroke_modes(modes: &Modes) -> Modes {
+    let mut t = modes.0;
+    t.c_lflag &= !(libc::ICANON | libc::ECHO | libc::IEXTEN);
+    t.c_iflag &= !(libc::IXON | libc::ICRNL | libc::INLCR);
+    t.c_cc[libc::VMIN] = 1;
+    t.c_cc[libc::VTIME] = 0;
+    Modes(t)
+}
+
+/// The terminal's width in columns (`TIOCGWINSZ`), when it says.
+pub fn columns(fd: RawFd) -> Option<usize> {
+    // SAFETY: winsize is plain old data; the ioctl fills it.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ writes one winsize to the pointer, which is valid.
+    let r = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) };
+    (r == 0 && ws.ws_col > 0).then_some(ws.ws_col as usize)
+}

@@ -294,6 +294,9 @@ pub struct FdInput {
     seekable: bool,
     /// Interactive: prompt with PS1/PS2 on standard error.
     prompt: Option<Prompts>,
+    /// Interactive on a terminal: lines are read with the line editor,
+    /// which recalls these.
+    history: Option<crate::shell::lineedit::History>,
 }
 
 /// The prompts of an interactive shell, expanded before each line.
@@ -308,15 +311,33 @@ impl FdInput {
             fd,
             seekable: fd::is_seekable(fd),
             prompt,
+            history: None,
         }
     }
 }
 
 impl Input for FdInput {
     fn read_line(&mut self, buf: &mut Vec<u8>, continuation: bool) -> std::io::Result<bool> {
+        if let (Some(p), Some(history)) = (&self.prompt, &mut self.history) {
+            use crate::shell::lineedit::{Read, read_line};
+            let text = if continuation { &p.ps2 } else { &p.ps1 };
+            return match read_line(self.fd, text, history, buf)? {
+                Read::Line => {
+                    buf.push(b'\n');
+                    Ok(true)
+                }
+                Read::Eof => Ok(false),
+                Read::Interrupted => interrupted_prompt(),
+            };
+        }
         if let Some(p) = &self.prompt {
             let text = if continuation { &p.ps2 } else { &p.ps1 };
             let _ = fd::write_all(2, text);
+            // A ^C right after the prompt appeared, before the read below
+            // could be interrupted by it.
+            if platform::signal::any_pending() {
+                return interrupted_prompt();
+            }
         }
         let mut chunk = [0u8; 1024];
         let mut got_any = false;
@@ -325,18 +346,8 @@ impl Input for FdInput {
             let n = match fd::read(self.fd, &mut chunk[..want]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                    if self.prompt.is_some()
-                        && platform::signal::is_pending(platform::signal::SIGHUP)
-                    {
-                        // Hung up: the shell ends (see `run_interactive`).
-                        return Ok(false);
-                    }
                     if self.prompt.is_some() && platform::signal::any_pending() {
-                        // An interrupted prompt: start over on a new line.
-                        platform::signal::take_pending();
-                        let _ = fd::write_all(2, b"\n");
-                        buf.clear();
-                        return Ok(true);
+                        return interrupted_prompt();
                     }
                     continue;
                 }
@@ -411,6 +422,19 @@ fn run_invocation(sh: &mut Shell, inv: &Invocation) -> Exec {
     sh.run_program(&mut parser, false)
 }
 
+/// A signal interrupted the prompt: on a hang-up the input ends (see
+/// `run_interactive`); else (^C) the command typed so far is dropped, by
+/// an `Interrupted` error that the parser passes up, and the prompt starts
+/// over on a new line.
+fn interrupted_prompt() -> std::io::Result<bool> {
+    if platform::signal::is_pending(platform::signal::SIGHUP) {
+        return Ok(false);
+    }
+    platform::signal::take_pending();
+    let _ = fd::write_all(2, b"\n");
+    Err(std::io::ErrorKind::Interrupted.into())
+}
+
 /// The interactive loop: report jobs, prompt, read, run; errors go back to
 /// the prompt. The prompts are expanded afresh for every command (`PS1`
 /// may show `$PWD`), which a parser per command allows: the input is read
@@ -438,6 +462,8 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
             return Err(Divert::Exit(128 + platform::signal::SIGHUP));
         }
         sh.notify_jobs();
+        // A ^C typed before the prompt appears has nothing to cancel.
+        platform::signal::clear_pending(platform::signal::SIGINT);
         let prompts = Prompts {
             ps1: sh.prompt_text(
                 b"PS1",
@@ -450,8 +476,17 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
             ps2: sh.prompt_text(b"PS2", b"> "),
         };
         let mut input = FdInput::new(0, Some(prompts));
-        let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
-        match sh.run_next_command(&mut parser, false) {
+        if crate::shell::lineedit::wanted(0, sh.vars.get(b"TERM")) {
+            input.history = Some(std::mem::take(&mut sh.history));
+        }
+        let r = {
+            let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
+            sh.run_next_command(&mut parser, false)
+        };
+        if let Some(h) = input.history.take() {
+            sh.history = h;
+        }
+        match r {
             Ok(true) => {}
             Ok(false) => {
                 if platform::signal::is_pending(platform::signal::SIGHUP) {

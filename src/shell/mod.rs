@@ -6,5 +6,6 @@ pub mod env;
 pub mod exec;
 pub mod expand;
 pub mod job;
+pub mod lineedit;
 pub mod syntax;
 pub mod warm;

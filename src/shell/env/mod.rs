@@ -189,6 +189,8 @@ pub struct Shell {
     pub warm: Option<crate::shell::warm::WarmRef>,
     /// Job control, in an interactive shell on a terminal with `set -m`.
     pub jc: Option<crate::shell::exec::jobctl::JobControl>,
+    /// The lines entered at the prompt, for its line editor.
+    pub history: crate::shell::lineedit::History,
 }
 
 impl Shell {
@@ -230,6 +232,7 @@ impl Shell {
             spawned_children: false,
             warm: None,
             jc: None,
+            history: Default::default(),
         }
     }
 

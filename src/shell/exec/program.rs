@@ -48,6 +48,11 @@ impl Shell {
                     self.last_status = status::USAGE;
                     return Err(Divert::Error(status::USAGE));
                 }
+                Err(ParseError::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    // ^C at the prompt: the command typed so far is dropped.
+                    self.last_status = 128 + platform::signal::SIGINT;
+                    return Err(Divert::Error(self.last_status));
+                }
                 Err(ParseError::Io(e)) => {
                     self.error(format!(
                         "read error: {}",
