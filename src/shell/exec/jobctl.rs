@@ -124,6 +124,7 @@ impl Shell {
     /// The process group a child started now joins: `None` without job
     /// control, `Some(0)` for a group of its own (the first process of a
     /// job), else the foreground job's group.
+    #[inline]
     pub fn job_group_for_child(&self) -> Option<Pid> {
         let jc = self.jc.as_ref()?;
         if jc.background {
@@ -135,7 +136,17 @@ impl Shell {
     /// In a child just forked for a job: join the job's group, take the
     /// terminal when the job is in the foreground (also done by the parent:
     /// whichever runs first), and let the stop signals stop it again.
+    #[inline]
     pub fn enter_job_child(&mut self) {
+        // Without job control (scripts, `-c`, workers) this is all that
+        // runs: the rest stays off their pages.
+        if self.jc.is_some() {
+            self.enter_job_child_now();
+        }
+    }
+
+    #[cold]
+    fn enter_job_child_now(&mut self) {
         let Some(jc) = self.jc.take() else {
             return;
         };
@@ -157,7 +168,15 @@ impl Shell {
     /// In the parent, a job's process `pid` has started: put it in its group
     /// (also done by the child), and give a new foreground group the
     /// terminal.
+    #[inline]
     pub fn job_child_started(&mut self, pid: Pid) {
+        if self.jc.is_some() {
+            self.job_child_started_now(pid);
+        }
+    }
+
+    #[cold]
+    fn job_child_started_now(&mut self, pid: Pid) {
         let Some(jc) = &mut self.jc else {
             return;
         };
