@@ -578,12 +578,7 @@ impl AcceptWait {
             let n =
                 unsafe { libc::epoll_wait(self.ep.as_raw_fd(), evs.as_mut_ptr(), 2, timeout_ms) };
             if n < 0 {
-                let e = io::Error::last_os_error();
-                return if e.kind() == io::ErrorKind::Interrupted {
-                    Ok(woke)
-                } else {
-                    Err(e)
-                };
+                return interrupted_is_nothing(woke);
             }
             for ev in &evs[..n as usize] {
                 let tag = ev.u64;
@@ -607,16 +602,22 @@ impl AcceptWait {
         // SAFETY: `pfds` is a valid array of 2 pollfds.
         let n = unsafe { libc::poll(pfds.as_mut_ptr(), 2, timeout_ms) };
         if n < 0 {
-            let e = io::Error::last_os_error();
-            return if e.kind() == io::ErrorKind::Interrupted {
-                Ok(woke)
-            } else {
-                Err(e)
-            };
+            return interrupted_is_nothing(woke);
         }
         woke.control = pfds[0].revents != 0;
         woke.listener = pfds[1].revents != 0;
         Ok(woke)
+    }
+}
+
+/// A wait that failed: `EINTR` (errno, just set) saw nothing, anything
+/// else is an error.
+fn interrupted_is_nothing(nothing: Woke) -> io::Result<Woke> {
+    let e = io::Error::last_os_error();
+    if e.kind() == io::ErrorKind::Interrupted {
+        Ok(nothing)
+    } else {
+        Err(e)
     }
 }
 

@@ -455,20 +455,26 @@ impl Worker<'_> {
         }
     }
 
-    /// Run a job the daemon sent, answer it, and report ready.
-    fn relay_job(&mut self, job: &JobRequest, fds: Vec<OwnedFd>) {
-        // A cancel aimed at an earlier job was delivered before this job
-        // could be dispatched; forget it.
-        signal::clear_pending(signal::cancel_signal());
-        let _ = signal::take_pending();
-        let result = serve(
+    /// Run `job` in this process with its descriptors (both ways a job
+    /// arrives: relayed by the daemon, or from a client of its own).
+    fn serve(&mut self, job: &JobRequest, fds: Vec<OwnedFd>) -> JobResult {
+        serve(
             &mut self.internal,
             job,
             fds,
             self.anchor.pid,
             self.baseline_umask,
             &self.warm,
-        );
+        )
+    }
+
+    /// Run a job the daemon sent, answer it, and report ready.
+    fn relay_job(&mut self, job: &JobRequest, fds: Vec<OwnedFd>) {
+        // A cancel aimed at an earlier job was delivered before this job
+        // could be dispatched; forget it.
+        signal::clear_pending(signal::cancel_signal());
+        let _ = signal::take_pending();
+        let result = self.serve(job, fds);
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
@@ -673,14 +679,7 @@ impl Worker<'_> {
         // ends with the request read (docs/protocol.md, "Started or not").
         // One message and one wake-up of the client less on every job.
         let result = if live {
-            Some(serve(
-                &mut self.internal,
-                job,
-                fds,
-                self.anchor.pid,
-                self.baseline_umask,
-                &self.warm,
-            ))
+            Some(self.serve(job, fds))
         } else {
             drop(fds);
             None
