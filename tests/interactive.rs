@@ -52,6 +52,11 @@ impl Session {
 
     /// [`Session::start`] with another `TERM` (`xterm`: line editing).
     fn start_with_term(term: &str) -> Session {
+        Session::start_with(term, &[])
+    }
+
+    /// [`Session::start_with_term`] with more environment variables.
+    fn start_with(term: &str, env: &[(&str, &std::path::Path)]) -> Session {
         let home = TempDir::new("interactive");
         let pty = platform::pty::open().expect("open a pty");
         platform::pty::set_window_size(pty.slave.as_raw_fd(), 24, 80).expect("window size");
@@ -64,6 +69,7 @@ impl Session {
             .env("TERM", term)
             .env("PS1", "$ ")
             .env("RUSH_DAEMON", "off")
+            .envs(env.iter().copied())
             .current_dir(home.path())
             .stdin(Stdio::from(pty.slave.try_clone().expect("dup slave")))
             .stdout(Stdio::from(pty.slave.try_clone().expect("dup slave")))
@@ -566,4 +572,40 @@ fn the_prompt_line_can_be_edited_and_recalled() {
     s.send(&format!("echo {long}$((500+55))\n"));
     s.expect(&format!("{long}555"));
     s.sync();
+}
+
+#[test]
+fn tab_completes_commands_and_file_names() {
+    let mut s = Session::start_with_term("xterm");
+    std::fs::write(s._home.path().join("zebra-notes.txt"), "striped\n").expect("write");
+    std::fs::create_dir(s._home.path().join("my dir")).expect("mkdir");
+    std::fs::write(s._home.path().join("my dir/inner"), "deep\n").expect("write");
+    // A builtin (and /usr/bin/echo): one name, completed with a blank.
+    s.send("ech\t$((6*7))\n");
+    s.expect("42\r\n");
+    // A file name; a directory name with a blank in it, quoted, then what
+    // is inside it.
+    s.send("cat zeb\t\n");
+    s.expect("striped");
+    s.send("cat my\tin\t\n");
+    s.expect("deep");
+    s.sync();
+}
+
+#[test]
+fn history_is_kept_in_histfile_across_sessions() {
+    let dir = TempDir::new("history");
+    let file = dir.path().join("hist");
+    let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
+    s.send("echo $((5*5))\n");
+    s.expect("25\r\n");
+    s.sync();
+    drop(s);
+    let saved = std::fs::read_to_string(&file).expect("the history file");
+    assert!(saved.contains("echo $((5*5))\n"), "{saved:?}");
+    // A new session recalls it, after its own first line and the first
+    // session's last.
+    let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
+    s.send("\x1b[A\x1b[A\x1b[A\n");
+    s.expect("25\r\n");
 }

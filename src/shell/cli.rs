@@ -295,8 +295,9 @@ pub struct FdInput {
     /// Interactive: prompt with PS1/PS2 on standard error.
     prompt: Option<Prompts>,
     /// Interactive on a terminal: lines are read with the line editor,
-    /// which recalls these.
+    /// which recalls and completes from these.
     history: Option<crate::shell::lineedit::History>,
+    completions: crate::shell::lineedit::Completions,
 }
 
 /// The prompts of an interactive shell, expanded before each line.
@@ -312,6 +313,7 @@ impl FdInput {
             seekable: fd::is_seekable(fd),
             prompt,
             history: None,
+            completions: Default::default(),
         }
     }
 }
@@ -321,7 +323,7 @@ impl Input for FdInput {
         if let (Some(p), Some(history)) = (&self.prompt, &mut self.history) {
             use crate::shell::lineedit::{Read, read_line};
             let text = if continuation { &p.ps2 } else { &p.ps1 };
-            return match read_line(self.fd, text, history, buf)? {
+            return match read_line(self.fd, text, history, &self.completions, buf)? {
                 Read::Line => {
                     buf.push(b'\n');
                     Ok(true)
@@ -477,7 +479,12 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
         };
         let mut input = FdInput::new(0, Some(prompts));
         if crate::shell::lineedit::wanted(0, sh.vars.get(b"TERM")) {
-            input.history = Some(std::mem::take(&mut sh.history));
+            input.completions = sh.completions();
+            let mut history = std::mem::take(&mut sh.history);
+            if let Some(file) = sh.history_file() {
+                history.load(file);
+            }
+            input.history = Some(history);
         }
         let r = {
             let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
@@ -506,6 +513,31 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
 }
 
 impl Shell {
+    /// What the prompt's Tab completes from.
+    fn completions(&self) -> crate::shell::lineedit::Completions {
+        let mut names: Vec<Vec<u8>> = crate::shell::builtins::ALL
+            .iter()
+            .map(|b| b.name.to_vec())
+            .collect();
+        names.extend(self.functions.iter().map(|(k, _)| k.to_vec()));
+        names.extend(self.aliases.iter().map(|(k, _)| k.to_vec()));
+        crate::shell::lineedit::Completions {
+            names,
+            path: self.vars.get(b"PATH").unwrap_or_default().to_vec(),
+            home: self.vars.get(b"HOME").map(<[u8]>::to_vec),
+        }
+    }
+
+    /// `$HISTFILE`, else `$HOME/.rush_history`; none without either.
+    fn history_file(&self) -> Option<Vec<u8>> {
+        if let Some(f) = self.vars.get(b"HISTFILE").filter(|f| !f.is_empty()) {
+            return Some(f.to_vec());
+        }
+        let mut f = self.vars.get(b"HOME").filter(|h| !h.is_empty())?.to_vec();
+        f.extend_from_slice(b"/.rush_history");
+        Some(f)
+    }
+
     /// A prompt variable after parameter expansion (XCU `sh`, PS1).
     pub fn prompt_text(&mut self, name: &[u8], default: &[u8]) -> Vec<u8> {
         let raw = self

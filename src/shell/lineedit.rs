@@ -1,7 +1,9 @@
 //! Line editing at the prompt: what an interactive shell on a terminal
 //! (whose `TERM` is not `dumb`) reads its lines with. Emacs-style keys:
 //! arrows, Home/End, ^A ^E ^B ^F, Backspace/Delete, ^K ^U ^W, Alt-B/F,
-//! ^L, and a history of the session's lines on Up/Down and ^P/^N.
+//! ^L, Tab to complete a command or file name (twice: list the choices),
+//! and a history on Up/Down and ^P/^N, kept in `$HISTFILE` (default
+//! `~/.rush_history`) across sessions.
 //!
 //! The line may wrap: it is redrawn from the row the prompt ended on, as
 //! linenoise's multi-line mode does. Characters are UTF-8 and taken to be
@@ -19,9 +21,34 @@ const HISTORY_MAX: usize = 1000;
 #[derive(Clone, Debug, Default)]
 pub struct History {
     lines: Vec<Vec<u8>>,
+    /// Where lines are appended as they are entered, once loaded.
+    file: Option<Vec<u8>>,
 }
 
 impl History {
+    /// Take the lines of the history file `path` (its last
+    /// [`HISTORY_MAX`]), and append to it from now on. Once per session.
+    pub fn load(&mut self, path: Vec<u8>) {
+        if self.file.is_some() {
+            return;
+        }
+        let mut text = Vec::new();
+        if let Ok(f) = fd::open_owned(&path, fd::flags::RDONLY, 0) {
+            use std::os::fd::AsRawFd;
+            let _ = fd::read_to_end(f.as_raw_fd(), &mut text);
+        }
+        let mut lines: Vec<Vec<u8>> = text
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect();
+        let drop = lines.len().saturating_sub(HISTORY_MAX);
+        lines.drain(..drop);
+        lines.append(&mut self.lines);
+        self.lines = lines;
+        self.file = Some(path);
+    }
+
     fn add(&mut self, line: &[u8]) {
         if line.iter().all(u8::is_ascii_whitespace) || self.lines.last().is_some_and(|l| l == line)
         {
@@ -31,7 +58,31 @@ impl History {
             self.lines.remove(0);
         }
         self.lines.push(line.to_vec());
+        if let Some(path) = &self.file {
+            // Appended line by line, so that shells side by side keep all
+            // their lines (a failure to write only loses history).
+            let flags = fd::flags::WRONLY | fd::flags::CREAT | fd::flags::APPEND;
+            if let Ok(f) = fd::open_owned(path, flags, 0o600) {
+                use std::os::fd::AsRawFd;
+                let mut entry = line.to_vec();
+                entry.push(b'\n');
+                let _ = fd::write_all(f.as_raw_fd(), &entry);
+            }
+        }
     }
+}
+
+/// What Tab completes from: command names (builtins, functions, aliases,
+/// and the programs in `$PATH`) in a command's first word, else file
+/// names.
+#[derive(Debug, Default)]
+pub struct Completions {
+    /// Builtin, function and alias names.
+    pub names: Vec<Vec<u8>>,
+    /// `$PATH`.
+    pub path: Vec<u8>,
+    /// `$HOME`, for `~/`.
+    pub home: Option<Vec<u8>>,
 }
 
 /// How reading a line ended.
@@ -58,6 +109,7 @@ pub fn read_line(
     fd: RawFd,
     prompt: &[u8],
     history: &mut History,
+    completions: &Completions,
     line: &mut Vec<u8>,
 ) -> io::Result<Read> {
     let saved = tty::modes(fd)?;
@@ -72,6 +124,7 @@ pub fn read_line(
         rows_above: 0,
         history_at: history.lines.len(),
         draft: None,
+        tabbed: false,
     };
     // The line is drawn with the prompt taken to start in the first column.
     // When the last output did not end its line, that is not so: a row's
@@ -82,7 +135,7 @@ pub fn read_line(
     start.push(b'\r');
     start.extend_from_slice(prompt);
     let _ = fd::write_all(2, &start);
-    let r = ed.run(history);
+    let r = ed.run(history, completions);
     let _ = tty::set_modes(fd, &saved);
     if r.as_ref().is_ok_and(|r| *r == Read::Line) {
         history.add(&ed.line);
@@ -105,10 +158,12 @@ struct Editor<'p> {
     history_at: usize,
     /// The line being typed, while a history line is shown.
     draft: Option<Vec<u8>>,
+    /// The last key was a Tab that completed nothing more.
+    tabbed: bool,
 }
 
 impl Editor<'_> {
-    fn run(&mut self, history: &History) -> io::Result<Read> {
+    fn run(&mut self, history: &History, completions: &Completions) -> io::Result<Read> {
         let mut pending = Vec::new();
         let mut at = 0;
         loop {
@@ -186,10 +241,14 @@ impl Editor<'_> {
                         _ => {}
                     }
                 }
-                b'\t' => self.insert(b'\t'),
+                b'\t' => {
+                    self.complete(completions);
+                    continue;
+                }
                 0..=0x1f => {}
                 _ => self.insert(b),
             }
+            self.tabbed = false;
             // Draw once a burst of input (a paste) is taken in.
             if at == pending.len() {
                 self.redraw();
@@ -220,6 +279,115 @@ impl Editor<'_> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
+        }
+    }
+
+    /// Tab: complete the word before the cursor as far as all its
+    /// choices agree; a second Tab that adds nothing lists them.
+    fn complete(&mut self, completions: &Completions) {
+        // The word starts after the last separator not escaped with a
+        // backslash; what it names is the word without the backslashes.
+        let mut start = 0;
+        let mut word = Vec::new();
+        let mut i = 0;
+        while i < self.cursor {
+            let c = self.line[i];
+            if c == b'\\' && i + 1 < self.cursor {
+                word.push(self.line[i + 1]);
+                i += 2;
+                continue;
+            }
+            if c.is_ascii_whitespace() || b";|&<>()".contains(&c) {
+                start = i + 1;
+                word.clear();
+            } else {
+                word.push(c);
+            }
+            i += 1;
+        }
+        let before = self.line[..start].trim_ascii_end();
+        let command = (before.is_empty()
+            || before.ends_with(b";")
+            || before.ends_with(b"|")
+            || before.ends_with(b"&")
+            || before.ends_with(b"("))
+            && !word.contains(&b'/');
+        let mut choices = if command {
+            command_choices(&word, completions)
+        } else {
+            file_choices(&word, completions)
+        };
+        choices.sort();
+        choices.dedup();
+        let Some(first) = choices.first() else {
+            let _ = fd::write_all(2, b"\x07");
+            return;
+        };
+        let common = choices.iter().fold(first.len(), |n, c| {
+            n.min(first.iter().zip(c).take_while(|(a, b)| a == b).count())
+        });
+        let mut add: Vec<u8> = Vec::new();
+        for &c in &first[word.len().min(common)..common] {
+            if b" \t\\'\"$`;|&<>()*?[]#~=!{}".contains(&c) {
+                add.push(b'\\');
+            }
+            add.push(c);
+        }
+        if choices.len() == 1 && !first.ends_with(b"/") {
+            add.push(b' ');
+        }
+        if !add.is_empty() {
+            for c in add {
+                self.insert(c);
+            }
+            self.tabbed = false;
+            self.redraw();
+        } else if std::mem::replace(&mut self.tabbed, true) && choices.len() > 1 {
+            self.list(&choices);
+        } else {
+            let _ = fd::write_all(2, b"\x07");
+        }
+    }
+
+    /// Show `choices` below the line, in columns, then the prompt and the
+    /// line again.
+    fn list(&mut self, choices: &[Vec<u8>]) {
+        // File names without the directory typed before them.
+        let shown: Vec<&[u8]> = choices
+            .iter()
+            .map(|c| {
+                let trimmed = c.strip_suffix(b"/").unwrap_or(c);
+                match trimmed.iter().rposition(|&b| b == b'/') {
+                    Some(i) => &c[i + 1..],
+                    None => &c[..],
+                }
+            })
+            .collect();
+        let widest = shown.iter().map(|c| width(c)).max().unwrap_or(1) + 2;
+        let per_row = (self.columns / widest).max(1);
+        let mut out = Vec::new();
+        self.cursor_to_end(&mut out);
+        for (i, c) in shown.iter().enumerate() {
+            out.extend_from_slice(if i % per_row == 0 { b"\n" } else { b"" });
+            out.extend_from_slice(c);
+            if (i + 1) % per_row != 0 {
+                out.extend(std::iter::repeat_n(b' ', widest - width(c)));
+            }
+        }
+        out.push(b'\n');
+        out.extend_from_slice(self.prompt);
+        let _ = fd::write_all(2, &out);
+        self.rows_above = 0;
+        self.redraw();
+    }
+
+    /// Move the cursor below the end of the line as drawn.
+    fn cursor_to_end(&self, out: &mut Vec<u8>) {
+        let end = self.prompt_width + width(&self.line);
+        let at = self.prompt_width + width(&self.line[..self.cursor]);
+        let down = end / self.columns - at / self.columns;
+        if down > 0 {
+            out.extend_from_slice(format!("\x1b[{down}B").as_bytes());
         }
     }
 
@@ -346,6 +514,76 @@ fn word_end(line: &[u8], at: usize) -> usize {
     i
 }
 
+/// Command names starting with `prefix`: the shell's own names, then the
+/// executable files of each `$PATH` directory.
+fn command_choices(prefix: &[u8], completions: &Completions) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = completions
+        .names
+        .iter()
+        .filter(|n| n.starts_with(prefix))
+        .cloned()
+        .collect();
+    for dir in completions.path.split(|&c| c == b':') {
+        let dir = if dir.is_empty() { &b"."[..] } else { dir };
+        for (name, is_dir) in entries(dir, prefix) {
+            let mut full = dir.to_vec();
+            full.push(b'/');
+            full.extend_from_slice(&name);
+            if !is_dir && platform::fs::access(&full, platform::fs::X_OK) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// File names that complete `word` (`dir/pre`, `~/pre`): the whole word as
+/// typed, with a `/` after directories. Hidden files only when asked for.
+fn file_choices(word: &[u8], completions: &Completions) -> Vec<Vec<u8>> {
+    let (dir_typed, prefix) = match word.iter().rposition(|&c| c == b'/') {
+        Some(i) => (&word[..=i], &word[i + 1..]),
+        None => (&b""[..], word),
+    };
+    let mut dir = dir_typed.to_vec();
+    if let (Some(rest), Some(home)) = (dir_typed.strip_prefix(b"~/"), &completions.home) {
+        dir = home.clone();
+        dir.push(b'/');
+        dir.extend_from_slice(rest);
+    }
+    let listed = if dir.is_empty() { b".".to_vec() } else { dir };
+    entries(&listed, prefix)
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with(b".") || prefix.starts_with(b"."))
+        .map(|(name, is_dir)| {
+            let mut full = dir_typed.to_vec();
+            full.extend_from_slice(&name);
+            if is_dir {
+                full.push(b'/');
+            }
+            full
+        })
+        .collect()
+}
+
+/// The names in directory `dir` that start with `prefix`, and whether each
+/// is a directory (following symbolic links).
+fn entries(dir: &[u8], prefix: &[u8]) -> Vec<(Vec<u8>, bool)> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let Ok(rd) = std::fs::read_dir(std::ffi::OsStr::from_bytes(dir)) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_vec();
+            if !name.starts_with(prefix) {
+                return None;
+            }
+            let is_dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+            Some((name, is_dir))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,12 +591,13 @@ mod tests {
     #[test]
     fn words_and_characters() {
         let l = b"echo  h\xc3\xa9llo world";
-        assert_eq!(word_start(l, l.len()), 14);
-        assert_eq!(word_start(l, 14), 6);
-        assert_eq!(word_end(l, 4), 13);
+        assert_eq!(l.len(), 18);
+        assert_eq!(word_start(l, l.len()), 13);
+        assert_eq!(word_start(l, 13), 6);
+        assert_eq!(word_end(l, 4), 12);
         assert_eq!(prev_char(l, 9), 7);
         assert_eq!(next_char(l, 7), 9);
-        assert_eq!(width(l), 19);
+        assert_eq!(width(l), 17);
     }
 
     #[test]

@@ -99,6 +99,14 @@ static UMASK: Builtin = builtin!(b"umask", false, umask::run);
 static UNALIAS: Builtin = builtin!(b"unalias", false, alias::unalias);
 static WAIT: Builtin = builtin!(b"wait", false, wait::wait);
 
+/// Every builtin, for the prompt's completion of command names.
+pub static ALL: [&Builtin; 38] = [
+    &BREAK, &COLON, &CONTINUE, &DOT, &EVAL, &EXEC, &EXIT, &EXPORT, &READONLY, &RETURN, &SET,
+    &SHIFT, &TIMES, &TRAP, &UNSET, &ALIAS, &BRACKET, &CD, &COMMAND, &ECHO, &FALSE, &GETOPTS, &HASH,
+    &JOBS, &FG, &BG, &KILL, &LOCAL, &PRINTF, &PWD, &READ, &TEST, &TRUE, &TYPE, &ULIMIT, &UMASK,
+    &UNALIAS, &WAIT,
+];
+
 /// Find a builtin by name.
 pub fn lookup(name: &[u8]) -> Option<&'static Builtin> {
     Some(match name {
@@ -244,6 +252,13 @@ pub fn parse_flags(args: &[Vec<u8>], allowed: &[u8]) -> Result<(Vec<u8>, usize),
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_builtin_is_listed_and_found_by_its_name() {
+        for b in super::ALL {
+            assert!(std::ptr::eq(super::lookup(b.name).unwrap(), b));
+        }
+    }
+
     use super::*;
 
     #[test]
