@@ -105,3 +105,64 @@ fn make_with_shell_set_to_rush() {
     }
     daemon.stop();
 }
+
+/// Start-up files: `$ENV` for an interactive shell only (XCU `sh`), and
+/// `/etc/profile` then `~/.profile` for a login shell (`-l`, or `argv[0]`
+/// starting with `-`), directly and through a daemon alike.
+#[test]
+fn interactive_shells_read_env_and_login_shells_their_profile() {
+    use std::os::unix::process::CommandExt;
+    let dir = TempDir::new("startup");
+    let env_file = dir.path().join("env.sh");
+    std::fs::write(&env_file, "from_env=yes\nalias greet='echo hi from env'\n").unwrap();
+    std::fs::write(dir.path().join(".profile"), "from_profile=yes\n").unwrap();
+    let daemon = Daemon::start(backends()[0]);
+    for d in [None, Some(&daemon)] {
+        let via = if d.is_some() { "daemon" } else { "direct" };
+        // Interactive (-i), commands on stdin: $ENV is expanded and run.
+        let mut cmd = Command::new(daemon_support::RUSH);
+        cmd.arg("-i")
+            .env("HOME", dir.path())
+            .env("ENV", "$HOME/env.sh")
+            .env("PS1", "")
+            .env("TERM", "dumb");
+        with_mode(&mut cmd, d);
+        let o = run(
+            &mut cmd,
+            Some(b"echo \"env=${from_env-no}\"\ngreet\n"),
+            Duration::from_secs(30),
+        );
+        assert_eq!(o.stdout_str(), "env=yes\nhi from env\n", "{via} {o:?}");
+        // Not interactive: $ENV is not read.
+        let mut cmd = Command::new(daemon_support::RUSH);
+        cmd.arg("-c")
+            .arg("echo \"env=${from_env-no} profile=${from_profile-no}\"")
+            .env("HOME", dir.path())
+            .env("ENV", &env_file);
+        let (out, _, code) = with_mode(&mut cmd, d);
+        assert_eq!(
+            (out.as_str(), code),
+            ("env=no profile=no\n", Some(0)),
+            "{via}"
+        );
+        // A login shell, by -l and by its name.
+        for login in [true, false] {
+            let mut cmd = Command::new(daemon_support::RUSH);
+            if login {
+                cmd.arg("-l");
+            } else {
+                cmd.arg0("-rush");
+            }
+            cmd.arg("-c")
+                .arg("echo \"profile=${from_profile-no}\"")
+                .env("HOME", dir.path());
+            let (out, err, code) = with_mode(&mut cmd, d);
+            assert_eq!(
+                (out.as_str(), code),
+                ("profile=yes\n", Some(0)),
+                "{via} login={login}: {err}"
+            );
+        }
+    }
+    daemon.stop();
+}

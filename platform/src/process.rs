@@ -121,6 +121,12 @@ pub fn geteuid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
+/// The real group id.
+pub fn getgid() -> u32 {
+    // SAFETY: getgid cannot fail and has no preconditions.
+    unsafe { libc::getgid() }
+}
+
 /// The effective group id.
 pub fn getegid() -> u32 {
     // SAFETY: getegid cannot fail and has no preconditions.

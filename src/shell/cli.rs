@@ -19,10 +19,13 @@ Options (+ instead of - turns one off):
   -f  noglob       -h  hashall     -i  interactive -m  monitor
   -n  noexec       -s  stdin       -u  nounset     -v  verbose
   -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof)
+  -l  login shell: run /etc/profile and ~/.profile first
   --version, --help
 
 Environment: RUSH_DAEMON=auto|off|require chooses whether a running rushd
-serves the command (see rushd --help).
+serves the command (see rushd --help). RUSH_ENV names a file a
+non-interactive shell runs first; ENV, one an interactive shell runs first.
+HISTFILE keeps the prompt's history (default ~/.rush_history).
 ";
 
 /// What the command line asks for.
@@ -37,6 +40,8 @@ pub struct Invocation {
     pub operands: Vec<Vec<u8>>,
     pub read_stdin: bool,
     pub interactive: bool,
+    /// `-l`: a login shell (also when `argv[0]` starts with `-`).
+    pub login: bool,
 }
 
 /// What to do instead of running a shell.
@@ -76,7 +81,7 @@ pub fn parse_args(args: &[Vec<u8>]) -> Result<Invocation, Early> {
                 b'c' if on => want_c = true,
                 b's' if on => inv.read_stdin = true,
                 b'i' => inv.interactive = on,
-                b'l' => {}
+                b'l' => inv.login = on,
                 b'o' => {
                     i += 1;
                     let Some(name) = args.get(i) else {
@@ -156,6 +161,70 @@ pub fn startup_file(sh: &mut Shell) -> Option<Vec<u8>> {
     }
     let word = crate::shell::syntax::parse_word_text(&raw)?;
     sh.expand_word_string(&word).ok().filter(|p| !p.is_empty())
+}
+
+/// A login shell runs `/etc/profile`, then `$HOME/.profile`, those that
+/// exist, as dash and bash do.
+fn load_profiles(sh: &mut Shell) -> Exec {
+    source_if_present(sh, b"/etc/profile".to_vec())?;
+    if let Some(home) = sh.vars.get(b"HOME").filter(|h| !h.is_empty()) {
+        let mut profile = home.to_vec();
+        profile.extend_from_slice(b"/.profile");
+        source_if_present(sh, profile)?;
+    }
+    Ok(())
+}
+
+/// An interactive shell runs the file `$ENV` names, after parameter
+/// expansion (XCU `sh`, ENV), unless it runs with other user or group ids
+/// than the real ones.
+fn load_env_file(sh: &mut Shell) -> Exec {
+    use platform::process::{getegid, geteuid, getgid, getuid};
+    if getuid() != geteuid() || getgid() != getegid() {
+        return Ok(());
+    }
+    let Some(raw) = sh
+        .vars
+        .get(b"ENV")
+        .filter(|v| !v.is_empty())
+        .map(<[u8]>::to_vec)
+    else {
+        return Ok(());
+    };
+    let Some(word) = crate::shell::syntax::parse_word_text(&raw) else {
+        return Ok(());
+    };
+    match sh.expand_word_string(&word) {
+        Ok(path) if !path.is_empty() => source_if_present(sh, path),
+        _ => Ok(()),
+    }
+}
+
+/// Run the file at `path` in the current environment, if there is one; a
+/// file that exists but cannot be read is reported. Errors in it end only
+/// it; `exit` in it ends the shell.
+fn source_if_present(sh: &mut Shell, path: Vec<u8>) -> Exec {
+    let text = match read_script(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            let message = format!(
+                "rush: {}: {}\n",
+                String::from_utf8_lossy(&path),
+                crate::shell::builtins::describe_error(&e)
+            );
+            let _ = fd::write_all(2, message.as_bytes());
+            return Ok(());
+        }
+    };
+    let label = std::mem::replace(&mut sh.source_label, path);
+    let mut parser = Parser::from_bytes(&text, 1);
+    let r = sh.run_program(&mut parser, false);
+    sh.source_label = label;
+    match r {
+        Err(d @ Divert::Exit(_)) => Err(d),
+        _ => Ok(()),
+    }
 }
 
 /// Run the startup file named by `RUSH_ENV` in the current environment,
@@ -595,8 +664,16 @@ pub fn start(
         sh.options.set(Opt::Monitor, true);
     }
     configure(sh, &inv, &argv0);
+    if inv.login || argv0.starts_with(b"-") {
+        if let Err(d) = load_profiles(sh) {
+            return Ok(Err(d));
+        }
+    }
     if sh.interactive {
         sh.set_opt(Opt::Interactive, true);
+        if let Err(d) = load_env_file(sh) {
+            return Ok(Err(d));
+        }
     } else {
         // The startup file's line numbers are its own: the command or
         // script starts again from nothing.

@@ -160,10 +160,13 @@ Options (+ instead of - turns one off):
   -f  noglob       -h  hashall     -i  interactive -m  monitor
   -n  noexec       -s  stdin       -u  nounset     -v  verbose
   -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof)
+  -l  login shell: run /etc/profile and ~/.profile first
   --version, --help
 
 Environment: RUSH_DAEMON=auto|off|require chooses whether a running rushd
-serves the command (see rushd --help).
+serves the command (see rushd --help). RUSH_ENV names a file a
+non-interactive shell runs first; ENV, one an interactive shell runs first.
+HISTFILE keeps the prompt's history (default ~/.rush_history).
 ## status: 0
 ## differs: dash bash
 # rush's own text: update this case with the help text.
