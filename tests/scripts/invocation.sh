@@ -243,3 +243,11 @@ a
 ## differs: dash
 # The failed redirection fails only that command: dash 2, bash 1; rush
 # follows bash.
+
+#### set -n runs nothing more, not even a loop's condition
+echo before
+set -n
+while true; do echo never; done
+echo never
+## stdout:
+before

@@ -333,3 +333,23 @@ x=é
 echo ${#x}
 ## stdout:
 2
+
+#### a form POSIX does not define is an error only when expanded
+if [ -n "${BASH_VERSION-}" ]; then
+  echo "${x:0:2} ${x/a/b} ${!x}"
+fi
+echo reached
+## stdout:
+reached
+
+#### expanding a form POSIX does not define is an error
+x=abc
+echo before
+echo "${x/b/c}"
+echo not reached
+## stdout:
+before
+## status: 2
+## stderr-contains: substitution
+## differs: bash
+# bash defines ${x/b/c} (it prints acc); dash and rush do not.

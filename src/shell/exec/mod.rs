@@ -72,6 +72,11 @@ impl Shell {
     }
 
     fn run_item(&mut self, item: &Item, last: bool) -> Exec {
+        // `set -n`: read commands, run none, not even a loop's condition
+        // (a `while true` would otherwise never end).
+        if self.opt(Opt::NoExec) && !self.interactive {
+            return Ok(());
+        }
         if item.is_async {
             return self.run_async(&item.and_or);
         }

@@ -141,6 +141,15 @@ impl Shell {
             | ParamOp::RemoveLargestSuffix(word)
             | ParamOp::RemoveSmallestPrefix(word)
             | ParamOp::RemoveLargestPrefix(word) => self.expand_trim(exp, word, quoted, sink),
+            ParamOp::Bad(text) => {
+                let mut shown = b"${".to_vec();
+                shown.extend_from_slice(text);
+                shown.push(b'}');
+                Err(self.expansion_error(format!(
+                    "{}: bad substitution",
+                    String::from_utf8_lossy(&shown)
+                )))
+            }
         }
     }
 

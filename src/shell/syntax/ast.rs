@@ -287,6 +287,11 @@ pub enum ParamOp {
     RemoveSmallestPrefix(Word),
     /// `${x##p}`
     RemoveLargestPrefix(Word),
+    /// A form POSIX does not define (`${x:0:2}`, `${x/a/b}`, `${!x}`):
+    /// the text between the braces. Expanding it is an error, parsing it
+    /// is not, as in dash and bash: a script may guard a bash-only form
+    /// with a test of the shell it runs in.
+    Bad(Box<[u8]>),
 }
 
 impl Word {

@@ -550,13 +550,18 @@ impl<'t> Printer<'t> {
             return;
         }
         self.s("${");
+        if let ParamOp::Bad(text) = &exp.op {
+            self.out.extend_from_slice(text);
+            self.s("}");
+            return;
+        }
         if exp.op == ParamOp::Length {
             self.s("#");
         }
         self.param_name(&exp.param);
         let colon = if exp.colon { ":" } else { "" };
         let (op, word) = match &exp.op {
-            ParamOp::Plain | ParamOp::Length => ("", None),
+            ParamOp::Plain | ParamOp::Length | ParamOp::Bad(_) => ("", None),
             ParamOp::Default(w) => ("-", Some(w)),
             ParamOp::Assign(w) => ("=", Some(w)),
             ParamOp::Error(w) => ("?", Some(w)),

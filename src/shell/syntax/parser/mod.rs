@@ -782,6 +782,7 @@ pub(crate) mod tests {
                     ParamOp::RemoveLargestSuffix(w) => ParamOp::RemoveLargestSuffix(word(w)),
                     ParamOp::RemoveSmallestPrefix(w) => ParamOp::RemoveSmallestPrefix(word(w)),
                     ParamOp::RemoveLargestPrefix(w) => ParamOp::RemoveLargestPrefix(word(w)),
+                    ParamOp::Bad(text) => ParamOp::Bad(text.clone()),
                 };
                 WordPart::Param(Box::new(ParamExp {
                     param: exp.param.clone(),

@@ -69,7 +69,8 @@ impl Parse<'_, '_> {
     }
 
     fn braced_param_inner(&mut self, ctx: Context, open: super::Mark) -> PResult<WordPart> {
-        let bad = |p: &Self| p.error_at(open, "bad substitution");
+        let inside = self.src.mark;
+        let bad = |p: &mut Self| p.bad_substitution(inside, open);
         if self.src.peek() == Some(b'#') {
             // `${#}` is `$#`; `${#x}` is a length; otherwise `#` is the
             // parameter and an operator follows (`${#-x}`, `${##}`...).
@@ -86,10 +87,10 @@ impl Parse<'_, '_> {
             self.src.reset(before);
         }
         let Some(param) = self.braced_param_name()? else {
-            return Err(match self.src.peek() {
-                None => self.error_at(open, "unterminated parameter expansion"),
+            return match self.src.peek() {
+                None => Err(self.error_at(open, "unterminated parameter expansion")),
                 Some(_) => bad(self),
-            });
+            };
         };
         let (colon, op, double) = match self.src.peek() {
             Some(b'}') => {
@@ -103,7 +104,7 @@ impl Parse<'_, '_> {
                         self.src.bump();
                         (true, c, false)
                     }
-                    _ => return Err(bad(self)),
+                    _ => return bad(self),
                 }
             }
             Some(c @ (b'-' | b'=' | b'?' | b'+')) => {
@@ -115,7 +116,7 @@ impl Parse<'_, '_> {
                 (false, c, self.src.eat(c))
             }
             None => return Err(self.error_at(open, "unterminated parameter expansion")),
-            Some(_) => return Err(bad(self)),
+            Some(_) => return bad(self),
         };
         let word = self.brace_word(ctx, matches!(op, b'%' | b'#'))?;
         if !self.src.eat(b'}') {
@@ -132,6 +133,36 @@ impl Parse<'_, '_> {
             (_, true) => ParamOp::RemoveLargestPrefix(word),
         };
         Ok(braced(param, op, colon))
+    }
+
+    /// A `${...}` of a form POSIX does not define, from just inside its
+    /// `{`: its text up to the matching `}` (braces nest; quotes and
+    /// backslashes hide braces), kept to be an error when expanded.
+    fn bad_substitution(&mut self, inside: super::Mark, open: super::Mark) -> PResult<WordPart> {
+        self.src.reset(inside);
+        let mut depth = 0usize;
+        let mut quote = None;
+        loop {
+            let Some(b) = self.src.peek() else {
+                return Err(self.error_at(open, "unterminated parameter expansion"));
+            };
+            let end = self.src.mark.pos;
+            self.src.bump();
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(b'\''), _) => {}
+                (_, b'\\') if self.src.peek().is_some() => self.src.bump(),
+                (Some(_), _) => {}
+                (None, b'\'' | b'"') => quote = Some(b),
+                (None, b'{') => depth += 1,
+                (None, b'}') if depth == 0 => {
+                    let text = self.src.slice(inside.pos, end).into();
+                    return Ok(braced(Param::Special(b'?'), ParamOp::Bad(text), false));
+                }
+                (None, b'}') => depth -= 1,
+                _ => {}
+            }
+        }
     }
 
     /// The parameter inside braces: a name, digits, or a special parameter.
@@ -310,16 +341,26 @@ mod tests {
     }
 
     #[test]
-    fn bad_substitutions() {
+    fn bad_substitutions_parse_and_fail_only_when_expanded() {
         for src in [
-            "${}", "${x!y}", "${x/a/b}", "${!x}", "${x:}", "${ x}", "${x",
+            "${}",
+            "${x!y}",
+            "${x/a/b}",
+            "${!x}",
+            "${x:}",
+            "${ x}",
+            "${x:0:2}",
+            "${x/'}'/\\}}",
+            "${x-${y:1}}",
         ] {
-            let e = error(&format!("echo {src}"));
-            assert!(
-                e.message.contains("substitution") || e.message.contains("unterminated"),
-                "{src}: {e}"
-            );
-            assert_eq!(e.column, 6, "{src}");
+            check(&format!("echo {src}"), &format!("echo {src}"));
         }
+        assert_eq!(
+            param("${x:0:2}").op,
+            ParamOp::Bad(b"x:0:2".as_slice().into())
+        );
+        let e = error("echo ${x:0");
+        assert!(e.message.contains("unterminated"), "{e}");
+        assert_eq!(e.column, 6);
     }
 }
