@@ -609,3 +609,21 @@ fn history_is_kept_in_histfile_across_sessions() {
     s.send("\x1b[A\x1b[A\x1b[A\n");
     s.expect("25\r\n");
 }
+
+#[test]
+fn exit_with_stopped_jobs_warns_once() {
+    let mut s = Session::start();
+    s.stop_in_foreground("sleep 30", "sleep", 1);
+    s.send("exit\n");
+    s.expect("there are stopped jobs");
+    s.send("echo still-$((2+2))\n");
+    s.expect("still-4");
+    s.send("exit\n");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.shell.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            s.fail("the second exit did not end the shell");
+        }
+        s.read_some(Duration::from_millis(20));
+    }
+}

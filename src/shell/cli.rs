@@ -526,7 +526,6 @@ fn run_interactive(sh: &mut Shell) -> Exec {
 }
 
 fn interactive_loop(sh: &mut Shell) -> Exec {
-    let mut warned_stopped = false;
     loop {
         if sh.jc.is_some() && platform::signal::is_pending(platform::signal::SIGHUP) {
             sh.hang_up_jobs();
@@ -568,8 +567,11 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
                 if platform::signal::is_pending(platform::signal::SIGHUP) {
                     continue;
                 }
-                if sh.jobs.any_stopped() && !std::mem::replace(&mut warned_stopped, true) {
-                    let _ = fd::write_all(2, b"\nrush: there are stopped jobs\n");
+                if sh.jc.is_some() && sh.jobs.any_stopped() {
+                    // ^D leaves the cursor after the prompt.
+                    let _ = fd::write_all(2, b"\n");
+                }
+                if sh.warn_of_stopped_jobs() {
                     continue;
                 }
                 return Ok(());

@@ -102,6 +102,9 @@ pub fn return_(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 /// `exit [n]`.
 pub fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let status = status_operand(sh, args)?;
+    if sh.warn_of_stopped_jobs() {
+        return Ok(1);
+    }
     sh.last_status = status;
     Err(Divert::Exit(status))
 }

@@ -44,6 +44,8 @@ pub struct JobControl {
     pub text: Vec<u8>,
     /// The process being started goes to the background (`&`).
     background: bool,
+    /// The shell said once that leaving would leave stopped jobs.
+    warned_stopped: bool,
 }
 
 /// The bit of each of [`STOP_SIGNALS`].
@@ -96,6 +98,7 @@ impl Shell {
             fg: None,
             text: Vec::new(),
             background: false,
+            warned_stopped: false,
         });
     }
 
@@ -415,6 +418,26 @@ impl Shell {
             ),
         };
         format!("[{}]{mark}  {state:<24}{text}", job.id)
+    }
+
+    /// About to leave with stopped jobs (`exit`, ^D): say so and stay, the
+    /// first time; true when the shell should stay.
+    pub fn warn_of_stopped_jobs(&mut self) -> bool {
+        let Some(jc) = &mut self.jc else {
+            return false;
+        };
+        if jc.warned_stopped {
+            return false;
+        }
+        self.jobs.reap();
+        if !self.jobs.any_stopped() {
+            return false;
+        }
+        if let Some(jc) = &mut self.jc {
+            jc.warned_stopped = true;
+        }
+        let _ = platform::fd::write_all(2, b"rush: there are stopped jobs\n");
+        true
     }
 
     /// The terminal hung up: pass the hang-up on to every job, and continue
