@@ -2124,6 +2124,10 @@ impl Server {
             _ => Vec::new(),
         };
         if answer.first() == Some(&b'1') {
+            if self.stopping {
+                // Told to stop meanwhile; so was the successor.
+                return;
+            }
             s.serving = true;
             // Its copy of the lock holds it now.
             self.lock = None;
