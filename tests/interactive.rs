@@ -394,6 +394,17 @@ fn bg_resumes_a_stopped_job_in_the_background() {
     if !lines(&jobs).any(|l| l.contains("Running") && l.contains("sleep 30")) {
         s.fail("`jobs` does not list `sleep 30` as running");
     }
+    // `jobs -l` adds the job's process group: the sleep's own pid.
+    let sid = s.pid();
+    let pid = processes()
+        .into_iter()
+        .find(|p| p.session == sid && p.comm == "sleep")
+        .map(|p| p.pid)
+        .unwrap_or_else(|| s.fail("no sleep"));
+    let long = s.run("jobs -l");
+    if !lines(&long).any(|l| l.contains(&format!(" {pid} ")) && l.contains("Running")) {
+        s.fail(&format!("`jobs -l` does not show pid {pid}"));
+    }
 }
 
 #[test]

@@ -82,6 +82,7 @@ fn resolve(sh: &Shell, spec: &[u8]) -> Option<platform::Pid> {
 /// bash and dash write it.
 pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let pids_only = args.iter().skip(1).any(|a| a == b"-p");
+    let long = args.iter().skip(1).any(|a| a == b"-l");
     sh.jobs.reap();
     let mut out = Vec::new();
     for (i, job) in sh.jobs.background.iter().enumerate() {
@@ -91,7 +92,7 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             continue;
         }
         if sh.jc.is_some() {
-            out.extend_from_slice(sh.job_line(i).as_bytes());
+            out.extend_from_slice(sh.job_line_with(i, long).as_bytes());
             out.push(b'\n');
             continue;
         }

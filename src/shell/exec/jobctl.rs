@@ -390,6 +390,12 @@ impl Shell {
 
     /// The line `jobs` prints for job `index`: `[1]+  Stopped   sleep 30`.
     pub fn job_line(&self, index: usize) -> String {
+        self.job_line_with(index, false)
+    }
+
+    /// [`Shell::job_line`], with the job's process group after the mark
+    /// when `pid` (`jobs -l`): `[1]+ 4242 Stopped   sleep 30`.
+    pub fn job_line_with(&self, index: usize, pid: bool) -> String {
         let job = &self.jobs.background[index];
         let current = self.jobs.current();
         let mark = if Some(index) == current {
@@ -417,7 +423,10 @@ impl Shell {
                 job.pid.to_string(),
             ),
         };
-        format!("[{}]{mark}  {state:<24}{text}", job.id)
+        match (pid, &job.group) {
+            (true, Some(g)) => format!("[{}]{mark} {:<5} {state:<24}{text}", job.id, g.pgid),
+            _ => format!("[{}]{mark}  {state:<24}{text}", job.id),
+        }
     }
 
     /// About to leave with stopped jobs (`exit`, ^D): say so and stay, the
