@@ -638,3 +638,31 @@ fn exit_with_stopped_jobs_warns_once() {
         s.read_some(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_hang_up_ends_the_shell_and_its_jobs() {
+    let mut s = Session::start();
+    s.run("sleep 30 &");
+    s.stop_in_foreground("sleep 31", "sleep", 1);
+    let sid = s.pid();
+    // The terminal goes away: the kernel hangs up the shell, which passes
+    // the hang-up on to its jobs, the stopped one too.
+    let null = std::fs::File::open("/dev/null").expect("/dev/null");
+    drop(std::mem::replace(&mut s.master, null.into()));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left: Vec<String> = processes()
+            .into_iter()
+            .filter(|p| p.session == sid)
+            .map(|p| format!("{} {} {}", p.pid, p.comm, p.state))
+            .collect();
+        let shell_gone = s.shell.try_wait().expect("wait").is_some();
+        if shell_gone && left.iter().all(|p| p.ends_with(" Z")) {
+            break;
+        }
+        if Instant::now() > deadline {
+            panic!("after the hang-up: shell ended {shell_gone}, left {left:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

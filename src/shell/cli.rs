@@ -520,7 +520,13 @@ fn run_interactive(sh: &mut Shell) -> Exec {
         // A hang-up ends the shell and, through it, its jobs.
         let _ = set_disposition(platform::signal::SIGHUP, Disposition::Catch);
     }
-    let r = interactive_loop(sh);
+    let mut r = interactive_loop(sh);
+    if sh.jc.is_some() && platform::signal::is_pending(platform::signal::SIGHUP) {
+        // Hung up while reading (the read failed before the loop saw the
+        // signal): the jobs go with the terminal.
+        sh.hang_up_jobs();
+        r = Err(Divert::Exit(128 + platform::signal::SIGHUP));
+    }
     sh.end_job_control();
     r
 }
