@@ -521,9 +521,10 @@ fn run_interactive(sh: &mut Shell) -> Exec {
         let _ = set_disposition(platform::signal::SIGHUP, Disposition::Catch);
     }
     let mut r = interactive_loop(sh);
-    if sh.jc.is_some() && platform::signal::is_pending(platform::signal::SIGHUP) {
-        // Hung up while reading (the read failed before the loop saw the
-        // signal): the jobs go with the terminal.
+    if sh.terminal_hung_up() {
+        // Hung up while reading: the read can fail before the loop sees the
+        // signal, which may not even have arrived yet. The jobs go with the
+        // terminal.
         sh.hang_up_jobs();
         r = Err(Divert::Exit(128 + platform::signal::SIGHUP));
     }

@@ -449,6 +449,14 @@ impl Shell {
         true
     }
 
+    /// Has the terminal hung up? Its SIGHUP arrived, or it no longer
+    /// answers (a hung-up terminal fails every call).
+    pub fn terminal_hung_up(&self) -> bool {
+        self.jc.as_ref().is_some_and(|jc| {
+            signal::is_pending(signal::SIGHUP) || tty::foreground_group(jc.tty).is_err()
+        })
+    }
+
     /// The terminal hung up: pass the hang-up on to every job, and continue
     /// the stopped ones so that they act on it.
     pub fn hang_up_jobs(&mut self) {
