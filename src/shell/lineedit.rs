@@ -250,7 +250,7 @@ impl Editor<'_> {
             }
             self.tabbed = false;
             // Draw once a burst of input (a paste) is taken in.
-            if at == pending.len() {
+            if at == pending.len() && !fd::poll_readable(self.fd, 0).unwrap_or(false) {
                 self.redraw();
             }
         }
@@ -262,7 +262,10 @@ impl Editor<'_> {
             *at += 1;
             return Ok(Some(pending[*at - 1]));
         }
-        let mut chunk = [0u8; 256];
+        // One byte at a time, as readline reads: what is typed (or pasted)
+        // after this line stays in the terminal for whatever reads next,
+        // the command this line runs included.
+        let mut chunk = [0u8; 1];
         loop {
             // A signal that came before the read could be interrupted.
             if platform::signal::any_pending() {
