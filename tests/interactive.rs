@@ -666,3 +666,14 @@ fn a_hang_up_ends_the_shell_and_its_jobs() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn pasted_lines_all_run_with_line_editing() {
+    let mut s = Session::start_with_term("xterm");
+    // One write, as a paste arrives: three commands, one spread over lines.
+    s.send("echo $((10+1))\nfor i in $((20+2)) $((30+3))\ndo echo $i\ndone\necho $((40+4))\n");
+    s.expect("11\r\n");
+    s.expect("22\r\n");
+    s.expect("33\r\n");
+    s.expect("44\r\n");
+}
