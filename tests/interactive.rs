@@ -677,3 +677,20 @@ fn pasted_lines_all_run_with_line_editing() {
     s.expect("33\r\n");
     s.expect("44\r\n");
 }
+
+#[test]
+fn ctrl_r_finds_an_earlier_line() {
+    let dir = TempDir::new("search");
+    let file = dir.path().join("hist");
+    let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
+    s.send("echo $((6*6))\n");
+    s.expect("36\r\n");
+    s.send("echo other-$((1+1))\n");
+    s.expect("other-2\r\n");
+    // ^R, what to look for, Enter: the line found runs.
+    s.send("\x126*\n");
+    s.expect("36\r\n");
+    // ^G gives the search up, and the line typed before comes back.
+    s.send("echo kept-$((3+3))\x12zzz\x07\n");
+    s.expect("kept-6\r\n");
+}

@@ -1,7 +1,7 @@
 //! Line editing at the prompt: what an interactive shell on a terminal
 //! (whose `TERM` is not `dumb`) reads its lines with. Emacs-style keys:
 //! arrows, Home/End, ^A ^E ^B ^F, Backspace/Delete, ^K ^U ^W, Alt-B/F,
-//! ^L, Tab to complete a command or file name (twice: list the choices),
+//! ^L, ^R to search the history backwards, Tab to complete a command or file name (twice: list the choices),
 //! and a history on Up/Down and ^P/^N, kept in `$HISTFILE` (default
 //! `~/.rush_history`) across sessions.
 //!
@@ -166,8 +166,13 @@ impl Editor<'_> {
     fn run(&mut self, history: &History, completions: &Completions) -> io::Result<Read> {
         let mut pending = Vec::new();
         let mut at = 0;
+        let mut held: Option<u8> = None;
         loop {
-            let Some(b) = self.next_byte(&mut pending, &mut at)? else {
+            let key = match held.take() {
+                Some(b) => Some(b),
+                None => self.next_byte(&mut pending, &mut at)?,
+            };
+            let Some(b) = key else {
                 if !platform::signal::is_pending(platform::signal::SIGHUP) {
                     let _ = fd::write_all(2, b"^C");
                 }
@@ -203,6 +208,10 @@ impl Editor<'_> {
                 }
                 0x10 => self.browse(history, -1),
                 0x0e => self.browse(history, 1),
+                0x12 => match self.search(history, &mut pending, &mut at)? {
+                    Some(next) => held = Some(next),
+                    None => return Ok(Read::Interrupted),
+                },
                 0x1b => {
                     let Some(kind) = self.next_byte(&mut pending, &mut at)? else {
                         return Ok(Read::Interrupted);
@@ -283,6 +292,100 @@ impl Editor<'_> {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// ^R: search the history backwards for lines that contain what is
+    /// typed, newest first (^R again: the next older one). Enter runs the
+    /// line found; ^G goes back to the line as it was; any other key (an
+    /// arrow, ^A...) takes the line found and is then handled as usual. Returns that
+    /// key, or `None` when a signal interrupted the search.
+    fn search(
+        &mut self,
+        history: &History,
+        pending: &mut Vec<u8>,
+        at: &mut usize,
+    ) -> io::Result<Option<u8>> {
+        let before = (self.line.clone(), self.cursor);
+        let mut query: Vec<u8> = Vec::new();
+        let mut found: Option<usize> = None;
+        let find = |query: &[u8], from: usize| {
+            (0..from).rev().find(|&i| {
+                query.is_empty() || history.lines[i].windows(query.len()).any(|w| w == query)
+            })
+        };
+        loop {
+            let failed = if query.is_empty() {
+                ""
+            } else if found.is_none() {
+                "failed "
+            } else {
+                ""
+            };
+            let shown = found.map_or(&b""[..], |i| &history.lines[i][..]);
+            let mut out = Vec::new();
+            if self.rows_above > 0 {
+                out.extend_from_slice(format!("\x1b[{}A", self.rows_above).as_bytes());
+            }
+            let label = format!("({failed}reverse-i-search)`");
+            out.extend_from_slice(b"\r\x1b[J");
+            out.extend_from_slice(label.as_bytes());
+            out.extend_from_slice(&query);
+            out.extend_from_slice(b"': ");
+            out.extend_from_slice(shown);
+            let visible = label.len() + width(&query) + 3 + width(shown);
+            self.rows_above = visible.saturating_sub(1) / self.columns;
+            let _ = fd::write_all(2, &out);
+            let Some(b) = self.next_byte(pending, at)? else {
+                return Ok(None);
+            };
+            match b {
+                0x12 => {
+                    let from = found.unwrap_or(history.lines.len());
+                    if let Some(i) = find(&query, from) {
+                        found = Some(i);
+                    }
+                }
+                0x7f | 0x08 => {
+                    query.pop();
+                    found = find(&query, history.lines.len());
+                }
+                0x07 => {
+                    (self.line, self.cursor) = before;
+                    self.end_search();
+                    return Ok(Some(0x00));
+                }
+                0x20.. => {
+                    query.push(b);
+                    let from = found.map_or(history.lines.len(), |i| i + 1);
+                    found = find(&query, from);
+                }
+                _ => {
+                    if let Some(i) = found {
+                        self.line = history.lines[i].clone();
+                        self.cursor = self.line.len();
+                    }
+                    self.end_search();
+                    return Ok(Some(b));
+                }
+            }
+        }
+    }
+
+    /// Put the prompt back where the search line was.
+    fn end_search(&mut self) {
+        let mut out = Vec::new();
+        if self.rows_above > 0 {
+            out.extend_from_slice(format!("\x1b[{}A", self.rows_above).as_bytes());
+        }
+        out.extend_from_slice(b"\r\x1b[J");
+        out.extend_from_slice(
+            self.prompt
+                .rsplit(|&c| c == b'\n')
+                .next()
+                .unwrap_or_default(),
+        );
+        let _ = fd::write_all(2, &out);
+        self.rows_above = 0;
     }
 
     /// Tab: complete the word before the cursor as far as all its
