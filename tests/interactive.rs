@@ -694,3 +694,16 @@ fn ctrl_r_finds_an_earlier_line() {
     s.send("echo kept-$((3+3))\x12zzz\x07\n");
     s.expect("kept-6\r\n");
 }
+
+#[test]
+fn wait_does_not_wait_for_a_stopped_job() {
+    let mut s = Session::start();
+    s.stop_in_foreground("sleep 30", "sleep", 1);
+    s.send("wait; echo waited-$((1+1))\n");
+    s.expect("job 1 is stopped");
+    s.expect("waited-2");
+    let jobs = s.run("jobs");
+    if !lines(&jobs).any(|l| l.contains("Stopped") && l.contains("sleep 30")) {
+        s.fail("`wait` dropped the stopped job");
+    }
+}

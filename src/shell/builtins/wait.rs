@@ -33,6 +33,13 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             status = 127;
             continue;
         }
+        // A stopped job would never end by itself: say so, as bash does,
+        // rather than wait for ever.
+        sh.jobs.reap();
+        if let Some(id) = sh.jobs.stopped_job_id(pid) {
+            sh.utility_error(b"wait", format!("job {id} is stopped"));
+            continue;
+        }
         match sh.jobs.wait_interruptible(pid) {
             Ok(Some(s)) => status = s,
             Ok(None) => status = 127,
@@ -50,12 +57,15 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                 return Ok(128 + sig);
             }
         }
-        if !all {
+        if !all && sh.jobs.stopped_job_id(pid).is_none() {
             sh.jobs.remove(pid);
         }
     }
     if all {
-        sh.jobs.forget_all();
+        // Stopped jobs stay listed, for `fg` and `bg`.
+        sh.jobs.background.retain(|j| {
+            j.group.as_ref().is_some_and(|g| g.stopped.is_some()) && j.status.is_none()
+        });
         status = 0;
     }
     Ok(status)

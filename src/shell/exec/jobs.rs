@@ -104,18 +104,35 @@ impl Jobs {
     }
 
     /// Wait for `pid` like [`Jobs::wait_for`], but give up when a caught
-    /// signal arrives (the `wait` builtin must return then).
+    /// signal arrives (the `wait` builtin must return then). The process of
+    /// a job-control job may stop instead (`cat &` reading the terminal):
+    /// then its job is marked stopped and the status is 128 + the signal.
     pub fn wait_interruptible(&mut self, pid: Pid) -> Result<Option<i32>, Interrupted> {
-        if let Some(job) = self.background.iter().find(|j| j.pid == pid)
-            && let Some(status) = job.status
-        {
+        let job = self.background.iter().find(|j| j.pid == pid);
+        if let Some(status) = job.and_then(|j| j.status) {
             return Ok(Some(status));
         }
+        let options = WaitOptions {
+            untraced: job.is_some_and(|j| j.group.is_some()),
+            ..WaitOptions::default()
+        };
         loop {
             if platform::signal::any_pending() {
                 return Err(Interrupted);
             }
-            match process::wait_pid(pid, WaitOptions::default()) {
+            match process::wait_pid(pid, options) {
+                Ok(Some((_, WaitStatus::Stopped(sig)))) => {
+                    if let Some(g) = self
+                        .background
+                        .iter_mut()
+                        .find(|j| j.pid == pid)
+                        .and_then(|j| j.group.as_mut())
+                    {
+                        g.stopped = Some(sig);
+                        g.reported = false;
+                    }
+                    return Ok(Some(128 + sig));
+                }
                 Ok(Some((_, st))) => {
                     let status = st.shell_status();
                     self.record(pid, status);
@@ -198,6 +215,14 @@ impl Jobs {
         self.background.iter().position(|j| j.id == id)
     }
 
+    /// The number of the job `pid` belongs to, when that job is stopped.
+    pub fn stopped_job_id(&self, pid: Pid) -> Option<usize> {
+        self.background
+            .iter()
+            .find(|j| j.pid == pid && j.is_stopped())
+            .map(|j| j.id)
+    }
+
     /// Is any job stopped?
     pub fn any_stopped(&self) -> bool {
         self.background.iter().any(Job::is_stopped)
@@ -264,11 +289,6 @@ impl Jobs {
             .filter(|j| j.status.is_none())
             .map(|j| j.pid)
             .collect()
-    }
-
-    /// A subshell does not own its parent's jobs.
-    pub fn forget_all(&mut self) {
-        self.background.clear();
     }
 }
 
