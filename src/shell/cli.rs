@@ -155,12 +155,36 @@ pub fn init_variables(sh: &mut Shell) {
 /// The file named by `RUSH_ENV` after parameter expansion (as POSIX does
 /// for `ENV`), if the variable is set and not empty.
 pub fn startup_file(sh: &mut Shell) -> Option<Vec<u8>> {
-    let raw = sh.vars.get(b"RUSH_ENV")?.to_vec();
-    if raw.is_empty() {
-        return None;
-    }
+    file_named_by(sh, b"RUSH_ENV")
+}
+
+/// The file variable `name` names, after parameter expansion; `None` when
+/// it is unset or either is empty.
+fn file_named_by(sh: &mut Shell, name: &[u8]) -> Option<Vec<u8>> {
+    let raw = sh.vars.get(name).filter(|v| !v.is_empty())?.to_vec();
     let word = crate::shell::syntax::parse_word_text(&raw)?;
     sh.expand_word_string(&word).ok().filter(|p| !p.is_empty())
+}
+
+/// Read the file at `path` and run it in the current environment, its
+/// name the source of messages. `Err` when it cannot be read.
+fn run_file(sh: &mut Shell, path: Vec<u8>) -> std::io::Result<Exec> {
+    let text = read_script(&path)?;
+    let label = std::mem::replace(&mut sh.source_label, path);
+    let mut parser = Parser::from_bytes(&text, 1);
+    let r = sh.run_program(&mut parser, false);
+    sh.source_label = label;
+    Ok(r)
+}
+
+/// A start-up file that cannot be read: `rush: [what: ]path: why`.
+fn report_unreadable(what: &str, path: &[u8], e: &std::io::Error) {
+    let message = format!(
+        "rush: {what}{}: {}\n",
+        String::from_utf8_lossy(path),
+        crate::shell::builtins::describe_error(e)
+    );
+    let _ = fd::write_all(2, message.as_bytes());
 }
 
 /// A login shell runs `/etc/profile`, then `$HOME/.profile`, those that
@@ -183,20 +207,9 @@ fn load_env_file(sh: &mut Shell) -> Exec {
     if getuid() != geteuid() || getgid() != getegid() {
         return Ok(());
     }
-    let Some(raw) = sh
-        .vars
-        .get(b"ENV")
-        .filter(|v| !v.is_empty())
-        .map(<[u8]>::to_vec)
-    else {
-        return Ok(());
-    };
-    let Some(word) = crate::shell::syntax::parse_word_text(&raw) else {
-        return Ok(());
-    };
-    match sh.expand_word_string(&word) {
-        Ok(path) if !path.is_empty() => source_if_present(sh, path),
-        _ => Ok(()),
+    match file_named_by(sh, b"ENV") {
+        Some(path) => source_if_present(sh, path),
+        None => Ok(()),
     }
 }
 
@@ -204,26 +217,14 @@ fn load_env_file(sh: &mut Shell) -> Exec {
 /// file that exists but cannot be read is reported. Errors in it end only
 /// it; `exit` in it ends the shell.
 fn source_if_present(sh: &mut Shell, path: Vec<u8>) -> Exec {
-    let text = match read_script(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+    match run_file(sh, path.clone()) {
+        Ok(Err(d @ Divert::Exit(_))) => Err(d),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => {
-            let message = format!(
-                "rush: {}: {}\n",
-                String::from_utf8_lossy(&path),
-                crate::shell::builtins::describe_error(&e)
-            );
-            let _ = fd::write_all(2, message.as_bytes());
-            return Ok(());
+            report_unreadable("", &path, &e);
+            Ok(())
         }
-    };
-    let label = std::mem::replace(&mut sh.source_label, path);
-    let mut parser = Parser::from_bytes(&text, 1);
-    let r = sh.run_program(&mut parser, false);
-    sh.source_label = label;
-    match r {
-        Err(d @ Divert::Exit(_)) => Err(d),
-        _ => Ok(()),
     }
 }
 
@@ -239,28 +240,16 @@ pub fn load_startup_file(sh: &mut Shell) -> Exec {
     if let Some(r) = load_warm_startup(sh, &path) {
         return r;
     }
-    let text = match read_script(&path) {
-        Ok(text) => text,
+    match run_file(sh, path.clone()) {
         Err(e) => {
-            let message = format!(
-                "rush: RUSH_ENV: {}: {}\n",
-                String::from_utf8_lossy(&path),
-                crate::shell::builtins::describe_error(&e)
-            );
-            let _ = fd::write_all(2, message.as_bytes());
-            return Ok(());
+            report_unreadable("RUSH_ENV: ", &path, &e);
+            Ok(())
         }
-    };
-    let label = std::mem::replace(&mut sh.source_label, path);
-    let mut parser = Parser::from_bytes(&text, 1);
-    let r = sh.run_program(&mut parser, false);
-    sh.source_label = label;
-    match r {
-        Ok(()) | Err(Divert::Return(_)) => {
+        Ok(Ok(()) | Err(Divert::Return(_))) => {
             sh.last_status = 0;
             Ok(())
         }
-        Err(d) => Err(d),
+        Ok(Err(d)) => Err(d),
     }
 }
 
