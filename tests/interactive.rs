@@ -105,6 +105,14 @@ impl Session {
         platform::fd::write_all(self.master.as_raw_fd(), s.as_bytes()).expect("write to the pty");
     }
 
+    /// Wait for the line editor's prompt, then type `keys`: typed any
+    /// earlier, while the terminal is still in its line mode, ^R, ^W and
+    /// ^U would be the terminal's own editing keys, not the editor's.
+    fn type_at_prompt(&mut self, keys: &str) {
+        self.expect("\r$ ");
+        self.send(keys);
+    }
+
     /// Type the control character `^c` (`'z'`: suspend, `'c'`: interrupt,
     /// `'d'`: end of file).
     fn ctrl(&mut self, c: char) {
@@ -564,23 +572,23 @@ fn ctrl_c_at_the_prompt_drops_the_line_and_keeps_the_shell() {
 fn the_prompt_line_can_be_edited_and_recalled() {
     let mut s = Session::start_with_term("xterm");
     // Backspace, and Left then an insertion.
-    s.send("echo $((40+2))Q\x7f\n");
+    s.type_at_prompt("echo $((40+2))Q\x7f\n");
     s.expect("42\r\n");
-    s.send("echo $((4+2))\x1b[D\x1b[D\x1b[D1\n");
+    s.type_at_prompt("echo $((4+2))\x1b[D\x1b[D\x1b[D1\n");
     s.expect("16\r\n");
     // ^W drops a word, ^U the whole line, ^A goes to the start.
-    s.send("echo $((7*6)) junk\x17\n");
+    s.type_at_prompt("echo $((7*6)) junk\x17\n");
     s.expect("42\r\n");
-    s.send("garbage\x15echo $((9*9))\n");
+    s.type_at_prompt("garbage\x15echo $((9*9))\n");
     s.expect("81\r\n");
-    s.send("$((111*3))\x01echo \n");
+    s.type_at_prompt("$((111*3))\x01echo \n");
     s.expect("333\r\n");
     // Up recalls the last line.
-    s.send("\x1b[A\n");
+    s.type_at_prompt("\x1b[A\n");
     s.expect("333\r\n");
     // A line longer than the terminal is wide.
     let long = "a".repeat(90);
-    s.send(&format!("echo {long}$((500+55))\n"));
+    s.type_at_prompt(&format!("echo {long}$((500+55))\n"));
     s.expect(&format!("{long}555"));
     s.sync();
 }
@@ -592,13 +600,13 @@ fn tab_completes_commands_and_file_names() {
     std::fs::create_dir(s._home.path().join("my dir")).expect("mkdir");
     std::fs::write(s._home.path().join("my dir/inner"), "deep\n").expect("write");
     // A builtin (and /usr/bin/echo): one name, completed with a blank.
-    s.send("ech\t$((6*7))\n");
+    s.type_at_prompt("ech\t$((6*7))\n");
     s.expect("42\r\n");
     // A file name; a directory name with a blank in it, quoted, then what
     // is inside it.
-    s.send("cat zeb\t\n");
+    s.type_at_prompt("cat zeb\t\n");
     s.expect("striped");
-    s.send("cat my\tin\t\n");
+    s.type_at_prompt("cat my\tin\t\n");
     s.expect("deep");
     s.sync();
 }
@@ -608,7 +616,7 @@ fn history_is_kept_in_histfile_across_sessions() {
     let dir = TempDir::new("history");
     let file = dir.path().join("hist");
     let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
-    s.send("echo $((5*5))\n");
+    s.type_at_prompt("echo $((5*5))\n");
     s.expect("25\r\n");
     s.sync();
     drop(s);
@@ -617,7 +625,7 @@ fn history_is_kept_in_histfile_across_sessions() {
     // A new session recalls it, after its own first line and the first
     // session's last.
     let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
-    s.send("\x1b[A\x1b[A\x1b[A\n");
+    s.type_at_prompt("\x1b[A\x1b[A\x1b[A\n");
     s.expect("25\r\n");
 }
 
@@ -671,7 +679,9 @@ fn a_hang_up_ends_the_shell_and_its_jobs() {
 fn pasted_lines_all_run_with_line_editing() {
     let mut s = Session::start_with_term("xterm");
     // One write, as a paste arrives: three commands, one spread over lines.
-    s.send("echo $((10+1))\nfor i in $((20+2)) $((30+3))\ndo echo $i\ndone\necho $((40+4))\n");
+    s.type_at_prompt(
+        "echo $((10+1))\nfor i in $((20+2)) $((30+3))\ndo echo $i\ndone\necho $((40+4))\n",
+    );
     s.expect("11\r\n");
     s.expect("22\r\n");
     s.expect("33\r\n");
@@ -683,15 +693,15 @@ fn ctrl_r_finds_an_earlier_line() {
     let dir = TempDir::new("search");
     let file = dir.path().join("hist");
     let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
-    s.send("echo $((6*6))\n");
+    s.type_at_prompt("echo $((6*6))\n");
     s.expect("36\r\n");
-    s.send("echo other-$((1+1))\n");
+    s.type_at_prompt("echo other-$((1+1))\n");
     s.expect("other-2\r\n");
     // ^R, what to look for, Enter: the line found runs.
-    s.send("\x126*\n");
+    s.type_at_prompt("\x126*\n");
     s.expect("36\r\n");
     // ^G gives the search up, and the line typed before comes back.
-    s.send("echo kept-$((3+3))\x12zzz\x07\n");
+    s.type_at_prompt("echo kept-$((3+3))\x12zzz\x07\n");
     s.expect("kept-6\r\n");
 }
 
