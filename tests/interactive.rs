@@ -717,3 +717,22 @@ fn wait_does_not_wait_for_a_stopped_job() {
         s.fail("`wait` dropped the stopped job");
     }
 }
+
+#[test]
+fn history_and_fc_list_and_run_lines_again() {
+    let dir = TempDir::new("fc");
+    let file = dir.path().join("hist");
+    let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
+    s.type_at_prompt("echo $((2+3))\n");
+    s.expect("5\r\n");
+    s.type_at_prompt("history\n");
+    s.expect("  echo $((2+3))\r\n");
+    s.type_at_prompt("fc -l -2\n");
+    s.expect("\techo $((2+3))\r\n");
+    s.expect("\thistory\r\n");
+    // fc -s: the line that starts with `echo`, with 2+3 made 3+4.
+    s.type_at_prompt("fc -s 2+3=3+4 echo\n");
+    s.expect("7\r\n");
+    s.type_at_prompt("fc; echo \"fc=$?\"\n");
+    s.expect("fc=2");
+}

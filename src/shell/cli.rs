@@ -550,13 +550,19 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
             }
             input.history = Some(history);
         }
-        let r = {
+        let read = {
             let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
-            sh.run_next_command(&mut parser, false)
+            sh.read_next_command(&mut parser)
         };
+        // The history is back before the command runs (`history`, `fc`).
         if let Some(h) = input.history.take() {
             sh.history = h;
         }
+        let r = match read {
+            Ok(Some(list)) => sh.run_list(&list, false).map(|()| true),
+            Ok(None) => Ok(false),
+            Err(d) => Err(d),
+        };
         match r {
             Ok(true) => {}
             Ok(false) => {

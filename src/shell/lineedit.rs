@@ -26,6 +26,11 @@ pub struct History {
 }
 
 impl History {
+    /// The lines, oldest first.
+    pub fn lines(&self) -> &[Vec<u8>] {
+        &self.lines
+    }
+
     /// Take the lines of the history file `path` (its last
     /// [`HISTORY_MAX`]), and append to it from now on. Once per session.
     pub fn load(&mut self, path: Vec<u8>) {

@@ -10,6 +10,7 @@ pub mod exec;
 pub mod export;
 pub mod flow;
 pub mod getopts;
+pub mod history;
 pub mod kill;
 pub mod printf;
 pub mod read;
@@ -85,6 +86,8 @@ static GETOPTS: Builtin = builtin!(b"getopts", false, getopts::getopts);
 static HASH: Builtin = builtin!(b"hash", false, command::hash);
 static JOBS: Builtin = builtin!(b"jobs", false, wait::jobs);
 static FG: Builtin = builtin!(b"fg", false, wait::fg);
+static FC: Builtin = builtin!(b"fc", false, history::fc);
+static HISTORY: Builtin = builtin!(b"history", false, history::history);
 static BG: Builtin = builtin!(b"bg", false, wait::bg);
 static KILL: Builtin = builtin!(b"kill", false, kill::kill);
 static LOCAL: Builtin = builtin!(b"local", false, export::local);
@@ -100,11 +103,11 @@ static UNALIAS: Builtin = builtin!(b"unalias", false, alias::unalias);
 static WAIT: Builtin = builtin!(b"wait", false, wait::wait);
 
 /// Every builtin, for the prompt's completion of command names.
-pub static ALL: [&Builtin; 38] = [
+pub static ALL: [&Builtin; 40] = [
     &BREAK, &COLON, &CONTINUE, &DOT, &EVAL, &EXEC, &EXIT, &EXPORT, &READONLY, &RETURN, &SET,
     &SHIFT, &TIMES, &TRAP, &UNSET, &ALIAS, &BRACKET, &CD, &COMMAND, &ECHO, &FALSE, &GETOPTS, &HASH,
-    &JOBS, &FG, &BG, &KILL, &LOCAL, &PRINTF, &PWD, &READ, &TEST, &TRUE, &TYPE, &ULIMIT, &UMASK,
-    &UNALIAS, &WAIT,
+    &JOBS, &FG, &FC, &HISTORY, &BG, &KILL, &LOCAL, &PRINTF, &PWD, &READ, &TEST, &TRUE, &TYPE,
+    &ULIMIT, &UMASK, &UNALIAS, &WAIT,
 ];
 
 /// Find a builtin by name.
@@ -135,6 +138,8 @@ pub fn lookup(name: &[u8]) -> Option<&'static Builtin> {
         b"hash" => &HASH,
         b"jobs" => &JOBS,
         b"fg" => &FG,
+        b"fc" => &FC,
+        b"history" => &HISTORY,
         b"bg" => &BG,
         b"kill" => &KILL,
         b"local" => &LOCAL,

@@ -30,46 +30,56 @@ impl Shell {
         parser: &mut Parser<'_>,
         last: bool,
     ) -> Result<bool, Divert> {
-        {
-            let parsed = if self.aliases.is_empty() {
-                parser.next_command(&crate::shell::syntax::NoAliases)
-            } else {
-                // The table is cloned so the parser's view cannot change
-                // under it while the command it yields runs.
-                let table = self.aliases.clone();
-                parser.next_command(&AliasView(&table))
-            };
-            let list = match parsed {
-                Ok(Some(list)) => list,
-                Ok(None) => return Ok(false),
-                Err(ParseError::Syntax(e)) => {
-                    self.lineno = e.line;
-                    self.syntax_error(&e);
-                    self.last_status = status::USAGE;
-                    return Err(Divert::Error(status::USAGE));
-                }
-                Err(ParseError::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
-                    // ^C at the prompt: the command typed so far is dropped.
-                    self.last_status = 128 + platform::signal::SIGINT;
-                    return Err(Divert::Error(self.last_status));
-                }
-                Err(ParseError::Io(e)) => {
-                    self.error(format!(
-                        "read error: {}",
-                        crate::shell::builtins::describe_error(&e)
-                    ));
-                    // Nothing more can be read: even an interactive shell
-                    // ends (a terminal that went away).
-                    return Err(Divert::Exit(status::USAGE));
-                }
-            };
-            if self.opt(crate::shell::env::options::Opt::Verbose) {
-                let _ = platform::fd::write_all(2, parser.last_text());
+        let Some(list) = self.read_next_command(parser)? else {
+            return Ok(false);
+        };
+        let is_last = last && parser.at_end();
+        self.run_list(&list, is_last)?;
+        Ok(true)
+    }
+
+    /// Read the next complete command from `parser` (`None` at the end of
+    /// the input), echoing it under `set -v`. A syntax error is reported.
+    pub fn read_next_command(
+        &mut self,
+        parser: &mut Parser<'_>,
+    ) -> Result<Option<crate::shell::syntax::ast::List>, Divert> {
+        let parsed = if self.aliases.is_empty() {
+            parser.next_command(&crate::shell::syntax::NoAliases)
+        } else {
+            // The table is cloned so the parser's view cannot change
+            // under it while the command it yields runs.
+            let table = self.aliases.clone();
+            parser.next_command(&AliasView(&table))
+        };
+        let list = match parsed {
+            Ok(Some(list)) => list,
+            Ok(None) => return Ok(None),
+            Err(ParseError::Syntax(e)) => {
+                self.lineno = e.line;
+                self.syntax_error(&e);
+                self.last_status = status::USAGE;
+                return Err(Divert::Error(status::USAGE));
             }
-            let is_last = last && parser.at_end();
-            self.run_list(&list, is_last)?;
-            Ok(true)
+            Err(ParseError::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                // ^C at the prompt: the command typed so far is dropped.
+                self.last_status = 128 + platform::signal::SIGINT;
+                return Err(Divert::Error(self.last_status));
+            }
+            Err(ParseError::Io(e)) => {
+                self.error(format!(
+                    "read error: {}",
+                    crate::shell::builtins::describe_error(&e)
+                ));
+                // Nothing more can be read: even an interactive shell
+                // ends (a terminal that went away).
+                return Err(Divert::Exit(status::USAGE));
+            }
+        };
+        if self.opt(crate::shell::env::options::Opt::Verbose) {
+            let _ = platform::fd::write_all(2, parser.last_text());
         }
+        Ok(Some(list))
     }
 
     /// Report a syntax error: where the text came from (`-c`, the script,
