@@ -86,67 +86,62 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     let mut status = 0;
     for a in &args[i..] {
-        if a.starts_with(b"%") {
-            // A job: its process group under job control, else its process.
+        // A job (`%N`): its process group under job control, else its
+        // process; a stopped job is continued after the signal, to act on it.
+        let (target, stopped) = if a.starts_with(b"%") {
             sh.jobs.reap();
             let Some(index) = super::wait::job_operand(sh, b"kill", Some(a)) else {
                 status = 1;
                 continue;
             };
             let job = &sh.jobs.background[index];
-            let (target, stopped) = match &job.group {
+            match &job.group {
                 Some(g) => (-g.pgid, g.stopped.is_some()),
                 None => (job.pid, false),
-            };
-            if let Err(e) = platform::process::kill(target, sig) {
+            }
+        } else {
+            let Some(pid) = std::str::from_utf8(a)
+                .ok()
+                .and_then(|s| s.parse::<i32>().ok())
+            else {
                 sh.utility_error(
                     b"kill",
                     format!(
-                        "{} - {}",
-                        String::from_utf8_lossy(a),
-                        super::describe_error(&e)
+                        "{}: arguments must be process or job IDs",
+                        String::from_utf8_lossy(a)
                     ),
                 );
                 status = 1;
-            } else if stopped && sig != platform::signal::SIGCONT {
-                // A stopped job acts on the signal once continued.
+                continue;
+            };
+            // In a daemon worker `$$` is the client's pid, but the shell
+            // that `kill $$` means is this process, running the job: signal
+            // it here, at once, as a direct run would be signalled.
+            if pid == sh.shell_pid && sh.is_worker() {
+                // SIGKILL cannot be caught, and the worker must outlive the
+                // job: the job dies of it, as a direct shell would.
+                if sig == platform::signal::SIGKILL {
+                    return Err(Divert::Signaled(sig));
+                }
+                (platform::process::getpid(), false)
+            } else {
+                (pid, false)
+            }
+        };
+        match platform::process::kill(target, sig) {
+            Err(e) => {
+                let shown = if a.starts_with(b"%") {
+                    String::from_utf8_lossy(a).into_owned()
+                } else {
+                    format!("({target})")
+                };
+                sh.utility_error(b"kill", format!("{shown} - {}", super::describe_error(&e)));
+                status = 1;
+            }
+            Ok(()) if stopped && sig != platform::signal::SIGCONT => {
                 let _ = platform::process::kill(target, platform::signal::SIGCONT);
             }
-            continue;
-        }
-        let Some(pid) = std::str::from_utf8(a)
-            .ok()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
-            sh.utility_error(
-                b"kill",
-                format!(
-                    "{}: arguments must be process or job IDs",
-                    String::from_utf8_lossy(a)
-                ),
-            );
-            status = 1;
-            continue;
-        };
-        // In a daemon worker `$$` is the client's pid, but the shell that
-        // `kill $$` means is this process, running the job: signal it here,
-        // at once, as a direct run would be signalled.
-        let pid = if pid == sh.shell_pid && sh.is_worker() {
-            // SIGKILL cannot be caught, and the worker must outlive the
-            // job: the job dies of it, as a direct shell would.
-            if sig == platform::signal::SIGKILL {
-                return Err(Divert::Signaled(sig));
-            }
-            platform::process::getpid()
-        } else {
-            pid
-        };
-        if let Err(e) = platform::process::kill(pid, sig) {
-            sh.utility_error(
-                b"kill",
-                format!("({}) - {}", pid, super::describe_error(&e)),
-            );
-            status = 1;
+            Ok(()) => {}
         }
     }
     // A signal sent to ourselves: let its trap run before the next command.
