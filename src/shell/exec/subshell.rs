@@ -51,8 +51,7 @@ impl Shell {
         // So are those the shell ignores for itself only (`sleep 9 & kill
         // $!` at a prompt): Linux keeps a blocked signal pending even while
         // it is ignored, and the child's default action then takes it.
-        let caught = platform::signal::caught_set()
-            | self.ignored_for_self_only(self.jc.as_ref().map(|_| 0));
+        let caught = platform::signal::caught_set() | self.ignored_for_self_only();
         let old_mask = if caught != 0 {
             platform::signal::block(caught).ok()
         } else {
@@ -144,7 +143,7 @@ impl Shell {
                 ProcessRole::Worker { job_pgid } => Some(job_pgid),
                 ProcessRole::Direct => job_group,
             },
-            sigdefault: self.traps.caught_for_child() | self.ignored_for_self_only(job_group),
+            sigdefault: self.traps.caught_for_child() | self.ignored_for_self_only(),
             sigmask: None,
         };
         nul_terminate(fields);
@@ -159,15 +158,15 @@ impl Shell {
 
     /// Signals this shell ignores for itself, which its commands must not
     /// inherit: SIGTERM and SIGQUIT when interactive, and the stop signals
-    /// under job control (`job_group` is `Some`). Those ignored when the
-    /// shell started stay ignored, as POSIX asks.
-    fn ignored_for_self_only(&self, job_group: Option<Pid>) -> u64 {
+    /// under job control. Those ignored when the shell started stay
+    /// ignored, as POSIX asks.
+    fn ignored_for_self_only(&self) -> u64 {
         use platform::signal::{SIGQUIT, SIGTERM, bit};
         let mut set = 0;
         if self.interactive {
             set |= bit(SIGTERM) | bit(SIGQUIT);
         }
-        if job_group.is_some() {
+        if self.jc.is_some() {
             set |= super::jobctl::stop_signal_bits();
         }
         set & !self.traps.ignored_on_entry()
@@ -185,7 +184,7 @@ impl Shell {
         // Caught signals must not stay caught; execve resets handlers to
         // default itself, and ignored ones stay ignored as POSIX wants, but
         // for those the shell ignores for itself only.
-        let own = self.ignored_for_self_only(self.jc.as_ref().map(|_| 0));
+        let own = self.ignored_for_self_only();
         for sig in 1..64 {
             if own & platform::signal::bit(sig) != 0 {
                 let _ =
