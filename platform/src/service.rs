@@ -72,12 +72,7 @@ pub fn take_listen_fd() -> io::Result<Option<OwnedFd>> {
         return Ok(None);
     }
     let fd = LISTEN_FDS_START;
-    crate::unix::listening_path(fd).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("LISTEN_FDS: descriptor 3 is not a listening Unix stream socket ({e})"),
-        )
-    })?;
+    check_listener(fd, "LISTEN_FDS")?;
     if n > 1 {
         crate::fd::close_range(fd + 1, fd + n as RawFd - 1);
     }
@@ -87,6 +82,16 @@ pub fn take_listen_fd() -> io::Result<Option<OwnedFd>> {
     // (LISTEN_PID is our pid) and nothing else owns it: the variables that
     // announce it were just removed, so it is taken once.
     Ok(Some(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+/// Is `fd`, passed by `by`, a listening Unix stream socket?
+fn check_listener(fd: RawFd, by: &str) -> io::Result<()> {
+    crate::unix::listening_path(fd).map(drop).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{by}: descriptor {fd} is not a listening Unix stream socket ({e})"),
+        )
+    })
 }
 
 /// What a detached `rushd` whose executable changed hands to the new
@@ -119,16 +124,11 @@ pub fn take_handover() -> io::Result<Option<Handover>> {
     let parent: Option<i32> = parent
         .as_deref()
         .and_then(|v| std::str::from_utf8(v).ok()?.parse().ok());
-    if parent.is_none() || parent != Some(crate::process::getppid()) {
+    if parent != Some(crate::process::getppid()) {
         return Ok(None);
     }
     let [listener, lock, ready] = HANDOVER_FDS;
-    crate::unix::listening_path(listener).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("{HANDOVER_ENV}: descriptor 3 is not a listening Unix stream socket ({e})"),
-        )
-    })?;
+    check_listener(listener, HANDOVER_ENV)?;
     for fd in HANDOVER_FDS {
         crate::fd::set_cloexec(fd, true)?;
     }
