@@ -331,17 +331,8 @@ fn restart_args(args: &[Vec<u8>]) -> Vec<Vec<u8>> {
 /// settings). Returns only when that fails: the daemon then retires, and
 /// clients run their jobs themselves until a daemon is started again.
 fn restart_in_place(exe: &std::path::Path, args: &[Vec<u8>]) -> i32 {
-    use std::os::unix::ffi::OsStrExt;
-    let z = |b: &[u8]| {
-        let mut v = b.to_vec();
-        v.push(0);
-        v
-    };
-    let argv: Vec<Vec<u8>> = restart_args(args).iter().map(|a| z(a)).collect();
-    let mut envp = Vec::new();
-    platform::environ::for_each(|kv| envp.push(z(kv)));
+    let (path, argv, envp) = super::exec_strings(exe, &restart_args(args), None);
     super::log(&format!("executing {}", exe.display()));
-    let path = z(exe.as_os_str().as_bytes());
     let mut e = platform::spawn::exec(&path, &argv, &envp);
     // A binary just written may still be open for writing somewhere (the
     // installer, or a process that forked while it was): give it a moment.

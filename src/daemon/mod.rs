@@ -34,6 +34,26 @@ fn timestamp() -> String {
     format!("{}.{:03}", now.as_secs(), now.subsec_millis())
 }
 
+/// What executing `exe` with `args` takes: the path, the arguments and
+/// this process's environment plus `extra` (`NAME=value`), each
+/// NUL-terminated.
+pub(crate) fn exec_strings(
+    exe: &std::path::Path,
+    args: &[Vec<u8>],
+    extra: Option<&[u8]>,
+) -> (Vec<u8>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    use std::os::unix::ffi::OsStrExt;
+    let z = |b: &[u8]| [b, b"\0"].concat();
+    let mut envp = Vec::new();
+    platform::environ::for_each(|kv| envp.push(z(kv)));
+    envp.extend(extra.map(z));
+    (
+        z(exe.as_os_str().as_bytes()),
+        args.iter().map(|a| z(a)).collect(),
+        envp,
+    )
+}
+
 /// Is a daemon answering on `socket`?
 pub fn is_serving(socket: &[u8]) -> bool {
     platform::unix::connect(socket).is_ok()

@@ -2048,7 +2048,6 @@ impl Server {
     fn start_successor(&mut self) -> io::Result<i32> {
         use platform::service::{HANDOVER_ENV, HANDOVER_FDS};
         use platform::spawn::{Attrs, FdAction};
-        use std::os::unix::ffi::OsStrExt;
         let listener = self.listener.and_then(|l| self.conn(l)).map(|c| c.raw);
         let (Some(args), Some((exe, _)), Some(listener), Some(lock)) =
             (&self.cfg.successor_args, &self.exe, listener, &self.lock)
@@ -2071,26 +2070,11 @@ impl Server {
             .zip(HANDOVER_FDS)
             .map(|(from, to)| FdAction::Dup2(from.as_raw_fd(), to))
             .collect();
-        let z = |b: &[u8]| {
-            let mut v = b.to_vec();
-            v.push(0);
-            v
-        };
-        let argv: Vec<Vec<u8>> = args.iter().map(|a| z(a)).collect();
-        let mut envp = Vec::new();
-        platform::environ::for_each(|kv| {
-            if !kv.starts_with(HANDOVER_ENV.as_bytes()) {
-                envp.push(z(kv));
-            }
-        });
-        envp.push(z(format!("{HANDOVER_ENV}={}", process::getpid()).as_bytes()));
-        let pid = platform::spawn::spawn(
-            &z(exe.as_os_str().as_bytes()),
-            &argv,
-            &envp,
-            &Attrs::default(),
-            &actions,
-        )?;
+        // (No `RUSHD_HANDOVER` of our own is left in our environment:
+        // `serve` takes it out at start.)
+        let announce = format!("{HANDOVER_ENV}={}", process::getpid());
+        let (path, argv, envp) = super::exec_strings(exe, args, Some(announce.as_bytes()));
+        let pid = platform::spawn::spawn(&path, &argv, &envp, &Attrs::default(), &actions)?;
         // Its end of the pipe is the successor's alone: the read sees the
         // end of it if the successor dies.
         drop((sources, ready_w));
