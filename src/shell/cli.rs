@@ -511,9 +511,7 @@ fn run_interactive(sh: &mut Shell) -> Exec {
     }
     let mut r = interactive_loop(sh);
     if sh.terminal_hung_up() {
-        // Hung up while reading: the read can fail before the loop sees the
-        // signal, which may not even have arrived yet. The jobs go with the
-        // terminal.
+        // The jobs go with the terminal.
         sh.hang_up_jobs();
         r = Err(Divert::Exit(128 + platform::signal::SIGHUP));
     }
@@ -523,9 +521,10 @@ fn run_interactive(sh: &mut Shell) -> Exec {
 
 fn interactive_loop(sh: &mut Shell) -> Exec {
     loop {
-        if sh.jc.is_some() && platform::signal::is_pending(platform::signal::SIGHUP) {
-            sh.hang_up_jobs();
-            return Err(Divert::Exit(128 + platform::signal::SIGHUP));
+        // Hung up (`run_interactive` ends the jobs). The read can also fail
+        // before the signal arrives; the terminal then says so itself.
+        if sh.terminal_hung_up() {
+            return Ok(());
         }
         sh.notify_jobs();
         // A ^C typed before the prompt appears has nothing to cancel.
@@ -566,8 +565,8 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
         match r {
             Ok(true) => {}
             Ok(false) => {
-                if platform::signal::is_pending(platform::signal::SIGHUP) {
-                    continue;
+                if sh.terminal_hung_up() {
+                    return Ok(());
                 }
                 if sh.jc.is_some() && sh.jobs.any_stopped() {
                     // ^D leaves the cursor after the prompt.
