@@ -3,6 +3,7 @@
 use super::write_out;
 use crate::shell::env::Shell;
 use crate::shell::exec::Divert;
+use crate::shell::exec::jobs::Job;
 
 /// `wait [pid...]`: wait for background jobs; the status is the last one's
 /// (127 for an unknown pid), or 128 + signal when a trapped signal
@@ -63,9 +64,7 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     if all {
         // Stopped jobs stay listed, for `fg` and `bg`.
-        sh.jobs.background.retain(|j| {
-            j.group.as_ref().is_some_and(|g| g.stopped.is_some()) && j.status.is_none()
-        });
+        sh.jobs.background.retain(Job::is_stopped);
         status = 0;
     }
     Ok(status)

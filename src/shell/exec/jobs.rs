@@ -58,7 +58,8 @@ pub struct Jobs {
 const REMEMBER: usize = 1024;
 
 impl Job {
-    fn is_stopped(&self) -> bool {
+    /// Stopped, and not over.
+    pub fn is_stopped(&self) -> bool {
         self.status.is_none() && self.group.as_ref().is_some_and(|g| g.stopped.is_some())
     }
 }
