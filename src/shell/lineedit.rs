@@ -202,11 +202,7 @@ impl Editor<'_> {
                     self.line.drain(..self.cursor);
                     self.cursor = 0;
                 }
-                0x17 => {
-                    let start = word_start(&self.line, self.cursor);
-                    self.line.drain(start..self.cursor);
-                    self.cursor = start;
-                }
+                0x17 => self.delete_word_back(),
                 0x0c => {
                     let _ = fd::write_all(2, b"\x1b[H\x1b[2J");
                     self.reprompt();
@@ -247,11 +243,7 @@ impl Editor<'_> {
                         }
                         b'b' => self.cursor = word_start(&self.line, self.cursor),
                         b'f' => self.cursor = word_end(&self.line, self.cursor),
-                        0x7f => {
-                            let start = word_start(&self.line, self.cursor);
-                            self.line.drain(start..self.cursor);
-                            self.cursor = start;
-                        }
+                        0x7f => self.delete_word_back(),
                         _ => {}
                     }
                 }
@@ -328,11 +320,9 @@ impl Editor<'_> {
             };
             let shown = found.map_or(&b""[..], |i| &history.lines[i][..]);
             let mut out = Vec::new();
-            if self.rows_above > 0 {
-                out.extend_from_slice(format!("\x1b[{}A", self.rows_above).as_bytes());
-            }
+            self.to_prompt_row(&mut out);
             let label = format!("({failed}reverse-i-search)`");
-            out.extend_from_slice(b"\r\x1b[J");
+            out.extend_from_slice(b"\x1b[J");
             out.extend_from_slice(label.as_bytes());
             out.extend_from_slice(&query);
             out.extend_from_slice(b"': ");
@@ -379,10 +369,8 @@ impl Editor<'_> {
     /// Put the prompt back where the search line was.
     fn end_search(&mut self) {
         let mut out = Vec::new();
-        if self.rows_above > 0 {
-            out.extend_from_slice(format!("\x1b[{}A", self.rows_above).as_bytes());
-        }
-        out.extend_from_slice(b"\r\x1b[J");
+        self.to_prompt_row(&mut out);
+        out.extend_from_slice(b"\x1b[J");
         out.extend_from_slice(
             self.prompt
                 .rsplit(|&c| c == b'\n')
@@ -513,6 +501,13 @@ impl Editor<'_> {
         self.cursor = start;
     }
 
+    /// ^W and Alt-Backspace: the word before the cursor goes.
+    fn delete_word_back(&mut self) {
+        let start = word_start(&self.line, self.cursor);
+        self.line.drain(start..self.cursor);
+        self.cursor = start;
+    }
+
     fn delete_forward(&mut self) {
         let end = next_char(&self.line, self.cursor);
         self.line.drain(self.cursor..end);
@@ -543,15 +538,20 @@ impl Editor<'_> {
         self.rows_above = 0;
     }
 
+    /// Move to the first column of the row the prompt ends on.
+    fn to_prompt_row(&self, out: &mut Vec<u8>) {
+        if self.rows_above > 0 {
+            out.extend_from_slice(format!("\x1b[{}A", self.rows_above).as_bytes());
+        }
+        out.push(b'\r');
+    }
+
     /// Redraw the line from the prompt's row on and put the cursor in place.
     fn redraw(&mut self) {
         let cols = self.columns;
         let mut out = Vec::with_capacity(self.line.len() + 32);
-        if self.rows_above > 0 {
-            out.extend_from_slice(format!("\x1b[{}A", self.rows_above).as_bytes());
-        }
         // Back to just after the prompt, and clear everything below.
-        out.push(b'\r');
+        self.to_prompt_row(&mut out);
         if self.prompt_width > 0 {
             out.extend_from_slice(format!("\x1b[{}C", self.prompt_width).as_bytes());
         }
