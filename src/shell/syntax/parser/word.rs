@@ -3,7 +3,7 @@
 //! `$` expansions are in `param`, `command_subst` and `arith`; this file
 //! drives them from the context a word is read in.
 
-use super::super::ast::{ParamOp, QuoteKind, Word, WordPart, WordParts};
+use super::super::ast::{ParamOp, QuoteKind, Text, Word, WordPart, WordParts};
 use super::super::lexer::is_word_end;
 use super::{PResult, Parse};
 
@@ -42,6 +42,20 @@ impl Context {
         )
     }
 
+    /// `true` for the bytes `word_parts` does not take as plain literal
+    /// text here: the ends of the context, quotes and expansions, `\`, and
+    /// the newline (counted by `bump`).
+    #[inline]
+    fn is_special(self, b: u8) -> bool {
+        match b {
+            b'\\' | b'$' | b'`' | b'\n' => true,
+            b'"' => self != Context::HereDoc,
+            b'}' => self.is_brace(),
+            b'\'' => self.is_unquoted() || self == Context::PatternInDoubleQuotes,
+            _ => self == Context::Unquoted && is_word_end(b),
+        }
+    }
+
     /// `true` when an expansion read here is inside double quotes.
     pub(super) fn in_double_quotes(self) -> bool {
         !self.is_unquoted()
@@ -52,13 +66,19 @@ impl Context {
 #[derive(Default)]
 pub(super) struct Parts {
     parts: WordParts,
-    literal: Vec<u8>,
+    literal: Text,
 }
 
 impl Parts {
     #[inline]
     pub fn byte(&mut self, b: u8) {
         self.literal.push(b);
+    }
+
+    /// Several literal bytes at once.
+    #[inline]
+    pub fn bytes(&mut self, run: &[u8]) {
+        self.literal.extend_from_slice(run);
     }
 
     pub fn part(&mut self, part: WordPart) {
@@ -68,7 +88,7 @@ impl Parts {
 
     fn flush(&mut self) {
         if !self.literal.is_empty() {
-            let text = std::mem::take(&mut self.literal).into_boxed_slice();
+            let text = tight(std::mem::take(&mut self.literal));
             self.parts.push(WordPart::Literal(text));
         }
     }
@@ -77,6 +97,16 @@ impl Parts {
         self.flush();
         self.parts
     }
+}
+
+/// `text` without spare capacity: the tree keeps it as long as the
+/// script (or a function) lives.
+#[inline]
+fn tight(mut text: Text) -> Text {
+    if text.spilled() {
+        text.shrink_to_fit();
+    }
+    text
 }
 
 impl Parse<'_, '_> {
@@ -113,10 +143,11 @@ impl Parse<'_, '_> {
                     let part = self.backquoted(ctx.in_double_quotes())?;
                     parts.part(part);
                 }
-                _ => {
+                b'\n' => {
                     self.src.bump();
                     parts.byte(b);
                 }
+                _ => parts.bytes(self.src.take_run(|c| !ctx.is_special(c))),
             }
         }
         Ok(parts.finish())
@@ -141,13 +172,13 @@ impl Parse<'_, '_> {
             Some(c) if escapes => {
                 self.src.bump();
                 parts.part(WordPart::Quoted {
-                    text: Box::new([c]),
+                    text: Text::from_slice(&[c]),
                     source: QuoteKind::Backslash,
                 });
             }
             // A backslash at the very end of input stands for itself.
             None if ctx.is_unquoted() => parts.part(WordPart::Quoted {
-                text: Box::new([b'\\']),
+                text: Text::from_slice(b"\\"),
                 source: QuoteKind::Backslash,
             }),
             _ => parts.byte(b'\\'),
@@ -155,20 +186,19 @@ impl Parse<'_, '_> {
     }
 
     /// `'...'`, from the opening quote; the text is taken raw.
-    fn single_quoted(&mut self) -> PResult<Box<[u8]>> {
+    fn single_quoted(&mut self) -> PResult<Text> {
         let open = self.src.mark;
         self.src.bump();
-        let mut text = Vec::new();
+        let mut text = Text::new();
         loop {
+            text.extend_from_slice(self.src.take_run(|b| b != b'\''));
             match self.src.peek_raw() {
                 Some(b'\'') => {
                     self.src.bump();
-                    return Ok(text.into_boxed_slice());
+                    return Ok(tight(text));
                 }
-                Some(b) => {
-                    self.src.bump();
-                    text.push(b);
-                }
+                // More input was read: the run goes on.
+                Some(_) => {}
                 None => return Err(self.error_at(open, "unterminated single quote")),
             }
         }
@@ -213,7 +243,7 @@ impl Parse<'_, '_> {
             truncated |= decoded;
         }
         Ok(WordPart::Quoted {
-            text: text.into_boxed_slice(),
+            text: Text::from_slice(&text),
             source: QuoteKind::Dollar,
         })
     }
