@@ -294,7 +294,7 @@ fn evaluate(commands: &[&Command]) -> Definitions {
             let words: Vec<Vec<u8>> = s.words.iter().filter_map(static_text).collect();
             for a in &s.assigns {
                 if let Ok(v) = scratch.expand_word_string(&a.value) {
-                    assigns.push((a.name.clone(), v, false));
+                    assigns.push((a.name[..].into(), v, false));
                 }
             }
             if words.first().is_some_and(|w| w == b"export") {

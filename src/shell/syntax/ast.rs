@@ -45,8 +45,8 @@ pub enum AndOrOp {
 pub struct Pipeline {
     /// `true` when the pipeline starts with the reserved word `!`.
     pub negated: bool,
-    /// At least one command.
-    pub commands: Vec<Command>,
+    /// At least one command; most pipelines are one, kept in place.
+    pub commands: smallvec::SmallVec<[Command; 1]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub struct SimpleCommand {
 /// `name=value` before a command name (XCU 2.9.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assign {
-    pub name: Box<[u8]>,
+    pub name: Text,
     /// The value; tilde prefixes after `=` and `:` are already `Tilde` parts.
     pub value: Word,
 }
@@ -264,7 +264,7 @@ pub struct ParamExp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Param {
     /// A variable name.
-    Name(Box<[u8]>),
+    Name(Text),
     /// `$1`, `${10}`; `$0` is `Special(b'0')`.
     Positional(usize),
     /// One of `@ * # ? - $ ! 0`.

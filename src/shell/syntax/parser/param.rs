@@ -1,6 +1,6 @@
 //! Parameter expansion (XCU 2.6.2): `$name`, `$1`, `$@`, and every `${...}` form; and the `$` dispatch.
 
-use super::super::ast::{Param, ParamExp, ParamOp, Word, WordPart};
+use super::super::ast::{Param, ParamExp, ParamOp, Text, Word, WordPart};
 use super::super::lexer::{is_name_byte, is_name_start};
 use super::word::{Context, Parts, tilde_at_start};
 use super::{PResult, Parse};
@@ -47,16 +47,13 @@ impl Parse<'_, '_> {
     }
 
     /// A name at the current position (the first byte is a name start).
-    fn name(&mut self) -> Box<[u8]> {
-        let mut name = Vec::new();
-        while let Some(b) = self.src.peek() {
-            if !is_name_byte(b) {
-                break;
-            }
-            self.src.bump();
-            name.push(b);
+    fn name(&mut self) -> Text {
+        let mut name = Text::new();
+        // A line continuation may split a name: runs, then `peek` past it.
+        while self.src.peek().is_some_and(is_name_byte) {
+            name.extend_from_slice(self.src.take_run(is_name_byte));
         }
-        name.into_boxed_slice()
+        name
     }
 
     /// `${...}`, from the `{`.

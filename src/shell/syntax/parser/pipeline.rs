@@ -10,7 +10,7 @@ impl Parse<'_, '_> {
         if negated {
             self.next()?;
         }
-        let mut commands = vec![self.required_command()?];
+        let mut commands = smallvec::smallvec![self.required_command()?];
         while self.peek_is_op(Op::Pipe)? {
             self.next()?;
             self.linebreak()?;

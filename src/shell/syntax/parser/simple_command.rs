@@ -115,7 +115,7 @@ fn assignment(mut word: Word) -> Result<Assign, Word> {
     if !is_name(&first[..eq]) {
         return Err(word);
     }
-    let name: Box<[u8]> = first[..eq].into();
+    let name = Text::from_slice(&first[..eq]);
     let rest = Text::from_slice(&first[eq + 1..]);
     if rest.is_empty() {
         word.parts.remove(0);
