@@ -733,6 +733,42 @@ fn history_and_fc_list_and_run_lines_again() {
     // fc -s: the line that starts with `echo`, with 2+3 made 3+4.
     s.type_at_prompt("fc -s 2+3=3+4 echo\n");
     s.expect("7\r\n");
-    s.type_at_prompt("fc; echo \"fc=$?\"\n");
-    s.expect("fc=2");
+}
+
+#[test]
+fn a_coloured_prompt_is_measured_by_what_it_shows() {
+    let mut s = Session::start_with_term("xterm");
+    s.type_at_prompt("PS1=\"$(printf '\\033[32m$ \\033[0m')\"\n");
+    s.expect("\x1b[32m$ \x1b[0m");
+    // Each key redraws the line from the prompt's end: two columns in,
+    // not the eleven bytes the prompt is made of.
+    s.send("e");
+    s.expect("\r\x1b[2C\x1b[Je");
+    s.send("cho ok-$((1+2))\n");
+    s.expect("ok-3");
+}
+
+#[test]
+fn fc_edits_lines_with_an_editor_and_ps1_shows_history_numbers() {
+    let dir = TempDir::new("fcedit");
+    let file = dir.path().join("hist");
+    let mut s = Session::start_with("xterm", &[("HISTFILE", &file)]);
+    s.type_at_prompt("echo $((2+3))\n");
+    s.expect("5\r\n");
+    // The editor gets the previous line in a file and changes it; what
+    // the file then holds runs.
+    s.type_at_prompt("FCEDIT='sed -i s/2+3/4+5/'\n");
+    s.type_at_prompt("fc -2\n");
+    s.expect("9\r\n");
+    // An editor that fails runs nothing, and its status is fc's.
+    s.type_at_prompt("fc -e false; echo \"st=$?\"\n");
+    s.expect("st=1");
+    // PS1's `!` is the next line's history number, `!!` a `!`. The lines
+    // so far: the session's first (a sync), the four typed above, the
+    // edited one fc ran, and this one.
+    s.type_at_prompt("PS1='at-! !!> '\n");
+    s.expect("at-8 !> ");
+    s.send("history 2\n");
+    s.expect("    8  history 2");
+    s.expect("at-9 !> ");
 }

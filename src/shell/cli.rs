@@ -529,25 +529,26 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
         sh.notify_jobs();
         // A ^C typed before the prompt appears has nothing to cancel.
         platform::signal::clear_pending(platform::signal::SIGINT);
+        let editing = crate::shell::lineedit::wanted(0, sh.vars.get(b"TERM"));
+        if editing && let Some(file) = sh.history_file() {
+            sh.history.load(file);
+        }
+        let ps1 = sh.prompt_text(
+            b"PS1",
+            if platform::process::geteuid() == 0 {
+                b"# "
+            } else {
+                b"$ "
+            },
+        );
         let prompts = Prompts {
-            ps1: sh.prompt_text(
-                b"PS1",
-                if platform::process::geteuid() == 0 {
-                    b"# "
-                } else {
-                    b"$ "
-                },
-            ),
+            ps1: history_number_in(&ps1, sh.history.next_number()),
             ps2: sh.prompt_text(b"PS2", b"> "),
         };
         let mut input = FdInput::new(0, Some(prompts));
-        if crate::shell::lineedit::wanted(0, sh.vars.get(b"TERM")) {
+        if editing {
             input.completions = sh.completions();
-            let mut history = std::mem::take(&mut sh.history);
-            if let Some(file) = sh.history_file() {
-                history.load(file);
-            }
-            input.history = Some(history);
+            input.history = Some(std::mem::take(&mut sh.history));
         }
         let read = {
             let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
@@ -582,6 +583,26 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
             Err(other) => return Err(other),
         }
     }
+}
+
+/// PS1's exclamation-mark expansion (XCU 2.5.3), after its parameter
+/// expansion as in ksh: each `!` becomes `number`, the history number of
+/// the next command, and `!!` a `!`.
+fn history_number_in(prompt: &[u8], number: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(prompt.len() + 4);
+    let mut i = 0;
+    while let Some(&b) = prompt.get(i) {
+        i += 1;
+        if b != b'!' {
+            out.push(b);
+        } else if prompt.get(i) == Some(&b'!') {
+            out.push(b'!');
+            i += 1;
+        } else {
+            out.extend_from_slice(number.to_string().as_bytes());
+        }
+    }
+    out
 }
 
 impl Shell {
@@ -701,4 +722,17 @@ pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
     // tree first would only cost time.
     std::mem::forget(sh);
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::history_number_in;
+
+    #[test]
+    fn ps1_exclamation_marks() {
+        assert_eq!(history_number_in(b"! $ ", 12), b"12 $ ");
+        assert_eq!(history_number_in(b"a!!b!", 3), b"a!b3");
+        assert_eq!(history_number_in(b"!!!", 7), b"!7");
+        assert_eq!(history_number_in(b"none", 7), b"none");
+    }
 }

@@ -21,6 +21,10 @@ const HISTORY_MAX: usize = 1000;
 #[derive(Clone, Debug, Default)]
 pub struct History {
     lines: Vec<Vec<u8>>,
+    /// Lines before `lines[0]` that were let go (the file's oldest, and
+    /// lines past [`HISTORY_MAX`]): history numbers stay the same as
+    /// lines come and go.
+    dropped: usize,
     /// Where lines are appended as they are entered, once loaded.
     file: Option<Vec<u8>>,
 }
@@ -29,6 +33,22 @@ impl History {
     /// The lines, oldest first.
     pub fn lines(&self) -> &[Vec<u8>] {
         &self.lines
+    }
+
+    /// The history number of `lines()[index]`, counted from 1.
+    pub fn number(&self, index: usize) -> usize {
+        self.dropped + index + 1
+    }
+
+    /// The index in `lines()` of history number `number`, or of the
+    /// nearest line still kept.
+    pub fn index(&self, number: usize) -> usize {
+        number.saturating_sub(self.dropped + 1)
+    }
+
+    /// The number the next line entered will have (PS1's `!`).
+    pub fn next_number(&self) -> usize {
+        self.number(self.lines.len())
     }
 
     /// Take the lines of the history file `path` (its last
@@ -49,18 +69,21 @@ impl History {
             .collect();
         let drop = lines.len().saturating_sub(HISTORY_MAX);
         lines.drain(..drop);
+        self.dropped += drop;
         lines.append(&mut self.lines);
         self.lines = lines;
         self.file = Some(path);
     }
 
-    fn add(&mut self, line: &[u8]) {
+    /// Record `line` (not a blank one, nor the last one again).
+    pub fn add(&mut self, line: &[u8]) {
         if line.iter().all(u8::is_ascii_whitespace) || self.lines.last().is_some_and(|l| l == line)
         {
             return;
         }
         if self.lines.len() == HISTORY_MAX {
             self.lines.remove(0);
+            self.dropped += 1;
         }
         self.lines.push(line.to_vec());
         if let Some(path) = &self.file {
@@ -122,7 +145,7 @@ pub fn read_line(
     let mut ed = Editor {
         fd,
         prompt,
-        prompt_width: width(prompt.rsplit(|&c| c == b'\n').next().unwrap_or_default()),
+        prompt_width: prompt_width(prompt),
         columns: tty::columns(fd).unwrap_or(80).max(1),
         line: Vec::new(),
         cursor: 0,
@@ -578,10 +601,75 @@ impl Editor<'_> {
     }
 }
 
-/// Columns taken by `text`: one per character (UTF-8 continuation bytes
-/// take none).
+/// Columns taken by `text` on a terminal: two for an East Asian wide
+/// character, none for a combining mark or a control character, one for
+/// any other character and for each byte that is not UTF-8 (terminals
+/// show a replacement character).
 fn width(text: &[u8]) -> usize {
-    text.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+    use unicode_width::UnicodeWidthChar;
+    let chars = |s: &str| -> usize { s.chars().map(|c| c.width().unwrap_or(0)).sum() };
+    let mut cols = 0;
+    let mut rest = text;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => return cols + chars(s),
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                cols += std::str::from_utf8(valid).map_or(0, chars) + 1;
+                match e.error_len() {
+                    Some(bad) => rest = &after[bad..],
+                    // A character cut short at the end.
+                    None => return cols,
+                }
+            }
+        }
+    }
+}
+
+/// Columns taken by the row of `prompt` the line starts on (its last):
+/// escape sequences (colours, a window title) take none, and neither does
+/// text between \001 and \002, readline's markers for what a prompt's
+/// author knows to be invisible.
+fn prompt_width(prompt: &[u8]) -> usize {
+    let row = prompt.rsplit(|&c| c == b'\n').next().unwrap_or_default();
+    let mut shown = Vec::with_capacity(row.len());
+    let mut i = 0;
+    while let Some(&b) = row.get(i) {
+        i += 1;
+        match b {
+            0x01 => {
+                i += row[i..]
+                    .iter()
+                    .position(|&c| c == 0x02)
+                    .map_or(row.len() - i, |n| n + 1);
+            }
+            0x1b => match row.get(i) {
+                // CSI: parameters and intermediates, then a final byte.
+                Some(b'[') => {
+                    i += 1;
+                    i += row[i..]
+                        .iter()
+                        .position(|c| (0x40..=0x7e).contains(c))
+                        .map_or(row.len() - i, |n| n + 1);
+                }
+                // OSC (a title): up to BEL or ESC \.
+                Some(b']') => {
+                    let end = row[i..]
+                        .iter()
+                        .position(|&c| c == 0x07 || c == 0x1b)
+                        .map_or(row.len(), |n| i + n);
+                    i = end + 1;
+                    if row.get(end) == Some(&0x1b) && row.get(i) == Some(&b'\\') {
+                        i += 1;
+                    }
+                }
+                Some(_) => i += 1,
+                None => {}
+            },
+            _ => shown.push(b),
+        }
+    }
+    width(&shown)
 }
 
 fn prev_char(line: &[u8], at: usize) -> usize {
@@ -709,6 +797,31 @@ mod tests {
         assert_eq!(prev_char(l, 9), 7);
         assert_eq!(next_char(l, 7), 9);
         assert_eq!(width(l), 17);
+    }
+
+    #[test]
+    fn wide_characters_and_bytes_that_are_not_text() {
+        // Two CJK characters, then e and a combining acute accent.
+        assert_eq!(width("日本e\u{301}".as_bytes()), 5);
+        // A stray continuation byte, and a character cut short at the end.
+        assert_eq!(width(b"a\x80b"), 3);
+        assert_eq!(width(b"ab\xe6\x97"), 3);
+        assert_eq!(width(b"tab\there"), 7);
+    }
+
+    #[test]
+    fn the_prompt_is_measured_without_its_escape_sequences() {
+        assert_eq!(prompt_width(b"$ "), 2);
+        assert_eq!(prompt_width(b"line one\n> "), 2);
+        // Colours (SGR), a title (OSC ended by BEL and by ESC \\), and
+        // readline's invisible markers.
+        assert_eq!(prompt_width(b"\x1b[1;32muser\x1b[0m $ "), 7);
+        assert_eq!(prompt_width(b"\x1b]0;title\x07$ "), 2);
+        assert_eq!(prompt_width(b"\x1b]2;title\x1b\\$ "), 2);
+        assert_eq!(prompt_width(b"\x01\x1b[31m\x02red\x01\x1b[0m\x02> "), 5);
+        assert_eq!(prompt_width("日本 $ ".as_bytes()), 7);
+        // A sequence cut short takes the rest of the row.
+        assert_eq!(prompt_width(b"$ \x1b[1"), 2);
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! `fc` (XCU `fc`, listing and re-running) and `history`: the lines the
-//! prompt's line editor recorded ([`crate::shell::lineedit::History`]).
-//! Without the editor (no terminal, `TERM=dumb`) the history is empty.
+//! `fc` (XCU `fc`: listing, editing and re-running) and `history`: the
+//! lines the prompt's line editor recorded
+//! ([`crate::shell::lineedit::History`]). Without the editor (no terminal,
+//! `TERM=dumb`) the history is empty.
+
+use std::os::unix::ffi::OsStrExt;
 
 use super::write_out;
 use crate::shell::env::Shell;
@@ -28,7 +31,7 @@ pub fn history(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let first = lines.len().saturating_sub(n);
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate().skip(first) {
-        out.extend_from_slice(format!("{:5}  ", i + 1).as_bytes());
+        out.extend_from_slice(format!("{:5}  ", sh.history.number(i)).as_bytes());
         out.extend_from_slice(line);
         out.push(b'\n');
     }
@@ -38,13 +41,15 @@ pub fn history(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 /// `fc -l [-nr] [first [last]]` lists history lines (the last 16 by
 /// default, up to the one before this command); `fc -s [old=new] [first]`
 /// runs one again (the one before by default), after replacing the first
-/// `old` by `new`. `first` and `last`
-/// are line numbers, negative offsets from the end, or the start of a line.
-/// Editing a line in `$FCEDIT` (plain `fc`) is not supported.
+/// `old` by `new`; `fc [-r] [-e editor] [first [last]]` lets an editor
+/// change lines (the one before by default) and runs what it leaves.
+/// `first` and `last` are history numbers, negative offsets from the end,
+/// or the start of a line.
 pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let (mut list, mut numbers, mut reverse, mut again) = (false, true, false, false);
+    let mut editor: Option<Vec<u8>> = None;
     let mut i = 1;
-    while let Some(a) = args.get(i) {
+    'options: while let Some(a) = args.get(i) {
         if a == b"--" {
             i += 1;
             break;
@@ -52,12 +57,29 @@ pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         if a.len() < 2 || a[0] != b'-' || a[1].is_ascii_digit() {
             break;
         }
-        for &c in &a[1..] {
+        for (k, &c) in a.iter().enumerate().skip(1) {
             match c {
                 b'l' => list = true,
                 b'n' => numbers = false,
                 b'r' => reverse = true,
                 b's' => again = true,
+                // The editor is the rest of the argument, or the next one.
+                b'e' => {
+                    let name = match &a[k + 1..] {
+                        [] => {
+                            i += 1;
+                            args.get(i).cloned()
+                        }
+                        rest => Some(rest.to_vec()),
+                    };
+                    let Some(name) = name else {
+                        sh.utility_error(b"fc", "-e: an editor's name is needed");
+                        return Ok(2);
+                    };
+                    editor = Some(name);
+                    i += 1;
+                    continue 'options;
+                }
                 _ => {
                     sh.utility_error(b"fc", format!("-{}: invalid option", c as char));
                     return Ok(2);
@@ -96,11 +118,7 @@ pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         return Ok(sh.last_status);
     }
     if !list {
-        sh.utility_error(
-            b"fc",
-            "editing a command is not supported; fc -l lists, fc -s runs one again",
-        );
-        return Ok(2);
+        return edit(sh, editor, reverse, operands, count);
     }
     if count == 0 {
         return Ok(0);
@@ -128,7 +146,7 @@ pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let mut out = Vec::new();
     for n in picked {
         if numbers {
-            out.extend_from_slice(format!("{}\t", n + 1).as_bytes());
+            out.extend_from_slice(format!("{}\t", sh.history.number(n)).as_bytes());
         }
         out.extend_from_slice(&sh.history.lines()[n]);
         out.push(b'\n');
@@ -153,10 +171,128 @@ fn find(sh: &Shell, operand: Option<&Vec<u8>>, count: usize) -> Option<usize> {
         return if n < 0 {
             count.checked_sub(n.unsigned_abs() as usize)
         } else {
-            Some((n.max(1) as usize - 1).min(count - 1))
+            Some(sh.history.index(n.max(1) as usize).min(count - 1))
         };
     }
     sh.history.lines()[..count]
         .iter()
         .rposition(|l| l.starts_with(op))
+}
+
+/// `fc [-r] [-e editor] [first [last]]`: the lines are written to a new
+/// file, `editor` (else `$FCEDIT`, else `ed`) edits it, and what the file
+/// then holds is shown, entered into the history and run. When the editor
+/// fails, nothing runs and its status is `fc`'s.
+fn edit(
+    sh: &mut Shell,
+    editor: Option<Vec<u8>>,
+    mut reverse: bool,
+    operands: &[Vec<u8>],
+    count: usize,
+) -> Result<i32, Divert> {
+    let first = find(sh, operands.first(), count);
+    let last = match operands.get(1) {
+        Some(_) => find(sh, operands.get(1), count),
+        None => first,
+    };
+    let (Some(mut a), Some(mut b)) = (first, last) else {
+        sh.utility_error(b"fc", "no such command in the history");
+        return Ok(1);
+    };
+    if a > b {
+        std::mem::swap(&mut a, &mut b);
+        reverse = !reverse;
+    }
+    let mut text = Vec::new();
+    let mut picked: Vec<usize> = (a..=b).collect();
+    if reverse {
+        picked.reverse();
+    }
+    for n in picked {
+        text.extend_from_slice(&sh.history.lines()[n]);
+        text.push(b'\n');
+    }
+    let editor = editor
+        .or_else(|| {
+            sh.vars
+                .get(b"FCEDIT")
+                .filter(|e| !e.is_empty())
+                .map(<[u8]>::to_vec)
+        })
+        .unwrap_or_else(|| b"ed".to_vec());
+    let path = match write_temp_file(sh, &text) {
+        Ok(path) => path,
+        Err(e) => {
+            sh.utility_error(
+                b"fc",
+                format!("cannot write a file to edit: {}", super::describe_error(&e)),
+            );
+            return Ok(1);
+        }
+    };
+    // The editor's name may carry arguments (`FCEDIT='vi -n'`): it is
+    // split as a command line is.
+    let mut command = editor;
+    command.push(b' ');
+    command.extend_from_slice(&super::quote(&path));
+    let ran = sh.eval_text(&command);
+    let status = sh.last_status;
+    let edited = std::fs::read(std::ffi::OsStr::from_bytes(&path));
+    let _ = std::fs::remove_file(std::ffi::OsStr::from_bytes(&path));
+    ran?;
+    if status != 0 {
+        return Ok(status);
+    }
+    let edited = match edited {
+        Ok(t) => t,
+        Err(e) => {
+            sh.utility_error(
+                b"fc",
+                format!("cannot read the edited file: {}", super::describe_error(&e)),
+            );
+            return Ok(1);
+        }
+    };
+    let _ = platform::fd::write_all(2, &edited);
+    for line in edited.split(|&c| c == b'\n') {
+        sh.history.add(line);
+    }
+    sh.last_status = 0;
+    sh.eval_text(&edited)?;
+    Ok(sh.last_status)
+}
+
+/// Write `text` to a new file of the user's own in `$TMPDIR` (else
+/// `/tmp`), and give its path.
+fn write_temp_file(sh: &Shell, text: &[u8]) -> std::io::Result<Vec<u8>> {
+    use platform::fd::flags;
+    use std::os::fd::AsRawFd;
+    let dir = sh
+        .vars
+        .get(b"TMPDIR")
+        .filter(|d| !d.is_empty())
+        .unwrap_or(b"/tmp");
+    let pid = platform::process::getpid();
+    let mut last = std::io::Error::from(std::io::ErrorKind::AlreadyExists);
+    for attempt in 0..64u32 {
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let mut path = dir.to_vec();
+        path.extend_from_slice(format!("/rush-fc-{pid}-{salt:x}{attempt}.sh").as_bytes());
+        let made =
+            platform::fd::open_owned(&path, flags::WRONLY | flags::CREAT | flags::EXCL, 0o600);
+        match made {
+            Ok(file) => {
+                if let Err(e) = platform::fd::write_all(file.as_raw_fd(), text) {
+                    let _ = std::fs::remove_file(std::ffi::OsStr::from_bytes(&path));
+                    return Err(e);
+                }
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
 }
