@@ -177,3 +177,35 @@ echo "bg $?"
 fg 1
 bg 1
 ## stderr-contains: no job control
+
+#### set -m gives an asynchronous list a process group of its own
+set -m
+{ sleep 5 | sleep 6; } &
+p=$!
+kill -- -$p && echo "group killed"
+wait $p
+echo "status $?"
+## stdout:
+group killed
+status 143
+## differs: dash
+# bash does this in a script too (XCU 2.11); dash refuses set -m without
+# a terminal.
+
+#### without set -m an asynchronous list stays in the shell's group
+sleep 5 &
+kill -- -$! 2>/dev/null || echo "no group of its own"
+kill $!
+wait $!
+echo "status $?"
+## stdout:
+no group of its own
+status 143
+
+#### under set -m asynchronous lists keep SIGINT
+set -m
+sh -c 'kill -s INT $$; echo survived' &
+wait $!
+echo "status $?"
+## stdout:
+status 130

@@ -189,6 +189,10 @@ pub struct Shell {
     pub warm: Option<crate::shell::warm::WarmRef>,
     /// Job control, in an interactive shell on a terminal with `set -m`.
     pub jc: Option<crate::shell::exec::jobctl::JobControl>,
+    /// While an asynchronous list is forked under `set -m` without a
+    /// terminal's job control (scripts): it takes a process group of its
+    /// own.
+    pub own_group: bool,
     /// The lines entered at the prompt, for its line editor.
     pub history: crate::shell::lineedit::History,
 }
@@ -232,6 +236,7 @@ impl Shell {
             spawned_children: false,
             warm: None,
             jc: None,
+            own_group: false,
             history: Default::default(),
         }
     }

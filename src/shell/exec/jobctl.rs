@@ -212,18 +212,22 @@ impl Shell {
         r
     }
 
-    /// Start the process of an asynchronous list in a group of its own.
+    /// Start the process of an asynchronous list: in a group of its own
+    /// under job control, and under `set -m` without it (a script), as in
+    /// bash, so that `kill -- -$!` reaches the whole list.
     pub fn fork_background_job(
         &mut self,
         body: impl FnOnce(&mut Shell) -> super::Exec,
     ) -> Result<Pid, super::Divert> {
-        if let Some(jc) = &mut self.jc {
-            jc.background = true;
+        match &mut self.jc {
+            Some(jc) => jc.background = true,
+            None => self.own_group = self.opt(Opt::Monitor),
         }
         let r = self.fork_subshell(body);
         if let Some(jc) = &mut self.jc {
             jc.background = false;
         }
+        self.own_group = false;
         r
     }
 

@@ -332,11 +332,11 @@ pub fn shell_status(st: WaitStatus) -> i32 {
 impl Shell {
     /// Start an asynchronous list (`cmd &`): in a subshell whose SIGINT and
     /// SIGQUIT are ignored and whose standard input is /dev/null (XCU 2.9.3.1,
-    /// without job control).
+    /// without job control: not at a prompt, and not under `set -m`).
     pub fn run_async(&mut self, and_or: &AndOr) -> Exec {
-        let interactive = self.interactive;
+        let job_control = self.interactive || self.opt(crate::shell::env::options::Opt::Monitor);
         let pid = self.fork_background_job(|sh| {
-            if !interactive {
+            if !job_control {
                 let _ = sh;
                 use platform::signal::{Disposition, SIGINT, SIGQUIT, set_disposition};
                 let _ = set_disposition(SIGINT, Disposition::Ignore);

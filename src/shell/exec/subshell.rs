@@ -30,10 +30,12 @@ impl Shell {
     pub fn enter_subshell(&mut self) {
         self.is_subshell = true;
         self.interactive = false;
-        if let ProcessRole::Worker { job_pgid } = self.role {
+        if self.own_group {
+            let _ = process::setpgid(0, 0);
+        } else if let ProcessRole::Worker { job_pgid } = self.role {
             let _ = process::setpgid(0, job_pgid);
-            self.role = ProcessRole::Direct;
         }
+        self.role = ProcessRole::Direct;
         self.traps.reset_for_subshell();
         // The parent's jobs stay listed (`jobs | wc -l` counts them, as in
         // bash), but they are not this process's children to wait for.
@@ -77,9 +79,11 @@ impl Shell {
             Ok(Fork::Parent(pid)) => {
                 self.spawned_children = true;
                 self.job_child_started(pid);
-                if let ProcessRole::Worker { job_pgid } = self.role {
-                    // Also set from the parent, so the group is right before
-                    // either side runs on (setpgid(2), "race").
+                // Also set from the parent, so the group is right before
+                // either side runs on (setpgid(2), "race").
+                if self.own_group {
+                    let _ = process::setpgid(pid, pid);
+                } else if let ProcessRole::Worker { job_pgid } = self.role {
                     let _ = process::setpgid(pid, job_pgid);
                 }
                 Ok(pid)
