@@ -131,18 +131,10 @@ pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         Some(_) => find(sh, operands.get(1), count),
         None => Some(count - 1),
     };
-    let (Some(mut a), Some(mut b)) = (first, last) else {
-        sh.utility_error(b"fc", "no such command in the history");
-        return Ok(1);
+    let picked = match pick(sh, first, last, reverse) {
+        Ok(picked) => picked,
+        Err(status) => return Ok(status),
     };
-    if a > b {
-        std::mem::swap(&mut a, &mut b);
-        reverse = !reverse;
-    }
-    let mut picked: Vec<usize> = (a..=b).collect();
-    if reverse {
-        picked.reverse();
-    }
     let mut out = Vec::new();
     for n in picked {
         if numbers {
@@ -152,6 +144,30 @@ pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         out.push(b'\n');
     }
     Ok(write_out(sh, b"fc", &out))
+}
+
+/// The history lines from `first` to `last` (indices), oldest first, or
+/// newest first with `-r`; `first` may be the later one, which reverses
+/// the order too. When either is not in the history, say so: `Err(1)`.
+fn pick(
+    sh: &Shell,
+    first: Option<usize>,
+    last: Option<usize>,
+    mut reverse: bool,
+) -> Result<Vec<usize>, i32> {
+    let (Some(mut a), Some(mut b)) = (first, last) else {
+        sh.utility_error(b"fc", "no such command in the history");
+        return Err(1);
+    };
+    if a > b {
+        std::mem::swap(&mut a, &mut b);
+        reverse = !reverse;
+    }
+    let mut picked: Vec<usize> = (a..=b).collect();
+    if reverse {
+        picked.reverse();
+    }
+    Ok(picked)
 }
 
 /// The history line an `fc` operand names (an index): a number, a negative
@@ -186,7 +202,7 @@ fn find(sh: &Shell, operand: Option<&Vec<u8>>, count: usize) -> Option<usize> {
 fn edit(
     sh: &mut Shell,
     editor: Option<Vec<u8>>,
-    mut reverse: bool,
+    reverse: bool,
     operands: &[Vec<u8>],
     count: usize,
 ) -> Result<i32, Divert> {
@@ -195,19 +211,11 @@ fn edit(
         Some(_) => find(sh, operands.get(1), count),
         None => first,
     };
-    let (Some(mut a), Some(mut b)) = (first, last) else {
-        sh.utility_error(b"fc", "no such command in the history");
-        return Ok(1);
+    let picked = match pick(sh, first, last, reverse) {
+        Ok(picked) => picked,
+        Err(status) => return Ok(status),
     };
-    if a > b {
-        std::mem::swap(&mut a, &mut b);
-        reverse = !reverse;
-    }
     let mut text = Vec::new();
-    let mut picked: Vec<usize> = (a..=b).collect();
-    if reverse {
-        picked.reverse();
-    }
     for n in picked {
         text.extend_from_slice(&sh.history.lines()[n]);
         text.push(b'\n');

@@ -832,29 +832,21 @@ pub(crate) mod tests {
 
     #[test]
     fn line_numbers() {
-        let l = parse("a\n\nb \\\n c\n");
-        let lines: Vec<Line> = l
-            .items
-            .iter()
-            .map(|i| match &i.and_or.first.commands[0] {
-                Command::Simple(s) => s.line,
-                _ => 0,
-            })
-            .collect();
-        assert_eq!(lines, [1, 3]);
+        let lines = |l: &List| -> Vec<Line> {
+            l.items
+                .iter()
+                .map(|i| match &i.and_or.first.commands[0] {
+                    Command::Simple(s) => s.line,
+                    _ => 0,
+                })
+                .collect()
+        };
+        assert_eq!(lines(&parse("a\n\nb \\\n c\n")), [1, 3]);
         // Quotes and comments spanning lines are read in runs of bytes;
         // each newline in them still counts.
         let src = "a 'x\ny\n' # c\nb \"1\n2\"\nc ab\\\ncd\n# '\nd\n";
         let l = parse(src);
-        let lines: Vec<Line> = l
-            .items
-            .iter()
-            .map(|i| match &i.and_or.first.commands[0] {
-                Command::Simple(s) => s.line,
-                _ => 0,
-            })
-            .collect();
-        assert_eq!(lines, [1, 4, 6, 9]);
+        assert_eq!(lines(&l), [1, 4, 6, 9]);
         assert_eq!(l.to_string(), "a 'x\ny\n'; b \"1\n2\"; c abcd; d");
         let mut p = Parser::from_bytes(src.as_bytes(), 1);
         while p.next_command(&NoAliases).unwrap().is_some() {}
