@@ -330,3 +330,74 @@ fn exec_in_a_job_behaves_as_directly() {
         r.stop();
     }
 }
+
+/// Direct first, then each [`Via`] through a daemon.
+fn direct_and_vias() -> Vec<Via> {
+    let mut v = vec![Via::Direct];
+    v.extend(vias());
+    v
+}
+
+#[test]
+fn kill_stop_of_the_shell_stops_the_client_until_it_is_continued() {
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        let work = TempDir::new("killstop");
+        let out = work.path().join("out");
+        let mut child = r
+            .command()
+            .arg("-c")
+            .arg("trap 'echo got-cont' CONT; kill -STOP $$; echo \"after $?\"")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out).expect("out"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn rush");
+        assert!(
+            eventually(Duration::from_secs(5), || ps_state(child.id()) == "T"),
+            "{via:?}: the client did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap_or_default(),
+            "",
+            "{via:?}: the job went on while stopped"
+        );
+        signal::send(child.id() as i32, signal::SIGCONT).expect("cont");
+        let st = wait_with_timeout(&mut child, Duration::from_secs(10), "continued client");
+        assert_eq!(st.code(), Some(0), "{via:?}");
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap_or_default(),
+            "got-cont\nafter 0\n",
+            "{via:?}"
+        );
+        // The worker that ran it serves the next job.
+        let o = r.sh("echo next", None);
+        assert_eq!(o.stdout_str(), "next\n", "{via:?}: {o:?}");
+        r.stop();
+    }
+}
+
+#[test]
+fn kill_0_in_an_exit_trap_ends_background_jobs_and_the_shell() {
+    use std::os::unix::process::CommandExt;
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        // A process group of its own: `kill 0` must not reach the tests.
+        let o = run(
+            r.command()
+                .arg("-c")
+                .arg("trap 'kill 0' EXIT; sleep 30 & echo $!")
+                .process_group(0),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.signal(), Some(signal::SIGTERM), "{via:?}: {o:?}");
+        let pid: i32 = o.stdout_str().trim().parse().expect("the sleep's pid");
+        assert!(
+            eventually(Duration::from_secs(5), || !alive(pid)),
+            "{via:?}: the background job outlived `kill 0`"
+        );
+        r.stop();
+    }
+}

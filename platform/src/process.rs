@@ -158,6 +158,12 @@ pub fn getpgrp() -> Pid {
     unsafe { libc::getpgrp() }
 }
 
+/// The process group of process `pid`.
+pub fn getpgid(pid: Pid) -> io::Result<Pid> {
+    // SAFETY: getpgid has no memory-safety preconditions.
+    cvt(unsafe { libc::getpgid(pid) })
+}
+
 /// Set the file mode creation mask, returning the old one.
 pub fn set_umask(mask: u32) -> u32 {
     // SAFETY: umask cannot fail and has no preconditions.

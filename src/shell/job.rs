@@ -73,7 +73,13 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
                 signal: sig,
                 core_dumped: false,
             },
-            r => JobOutcome::Exited(sh.finish(r) as u8),
+            r => match sh.finish_or_die(r) {
+                (_, Some(signal)) => JobOutcome::Signaled {
+                    signal,
+                    core_dumped: false,
+                },
+                (status, None) => JobOutcome::Exited(status as u8),
+            },
         },
         Err(status) => JobOutcome::Exited(status as u8),
     };

@@ -117,11 +117,29 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             // In a daemon worker `$$` is the client's pid, but the shell
             // that `kill $$` means is this process, running the job: signal
             // it here, at once, as a direct run would be signalled.
-            if pid == sh.shell_pid && sh.is_worker() {
+            if sh.is_worker() && (pid == sh.shell_pid || pid == 0) {
+                if pid == 0 {
+                    // Run directly, the shell's process group holds the
+                    // shell, its children and whoever shares the group (a
+                    // `make` that started it): here the job's group and the
+                    // client's, whose client passes the signal on again
+                    // (the job's processes may get it twice). This makes
+                    // `trap 'kill 0' EXIT` end background jobs.
+                    if let crate::shell::env::ProcessRole::Worker { job_pgid } = sh.role {
+                        let _ = platform::process::kill(-job_pgid, sig);
+                    }
+                    if let Ok(pgid) = platform::process::getpgid(sh.shell_pid) {
+                        let _ = platform::process::kill(-pgid, sig);
+                    }
+                }
                 // SIGKILL cannot be caught, and the worker must outlive the
                 // job: the job dies of it, as a direct shell would.
                 if sig == platform::signal::SIGKILL {
                     return Err(Divert::Signaled(sig));
+                }
+                if stops_the_shell(sh, sig) {
+                    stop_with_the_client(sh);
+                    continue;
                 }
                 (platform::process::getpid(), false)
             } else {
@@ -146,4 +164,32 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     // A signal sent to ourselves: let its trap run before the next command.
     Ok(status)
+}
+
+/// Would `sig` stop this shell, run directly? SIGSTOP, and the other stop
+/// signals unless trapped or ignored.
+fn stops_the_shell(sh: &Shell, sig: i32) -> bool {
+    use crate::shell::env::traps::Action;
+    use platform::signal::{SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
+    sig == SIGSTOP
+        || matches!(sig, SIGTSTP | SIGTTIN | SIGTTOU) && *sh.traps.action(sig) == Action::Default
+}
+
+/// `kill -STOP $$` in a daemon worker. The worker must not stop: a stopped
+/// worker cannot read the SIGCONT its client forwards, and both would wait
+/// for ever. What the caller sees of the shell is the client, so the
+/// client stops; the job waits until the client, continued, passes SIGCONT
+/// on (caught for the wait, then left pending, so a CONT trap runs), or
+/// goes away (the cancel signal).
+fn stop_with_the_client(sh: &Shell) {
+    use platform::signal::{Disposition, SIGCONT, SIGSTOP, cancel_signal, is_pending};
+    let Ok(before) = platform::signal::set_disposition(SIGCONT, Disposition::Catch) else {
+        return;
+    };
+    if platform::process::kill(sh.shell_pid, SIGSTOP).is_ok() {
+        while !is_pending(SIGCONT) && !is_pending(cancel_signal()) {
+            platform::child::sleep_ms(20);
+        }
+    }
+    let _ = platform::signal::set_disposition(SIGCONT, before);
 }

@@ -101,9 +101,16 @@ impl Shell {
     /// The shell (or subshell) ends with the result `r`: run the EXIT trap
     /// and give the final status.
     pub fn finish(&mut self, r: Exec) -> i32 {
+        self.finish_or_die(r).0
+    }
+
+    /// [`Shell::finish`], and the signal the EXIT trap died of: in a daemon
+    /// worker a signal the trap sends the shell (`trap 'kill 0' EXIT`)
+    /// ends it as a diversion, where a direct shell would die of it.
+    pub fn finish_or_die(&mut self, r: Exec) -> (i32, Option<i32>) {
         let mut status = match r {
             Ok(()) => self.last_status,
-            Err(Divert::Replaced(code)) => return code & 0xff,
+            Err(Divert::Replaced(code)) => return (code & 0xff, None),
             Err(Divert::Signaled(sig)) => 128 + sig,
             Err(d) => d.exit_status(self.last_status),
         };
@@ -112,13 +119,18 @@ impl Shell {
         {
             self.traps.exiting = true;
             self.last_status = status;
-            match self.run_trap_action(&text) {
+            // A signal the action's last command sent is acted on too.
+            let r = self
+                .run_trap_action(&text)
+                .and_then(|()| self.run_pending_traps());
+            match r {
                 Ok(()) => {}
                 Err(Divert::Exit(s)) | Err(Divert::Error(s)) => status = s,
+                Err(Divert::Signaled(sig)) => return ((128 + sig) & 0xff, Some(sig)),
                 Err(_) => {}
             }
         }
-        status & 0xff
+        (status & 0xff, None)
     }
 
     /// Spawn `path` with `fields` as arguments and `env` as environment.
