@@ -221,7 +221,7 @@ impl Shell {
     ) -> Result<Pid, super::Divert> {
         match &mut self.jc {
             Some(jc) => jc.background = true,
-            None => self.own_group = self.opt(Opt::Monitor),
+            None => self.own_group = !self.interactive && self.opt(Opt::Monitor),
         }
         let r = self.fork_subshell(body);
         if let Some(jc) = &mut self.jc {
