@@ -772,3 +772,15 @@ fn fc_edits_lines_with_an_editor_and_ps1_shows_history_numbers() {
     s.expect("    8  history 2");
     s.expect("at-9 !> ");
 }
+
+#[test]
+fn a_terminal_without_line_editing_keeps_a_history_too() {
+    // TERM=dumb: the lines are read as typed, and still recorded.
+    let mut s = Session::start();
+    s.send("echo $((3+4))\n");
+    s.expect("7\r\n");
+    s.send("fc -l -1\n");
+    s.expect("\techo $((3+4))\r\n");
+    s.send("fc -s 3+4=5+6 echo\n");
+    s.expect("11\r\n");
+}

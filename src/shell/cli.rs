@@ -530,7 +530,10 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
         // A ^C typed before the prompt appears has nothing to cancel.
         platform::signal::clear_pending(platform::signal::SIGINT);
         let editing = crate::shell::lineedit::wanted(0, sh.vars.get(b"TERM"));
-        if editing && let Some(file) = sh.history_file() {
+        // A terminal keeps a history, edited or not (`TERM=dumb`, an
+        // editor's shell buffer); commands piped to `rush -i` do not.
+        let on_terminal = editing || fd::isatty(0);
+        if on_terminal && let Some(file) = sh.history_file() {
             sh.history.load(file);
         }
         let ps1 = sh.prompt_text(
@@ -552,7 +555,14 @@ fn interactive_loop(sh: &mut Shell) -> Exec {
         }
         let read = {
             let mut parser = Parser::from_input(&mut input, sh.lineno.max(1));
-            sh.read_next_command(&mut parser)
+            let read = sh.read_next_command(&mut parser);
+            if on_terminal && !editing && matches!(read, Ok(Some(_))) {
+                // Without the editor, the lines of the command as read.
+                for line in parser.last_text().split(|&c| c == b'\n') {
+                    sh.history.add(line);
+                }
+            }
+            read
         };
         // The history is back before the command runs (`history`, `fc`).
         if let Some(h) = input.history.take() {

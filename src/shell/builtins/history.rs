@@ -1,7 +1,7 @@
 //! `fc` (XCU `fc`: listing, editing and re-running) and `history`: the
-//! lines the prompt's line editor recorded
-//! ([`crate::shell::lineedit::History`]). Without the editor (no terminal,
-//! `TERM=dumb`) the history is empty.
+//! lines entered at a prompt on a terminal, by the line editor or, with
+//! `TERM=dumb`, as read ([`crate::shell::lineedit::History`]). Commands
+//! piped to `rush -i` leave no history.
 
 use std::os::unix::ffi::OsStrExt;
 
