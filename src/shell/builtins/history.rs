@@ -110,12 +110,7 @@ pub fn fc(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         {
             line.splice(at..at + old.len(), new.iter().copied());
         }
-        let mut shown = line.clone();
-        shown.push(b'\n');
-        let _ = platform::fd::write_all(2, &shown);
-        sh.last_status = 0;
-        sh.eval_text(&line)?;
-        return Ok(sh.last_status);
+        return show_and_run(sh, &line);
     }
     if !list {
         return edit(sh, editor, reverse, operands, count);
@@ -230,13 +225,7 @@ fn edit(
         .unwrap_or_else(|| b"ed".to_vec());
     let path = match write_temp_file(sh, &text) {
         Ok(path) => path,
-        Err(e) => {
-            sh.utility_error(
-                b"fc",
-                format!("cannot write a file to edit: {}", super::describe_error(&e)),
-            );
-            return Ok(1);
-        }
+        Err(e) => return failed(sh, "cannot write a file to edit", &e),
     };
     // The editor's name may carry arguments (`FCEDIT='vi -n'`): it is
     // split as a command line is.
@@ -245,7 +234,7 @@ fn edit(
     command.extend_from_slice(&super::quote(&path));
     let ran = sh.eval_text(&command);
     let status = sh.last_status;
-    let edited = std::fs::read(std::ffi::OsStr::from_bytes(&path));
+    let edited = crate::shell::cli::read_script(&path);
     let _ = std::fs::remove_file(std::ffi::OsStr::from_bytes(&path));
     ran?;
     if status != 0 {
@@ -253,21 +242,30 @@ fn edit(
     }
     let edited = match edited {
         Ok(t) => t,
-        Err(e) => {
-            sh.utility_error(
-                b"fc",
-                format!("cannot read the edited file: {}", super::describe_error(&e)),
-            );
-            return Ok(1);
-        }
+        Err(e) => return failed(sh, "cannot read the edited file", &e),
     };
-    let _ = platform::fd::write_all(2, &edited);
     for line in edited.split(|&c| c == b'\n') {
         sh.history.add(line);
     }
+    show_and_run(sh, &edited)
+}
+
+/// Show the commands `fc` runs again on standard error, then run them.
+fn show_and_run(sh: &mut Shell, text: &[u8]) -> Result<i32, Divert> {
+    let mut shown = text.to_vec();
+    if !shown.ends_with(b"\n") {
+        shown.push(b'\n');
+    }
+    let _ = platform::fd::write_all(2, &shown);
     sh.last_status = 0;
-    sh.eval_text(&edited)?;
+    sh.eval_text(text)?;
     Ok(sh.last_status)
+}
+
+/// `fc: what: why`, status 1.
+fn failed(sh: &Shell, what: &str, e: &std::io::Error) -> Result<i32, Divert> {
+    sh.utility_error(b"fc", format!("{what}: {}", super::describe_error(e)));
+    Ok(1)
 }
 
 /// Write `text` to a new file of the user's own in `$TMPDIR` (else
