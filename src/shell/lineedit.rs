@@ -334,9 +334,7 @@ impl Editor<'_> {
             })
         };
         loop {
-            let failed = if query.is_empty() {
-                ""
-            } else if found.is_none() {
+            let failed = if !query.is_empty() && found.is_none() {
                 "failed "
             } else {
                 ""
