@@ -70,19 +70,12 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     Ok(status)
 }
 
-/// A pid operand or a job spec (`%N`: the Nth job; `%%`, `%+`: the
-/// newest; `%-`: the one before).
+/// A pid operand or a job spec ([`find_job`]).
 fn resolve(sh: &Shell, spec: &[u8]) -> Option<platform::Pid> {
-    let jobs = &sh.jobs.background;
-    match spec {
-        b"%%" | b"%+" | b"%" => jobs.last().map(|j| j.pid),
-        b"%-" => jobs.len().checked_sub(2).map(|i| jobs[i].pid),
-        [b'%', n @ ..] => {
-            let n: usize = std::str::from_utf8(n).ok()?.parse().ok()?;
-            sh.jobs.by_id(n).map(|i| jobs[i].pid)
-        }
-        _ => std::str::from_utf8(spec).ok()?.parse().ok(),
+    if spec.starts_with(b"%") {
+        return find_job(sh, Some(spec)).map(|i| sh.jobs.background[i].pid);
     }
+    std::str::from_utf8(spec).ok()?.parse().ok()
 }
 
 /// `jobs [-lp]`: list background jobs (without job control, their number,
@@ -122,8 +115,35 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 /// `%N`, `%%`, `%+`, `%-`, `%string` (the job whose command starts with
 /// it), `%?string` (the one whose command contains it). Reports why not.
 pub(super) fn job_operand(sh: &Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Option<usize> {
-    let jobs = &sh.jobs.background;
     let found = match spec.map(|s| &s[..]) {
+        Some(pid) if !pid.starts_with(b"%") => std::str::from_utf8(pid)
+            .ok()
+            .and_then(|p| p.parse::<platform::Pid>().ok())
+            .and_then(|p| {
+                sh.jobs
+                    .background
+                    .iter()
+                    .position(|j| j.pid == p || j.group.as_ref().is_some_and(|g| g.pgid == p))
+            }),
+        spec => find_job(sh, spec),
+    };
+    if found.is_none() {
+        match spec {
+            None => sh.utility_error(name, "no current job"),
+            Some(s) => {
+                sh.utility_error(name, format!("{}: no such job", String::from_utf8_lossy(s)))
+            }
+        }
+    }
+    found
+}
+
+/// The job a job spec names, as an index into the job table: `%N`, `%%`,
+/// `%+`, `%` and none (the current job), `%-`, `%string` (the job whose
+/// command starts with it), `%?string` (the one whose command contains it).
+fn find_job(sh: &Shell, spec: Option<&[u8]>) -> Option<usize> {
+    let jobs = &sh.jobs.background;
+    match spec {
         None | Some(b"%%" | b"%+" | b"%") => sh.jobs.current(),
         Some(b"%-") => sh.jobs.previous(),
         Some([b'%', b'?', text @ ..]) => jobs.iter().position(|j| {
@@ -140,23 +160,8 @@ pub(super) fn job_operand(sh: &Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Op
                 .iter()
                 .position(|j| j.group.as_ref().is_some_and(|g| g.text.starts_with(rest))),
         },
-        Some(pid) => std::str::from_utf8(pid)
-            .ok()
-            .and_then(|p| p.parse::<platform::Pid>().ok())
-            .and_then(|p| {
-                jobs.iter()
-                    .position(|j| j.pid == p || j.group.as_ref().is_some_and(|g| g.pgid == p))
-            }),
-    };
-    if found.is_none() {
-        match spec {
-            None => sh.utility_error(name, "no current job"),
-            Some(s) => {
-                sh.utility_error(name, format!("{}: no such job", String::from_utf8_lossy(s)))
-            }
-        }
+        Some(_) => None,
     }
-    found
 }
 
 /// `fg [job]`: continue a job in the foreground, with the terminal, and
