@@ -12,6 +12,7 @@ pub mod alloc;
 pub mod child;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod connwatch;
+pub mod context;
 pub mod environ;
 pub mod event;
 pub mod fd;

@@ -279,20 +279,7 @@ pub fn accept(listener: RawFd) -> io::Result<OwnedFd> {
 pub fn peer_uid(fd: RawFd) -> io::Result<u32> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
-        // SAFETY: ucred is plain old data; all-zero is a valid value.
-        let mut cred: libc::ucred = unsafe { mem::zeroed() };
-        let mut len = mem::size_of::<libc::ucred>() as libc::socklen_t;
-        // SAFETY: `cred` and `len` are valid for getsockopt to fill.
-        cvt(unsafe {
-            libc::getsockopt(
-                fd,
-                libc::SOL_SOCKET,
-                libc::SO_PEERCRED,
-                (&mut cred as *mut libc::ucred).cast(),
-                &mut len,
-            )
-        })?;
-        Ok(cred.uid)
+        peer_cred(fd).map(|cred| cred.uid)
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     {
@@ -301,6 +288,90 @@ pub fn peer_uid(fd: RawFd) -> io::Result<u32> {
         // SAFETY: `uid` and `gid` are valid for getpeereid to fill.
         cvt(unsafe { libc::getpeereid(fd, &mut uid, &mut gid) })?;
         Ok(uid)
+    }
+}
+
+/// The pid of the process that connected at the other end of `fd`, as
+/// this process's PID namespace numbers it (0 when it has no number
+/// here): a client that reports another pid for itself lives in another
+/// PID namespace. `None` where the system does not tell.
+pub fn peer_pid(fd: RawFd) -> Option<i32> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        peer_cred(fd).ok().map(|cred| cred.pid)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = fd;
+        None
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn peer_cred(fd: RawFd) -> io::Result<libc::ucred> {
+    // SAFETY: ucred is plain old data; all-zero is a valid value.
+    let mut cred: libc::ucred = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `cred` and `len` are valid for getsockopt to fill.
+    cvt(unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    })?;
+    Ok(cred)
+}
+
+/// The cookie of the network namespace socket `fd` belongs to
+/// (`SO_NETNS_COOKIE`, Linux 5.14 and later). A Unix stream connection
+/// accepted by a listener belongs to the namespace of the process that
+/// connected, so comparing it with the listener's tells a client in
+/// another network namespace (`ip netns exec`, `unshare -n`), which a path
+/// on a shared file system still lets through. `None` where unknown.
+pub fn netns_cookie(fd: RawFd) -> Option<u64> {
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64"
+        )
+    ))]
+    {
+        // The asm-generic value; libc does not name it yet.
+        const SO_NETNS_COOKIE: libc::c_int = 71;
+        let mut cookie: u64 = 0;
+        let mut len = mem::size_of::<u64>() as libc::socklen_t;
+        // SAFETY: `cookie` and `len` are valid for getsockopt to fill.
+        let got = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                SO_NETNS_COOKIE,
+                (&mut cookie as *mut u64).cast(),
+                &mut len,
+            )
+        };
+        (got == 0 && len as usize == mem::size_of::<u64>()).then_some(cookie)
+    }
+    #[cfg(not(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64"
+        )
+    )))]
+    {
+        let _ = fd;
+        None
     }
 }
 
