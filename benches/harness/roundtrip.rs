@@ -6,7 +6,7 @@
 
 use crate::proc::{Daemon, check_interrupt};
 use rush::proto::channel::Channel;
-use rush::proto::message::{JobParts, encode_job, limits_hash};
+use rush::proto::message::{Context, JobParts, encode_job};
 use rush::proto::{Message, split};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
@@ -40,7 +40,7 @@ impl Persistent {
             ppid: platform::process::getppid(),
             ignored: 0,
             blocked: 0,
-            limits: limits_hash(),
+            context: Context::current(),
             flags: 0,
             sent_ns: 0,
             cwd: &cwd_path,

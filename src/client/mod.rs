@@ -5,7 +5,8 @@
 //! otherwise it returns a [`Fallback`] and `rush` runs the job itself. It
 //! does nothing a `-c` run does not need before reaching the socket: one
 //! pass over the environment, one `poll` to find the open descriptors, a
-//! few `getrlimit`s and `sigaction` queries, connect, one `sendmsg`.
+//! few `getrlimit`s and `sigaction` queries, a dozen reads of its context
+//! (`Context::current`), connect, one `sendmsg`.
 //!
 //! `RUSH_DAEMON` chooses: `auto` (the default; use a daemon that answers,
 //! else run directly), `off`, `require` (no daemon that serves the job is an
@@ -17,7 +18,7 @@
 //! controlling terminal the daemon cannot give) always run directly.
 
 use crate::proto::channel::{Channel, ChannelError};
-use crate::proto::message::{JOB_LAST, JobParts, encode_job, limits_hash};
+use crate::proto::message::{Context, JOB_LAST, JobParts, encode_job};
 use crate::proto::{ErrorCode, ExitStatus, Message};
 use platform::fd::{self, SCAN_LIMIT};
 use platform::process;
@@ -211,7 +212,7 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         ppid: process::getppid(),
         ignored,
         blocked: signal::blocked(),
-        limits: limits_hash(),
+        context: Context::current(),
         flags: JOB_LAST,
         sent_ns: process::monotonic_ns_syscall(),
         cwd: &cwd,

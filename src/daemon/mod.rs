@@ -12,8 +12,9 @@ pub mod server;
 pub mod service;
 pub mod worker;
 
+use crate::proto::message::Context;
 use config::Config;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 /// Write one line to the daemon's log (its stderr: the terminal with
 /// `--foreground`, the log file after `rushd start`).
@@ -52,6 +53,45 @@ pub(crate) fn exec_strings(
         args.iter().map(|a| z(a)).collect(),
         envp,
     )
+}
+
+/// What a daemon's process checks a job against before running it: its
+/// own [`Context`] and network namespace. The daemon and every worker
+/// forked from it share them.
+pub(crate) struct Baseline {
+    context: Context,
+    netns: Option<u64>,
+}
+
+impl Baseline {
+    pub(crate) fn current() -> Baseline {
+        let netns = platform::unix::socketpair()
+            .ok()
+            .and_then(|(a, _b)| platform::unix::netns_cookie(a.as_raw_fd()));
+        Baseline {
+            context: Context::current(),
+            netns,
+        }
+    }
+
+    /// Why this process cannot run a job from the client at the other end
+    /// of `conn`, which says its pid is `pid` and its context `context`,
+    /// as the client would run it itself; `None` when it can. The kernel
+    /// numbers a peer in our own PID namespace, so a client that numbers
+    /// itself differently lives in another; a connection belongs to the
+    /// connecting process's network namespace.
+    pub(crate) fn refusal(&self, conn: RawFd, pid: i32, context: &Context) -> Option<&'static str> {
+        if let Some(why) = self.context.mismatch(context) {
+            return Some(why);
+        }
+        if platform::unix::peer_pid(conn).is_some_and(|p| p != pid) {
+            return Some("the client is in another PID namespace than rushd");
+        }
+        if self.netns.is_some() && platform::unix::netns_cookie(conn) != self.netns {
+            return Some("the client is in another network namespace than rushd");
+        }
+        None
+    }
 }
 
 /// Is a daemon answering on `socket`?

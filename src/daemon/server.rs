@@ -276,7 +276,7 @@ pub struct Server {
     /// here.
     last_job: Instant,
     stats: Stats,
-    limits: u64,
+    baseline: super::Baseline,
     euid: u32,
     log_fd: Option<OwnedFd>,
     completions: Vec<Completion>,
@@ -405,7 +405,7 @@ impl Server {
             started: Instant::now(),
             last_job: Instant::now(),
             stats: Stats::default(),
-            limits: crate::proto::message::limits_hash(),
+            baseline: super::Baseline::current(),
             euid: process::geteuid(),
             log_fd: platform::fd::dup_above_owned(2, 3).ok(),
             completions: Vec::with_capacity(64),
@@ -1147,14 +1147,16 @@ impl Server {
                 },
             );
         }
-        if summary.limits != self.limits {
-            // A job must see the client's limits; the workers have the
-            // daemon's. Run it directly instead.
+        let raw = self.conn(id).map_or(-1, |c| c.raw);
+        if let Some(why) = self.baseline.refusal(raw, summary.pid, &summary.context) {
+            // A job must see the client's limits, scheduling, credentials
+            // and namespaces; the workers have the daemon's. It runs
+            // directly instead.
             return self.send_message(
                 id,
                 &Message::Error {
                     code: ErrorCode::Refused,
-                    message: b"resource limits differ from rushd's".to_vec(),
+                    message: why.as_bytes().to_vec(),
                 },
             );
         }

@@ -218,7 +218,7 @@ struct Worker<'a> {
     me: i32,
     oneshot: bool,
     baseline_umask: u32,
-    limits: u64,
+    baseline: super::Baseline,
     euid: u32,
     warm: crate::shell::warm::WarmRef,
     /// Receive buffer for clients it accepted itself.
@@ -330,7 +330,7 @@ pub fn main(
         me: process::getpid(),
         oneshot,
         baseline_umask: process::get_umask(),
-        limits: crate::proto::message::limits_hash(),
+        baseline: super::Baseline::current(),
         euid: process::geteuid(),
         warm,
         buf: Vec::with_capacity(64 * 1024),
@@ -608,7 +608,7 @@ impl Worker<'_> {
                     break;
                 }
             };
-            let Some(job) = self.own_job(&buf[..used], fds.len()) else {
+            let Some(job) = self.own_job(conn.as_raw_fd(), &buf[..used], fds.len()) else {
                 self.handoff(conn, &buf, fds);
                 break;
             };
@@ -632,9 +632,10 @@ impl Worker<'_> {
     }
 
     /// The job in `frame`, if this worker can run it as the daemon would;
-    /// anything else (another kind of request, a malformed one, limits
-    /// that differ) goes to the daemon, which answers it as it always does.
-    fn own_job(&self, frame: &[u8], nfds: usize) -> Option<JobRequest> {
+    /// anything else (another kind of request, a malformed one, a client
+    /// whose context differs) goes to the daemon, which answers it as it
+    /// always does.
+    fn own_job(&self, conn: RawFd, frame: &[u8], nfds: usize) -> Option<JobRequest> {
         let (h, payload, _) = split(frame).ok()??;
         if h.kind != Kind::Job || usize::from(h.nfds) != nfds {
             return None;
@@ -643,7 +644,8 @@ impl Worker<'_> {
             return None;
         };
         let room = job.fds.iter().all(|&t| t < self.internal.base);
-        (job.limits == self.limits && room).then_some(job)
+        let same = self.baseline.refusal(conn, job.pid, &job.context).is_none();
+        (same && room).then_some(job)
     }
 
     /// Run a job for a client this worker accepted, watching the client

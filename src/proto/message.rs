@@ -18,9 +18,10 @@ pub struct JobRequest {
     pub ignored: u64,
     /// The client's blocked signal mask.
     pub blocked: u64,
-    /// A hash of the client's resource limits; a daemon whose limits hash
-    /// differently refuses the job, which then runs directly.
-    pub limits: u64,
+    /// What the job inherits from the client's process that a worker
+    /// cannot take on: a worker whose own differs refuses the job, which
+    /// then runs directly.
+    pub context: Context,
     /// [`JOB_LAST`] and future bits.
     pub flags: u32,
     /// When the client sent the job ([`platform::process::monotonic_ns`]),
@@ -46,7 +47,7 @@ pub struct JobParts<'a> {
     pub ppid: i32,
     pub ignored: u64,
     pub blocked: u64,
-    pub limits: u64,
+    pub context: Context,
     pub flags: u32,
     pub sent_ns: u64,
     pub cwd: &'a [u8],
@@ -62,7 +63,7 @@ pub const JOB_LAST: u32 = 1;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JobSummary {
     pub pid: i32,
-    pub limits: u64,
+    pub context: Context,
     pub flags: u32,
     pub sent_ns: u64,
     /// Descriptors the frame must carry (directory + listed fds).
@@ -245,7 +246,10 @@ fn write_job_fixed(w: &mut Writer<'_>, p: &JobParts<'_>) {
         .i32(p.ppid)
         .u64(p.ignored)
         .u64(p.blocked)
-        .u64(p.limits)
+        .u64(p.context.limits)
+        .u64(p.context.scheduling)
+        .u64(p.context.credentials)
+        .u64(p.context.place)
         .u32(p.flags)
         .u64(p.sent_ns)
         .bytes(p.cwd)
@@ -283,7 +287,7 @@ struct JobFixed<'a> {
     ppid: i32,
     ignored: u64,
     blocked: u64,
-    limits: u64,
+    context: Context,
     flags: u32,
     sent_ns: u64,
     cwd: &'a [u8],
@@ -301,7 +305,12 @@ fn read_job_fixed<'a>(r: &mut Reader<'a>) -> Result<JobFixed<'a>, FrameError> {
     }
     let ignored = r.u64()?;
     let blocked = r.u64()?;
-    let limits = r.u64()?;
+    let context = Context {
+        limits: r.u64()?,
+        scheduling: r.u64()?,
+        credentials: r.u64()?,
+        place: r.u64()?,
+    };
     let flags = r.u32()?;
     if flags & !JOB_LAST != 0 {
         return Err(FrameError::BadField("job flags"));
@@ -314,7 +323,7 @@ fn read_job_fixed<'a>(r: &mut Reader<'a>) -> Result<JobFixed<'a>, FrameError> {
         ppid,
         ignored,
         blocked,
-        limits,
+        context,
         flags,
         sent_ns,
         cwd,
@@ -380,7 +389,7 @@ impl JobRequest {
             ppid: f.ppid,
             ignored: f.ignored,
             blocked: f.blocked,
-            limits: f.limits,
+            context: f.context,
             flags: f.flags,
             sent_ns: f.sent_ns,
             cwd: f.cwd.to_vec(),
@@ -399,7 +408,7 @@ impl JobRequest {
             ppid: self.ppid,
             ignored: self.ignored,
             blocked: self.blocked,
-            limits: self.limits,
+            context: self.context,
             flags: self.flags,
             sent_ns: self.sent_ns,
             cwd: &self.cwd,
@@ -433,7 +442,7 @@ impl JobSummary {
         r.finish()?;
         Ok(JobSummary {
             pid: f.pid,
-            limits: f.limits,
+            context: f.context,
             flags: f.flags,
             sent_ns: f.sent_ns,
             nfds: n + 1,
@@ -441,24 +450,79 @@ impl JobSummary {
     }
 }
 
-/// A hash of every resource limit of this process (soft and hard), as the
-/// client sends it and the daemon compares it: FNV-1a over each resource's
-/// id and limits, in the order of `platform::process::RESOURCES`.
-pub fn limits_hash() -> u64 {
+/// What a job inherits from its client's process besides descriptors,
+/// environment, directory, umask and signals, which a worker cannot take
+/// on for one job and put back: each field a hash of one group
+/// (FNV-1a, 64-bit, over the values as 8 little-endian bytes each). A
+/// daemon compares a job's with its own and refuses the job when they
+/// differ ([`Context::mismatch`]); the client then runs it itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Context {
+    /// Every resource limit, soft and hard: for each resource of
+    /// `platform::process::RESOURCES` in order, its id and both limits.
+    pub limits: u64,
+    /// Nice value, scheduling policy, CPU affinity, I/O priority
+    /// ([`platform::context::scheduling`]).
+    pub scheduling: u64,
+    /// User and group ids, groups, capabilities, `no_new_privs`, seccomp,
+    /// personality ([`platform::context::credentials`]).
+    pub credentials: u64,
+    /// Root directory, its mount, host and domain name
+    /// ([`platform::context::place`]).
+    pub place: u64,
+}
+
+impl Context {
+    /// This process's.
+    pub fn current() -> Context {
+        Context {
+            limits: fnv(|eat| {
+                for r in platform::process::RESOURCES {
+                    let (soft, hard) =
+                        platform::process::getrlimit(r.id).unwrap_or((u64::MAX - 1, u64::MAX - 1));
+                    eat(r.id as u64);
+                    eat(soft);
+                    eat(hard);
+                }
+            }),
+            scheduling: fnv(platform::context::scheduling),
+            credentials: fnv(platform::context::credentials),
+            place: fnv(platform::context::place),
+        }
+    }
+
+    /// Why a job with context `job` cannot run in a process with this one,
+    /// as the client is told (`None`: it can).
+    pub fn mismatch(&self, job: &Context) -> Option<&'static str> {
+        if self.limits != job.limits {
+            Some("resource limits differ from rushd's")
+        } else if self.scheduling != job.scheduling {
+            Some(
+                "scheduling (nice value, policy, CPU affinity or I/O priority) differs from rushd's",
+            )
+        } else if self.credentials != job.credentials {
+            Some(
+                "credentials (ids, groups, capabilities, no_new_privs, seccomp or personality) \
+                 differ from rushd's",
+            )
+        } else if self.place != job.place {
+            Some("root directory, mount namespace or host name differs from rushd's")
+        } else {
+            None
+        }
+    }
+}
+
+/// 64-bit FNV-1a of the values `feed` gives, each as 8 little-endian
+/// bytes.
+fn fnv(feed: impl FnOnce(&mut dyn FnMut(u64))) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |v: u64| {
+    feed(&mut |v: u64| {
         for b in v.to_le_bytes() {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
-    };
-    for r in platform::process::RESOURCES {
-        let (soft, hard) =
-            platform::process::getrlimit(r.id).unwrap_or((u64::MAX - 1, u64::MAX - 1));
-        eat(r.id as u64);
-        eat(soft);
-        eat(hard);
-    }
+    });
     h
 }
 
@@ -713,7 +777,12 @@ mod tests {
             ppid: 1,
             ignored: 1 << 13,
             blocked: 0,
-            limits: 0xfeed,
+            context: Context {
+                limits: 0xfeed,
+                scheduling: 1,
+                credentials: 2,
+                place: 3,
+            },
             flags: JOB_LAST,
             sent_ns: 77,
             cwd: b"/tmp/\xff".to_vec(),
@@ -782,8 +851,8 @@ mod tests {
         let (_, payload, _) = split(&buf).unwrap().unwrap();
         let s = JobSummary::decode(payload).unwrap();
         assert_eq!(
-            (s.pid, s.limits, s.nfds, s.flags, s.sent_ns),
-            (1234, 0xfeed, 5, JOB_LAST, 77)
+            (s.pid, s.context, s.nfds, s.flags, s.sent_ns),
+            (1234, sample_job().context, 5, JOB_LAST, 77)
         );
     }
 

@@ -1,7 +1,7 @@
 //! Property tests: decoding never panics on arbitrary bytes, and every
 //! message survives encode → decode.
 
-use super::message::{ErrorCode, ExitStatus, JobRequest, Message, StatusReport};
+use super::message::{Context, ErrorCode, ExitStatus, JobRequest, Message, StatusReport};
 use super::{Header, split};
 use proptest::prelude::*;
 
@@ -35,7 +35,12 @@ fn job() -> impl Strategy<Value = JobRequest> {
                 ppid,
                 ignored,
                 blocked,
-                limits,
+                context: Context {
+                    limits,
+                    scheduling: limits.rotate_left(8),
+                    credentials: ignored,
+                    place: blocked,
+                },
                 flags: (limits & 1) as u32,
                 sent_ns: ignored ^ blocked,
                 cwd,

@@ -534,7 +534,7 @@ pub fn read_until_closed(
 /// `fds` as the client's descriptors (the frame then carries
 /// `1 + fds.len()` descriptors: the directory first).
 pub fn job_frame(script: &str, fds: &[i32]) -> Vec<u8> {
-    use rush::proto::message::{JobParts, encode_job, limits_hash};
+    use rush::proto::message::{Context, JobParts, encode_job};
     let argv: [&[u8]; 3] = [b"rush", b"-c", script.as_bytes()];
     let parts = JobParts {
         umask: 0o022,
@@ -542,7 +542,7 @@ pub fn job_frame(script: &str, fds: &[i32]) -> Vec<u8> {
         ppid: 1,
         ignored: 0,
         blocked: 0,
-        limits: limits_hash(),
+        context: Context::current(),
         flags: 0,
         sent_ns: 0,
         cwd: b"/",
