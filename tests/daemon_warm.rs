@@ -227,3 +227,47 @@ fn a_job_leaves_nothing_for_the_next() {
         d.stop();
     }
 }
+
+/// `times` output as seconds: shell user, system, children user, system.
+fn times_seconds(out: &str) -> Vec<f64> {
+    out.split_whitespace()
+        .map(|t| {
+            let (m, s) = t.trim_end_matches('s').split_once('m').expect("NmS.SSSs");
+            m.parse::<f64>().expect("minutes") * 60.0 + s.parse::<f64>().expect("seconds")
+        })
+        .collect()
+}
+
+#[test]
+fn times_counts_only_the_jobs_own_cpu_time() {
+    for &b in backends() {
+        let d = one_worker(b);
+        let dir = TempDir::new("warm-times");
+        let env: [(&str, &Path); 0] = [];
+        // Shell and children both burn CPU time on the worker...
+        let (out, _, code) = sh(
+            Some(&d),
+            dir.path(),
+            &env,
+            "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done
+             sh -c 'j=0; while [ $j -lt 200000 ]; do j=$((j+1)); done'; times",
+        );
+        assert_eq!(code, Some(0), "{b}");
+        let busy = times_seconds(&out);
+        assert!(
+            busy[0] + busy[1] >= 0.02 && busy[2] + busy[3] >= 0.02,
+            "{b}: {out}"
+        );
+        // ...which the next job on the same worker does not count as its
+        // own, as a fresh shell would not.
+        let (out, _, code) = sh(Some(&d), dir.path(), &env, "times");
+        assert_eq!(code, Some(0), "{b}");
+        let next = times_seconds(&out);
+        assert!(
+            next[0] + next[1] < (busy[0] + busy[1]) / 2.0
+                && next[2] + next[3] < (busy[2] + busy[3]) / 2.0,
+            "{b}: after {busy:?}, the next job's times were {next:?}"
+        );
+        d.stop();
+    }
+}

@@ -67,6 +67,9 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     );
     sh.shell_pid = ctx.client_pid;
     sh.warm = ctx.warm.cloned();
+    // The worker's CPU time so far (earlier jobs, its own start, the
+    // children it reaped) is not the job's.
+    sh.times_base = platform::process::times();
     let outcome = match cli::start(&mut sh, ctx.argv, ctx.env, ctx.client_ppid) {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {

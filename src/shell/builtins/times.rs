@@ -12,6 +12,9 @@ fn minutes_seconds(secs: f64) -> String {
 /// `times`: `user system` for the shell, then for its children.
 pub fn times(sh: &mut Shell, _: &[Vec<u8>]) -> Result<i32, Divert> {
     let (u, s, cu, cs) = platform::process::times();
+    let (bu, bs, bcu, bcs) = sh.times_base;
+    let since = |now: f64, base: f64| (now - base).max(0.0);
+    let (u, s, cu, cs) = (since(u, bu), since(s, bs), since(cu, bcu), since(cs, bcs));
     let text = format!(
         "{} {}\n{} {}\n",
         minutes_seconds(u),

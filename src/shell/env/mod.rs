@@ -181,6 +181,11 @@ pub struct Shell {
     /// A job changed resource limits (`ulimit`): a worker cannot undo that
     /// and must retire after the job.
     pub limits_changed: bool,
+    /// CPU times (`platform::process::times`) this process had used when
+    /// the shell began: a daemon worker's from before the job, which
+    /// `times` leaves out; zero elsewhere (a forked subshell starts at
+    /// zero, as the kernel counts).
+    pub times_base: (f64, f64, f64, f64),
     /// This shell has started a child process (a worker then gives the next
     /// job a fresh process group).
     pub spawned_children: bool,
@@ -233,6 +238,7 @@ impl Shell {
             interactive: false,
             getopts_state: None,
             limits_changed: false,
+            times_base: (0.0, 0.0, 0.0, 0.0),
             spawned_children: false,
             warm: None,
             jc: None,

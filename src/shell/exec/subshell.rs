@@ -36,6 +36,7 @@ impl Shell {
             let _ = process::setpgid(0, job_pgid);
         }
         self.role = ProcessRole::Direct;
+        self.times_base = (0.0, 0.0, 0.0, 0.0);
         self.traps.reset_for_subshell();
         // The parent's jobs stay listed (`jobs | wc -l` counts them, as in
         // bash), but they are not this process's children to wait for.
