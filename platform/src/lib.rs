@@ -17,6 +17,8 @@ pub mod environ;
 pub mod event;
 pub mod fd;
 pub mod fs;
+#[cfg(target_arch = "x86_64")]
+pub mod mem;
 pub mod process;
 pub mod pty;
 pub mod service;
