@@ -312,19 +312,28 @@ pub fn set_blocked(set: u64) -> io::Result<u64> {
     mask_op(libc::SIG_SETMASK, set)
 }
 
+/// Sleep until one of `signals`, all caught ([`Disposition::Catch`]), has
+/// arrived ([`is_pending`]). They are blocked while the flags are read and
+/// let in only by `sigsuspend`, so one that comes between the check and
+/// the sleep wakes it rather than being missed; any other caught signal
+/// wakes it too, for another look.
+pub fn wait_for_any(signals: u64) {
+    let Ok(old) = block(signals) else {
+        return;
+    };
+    let during = sigset_of(old & !signals);
+    while !(1..NSIG).any(|n| signals & bit(n) != 0 && is_pending(n)) {
+        // SAFETY: `during` is a valid sigset_t; sigsuspend always returns
+        // -1 (EINTR) once a handler has run.
+        unsafe { libc::sigsuspend(&during) };
+    }
+    let _ = set_blocked(old);
+}
+
 fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
-    // SAFETY: sigset_t is plain old data; sigemptyset initialises it.
-    let mut new: libc::sigset_t = unsafe { std::mem::zeroed() };
+    let new = sigset_of(set);
     // SAFETY: sigset_t is plain old data; sigprocmask fills it.
     let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
-    // SAFETY: `new` is a valid sigset_t.
-    unsafe { libc::sigemptyset(&mut new) };
-    for n in 1..NSIG {
-        if set & bit(n) != 0 {
-            // SAFETY: `new` is initialised and `n` is a valid signal number.
-            unsafe { libc::sigaddset(&mut new, n) };
-        }
-    }
     // SAFETY: both sets are valid; pthread_sigmask equals sigprocmask in a
     // single-threaded process.
     let r = unsafe { libc::pthread_sigmask(how, &new, &mut old) };
@@ -418,7 +427,6 @@ impl Drop for SignalFd {
     }
 }
 
-#[cfg(target_os = "linux")]
 fn sigset_of(set: u64) -> libc::sigset_t {
     // SAFETY: sigset_t is plain old data; sigemptyset initialises it.
     let mut s: libc::sigset_t = unsafe { std::mem::zeroed() };

@@ -182,14 +182,12 @@ fn stops_the_shell(sh: &Shell, sig: i32) -> bool {
 /// on (caught for the wait, then left pending, so a CONT trap runs), or
 /// goes away (the cancel signal).
 fn stop_with_the_client(sh: &Shell) {
-    use platform::signal::{Disposition, SIGCONT, SIGSTOP, cancel_signal, is_pending};
+    use platform::signal::{Disposition, SIGCONT, SIGSTOP, bit, cancel_signal};
     let Ok(before) = platform::signal::set_disposition(SIGCONT, Disposition::Catch) else {
         return;
     };
     if platform::process::kill(sh.shell_pid, SIGSTOP).is_ok() {
-        while !is_pending(SIGCONT) && !is_pending(cancel_signal()) {
-            platform::child::sleep_ms(20);
-        }
+        platform::signal::wait_for_any(bit(SIGCONT) | bit(cancel_signal()));
     }
     let _ = platform::signal::set_disposition(SIGCONT, before);
 }
