@@ -107,22 +107,37 @@ fn a_client_scheduled_otherwise_has_its_job_run_directly() {
     if std::thread::available_parallelism().map_or(1, usize::from) > 1 {
         wrappers.push((&["taskset", "-c", "0"], "scheduling"));
     }
-    for (w, _) in &wrappers {
-        assert!(usable(w), "{w:?} does not run here");
-    }
-    check(&wrappers);
+    // nice always works; the others need util-linux and may be refused by
+    // a container's seccomp profile.
+    assert!(usable(wrappers[0].0), "nice does not run here");
+    check(&usable_ones(wrappers));
 }
 
 #[test]
 fn a_client_with_other_credentials_has_its_job_run_directly() {
-    let wrappers: Vec<(&[&str], &str)> = vec![
+    let wrappers = usable_ones(vec![
         (&["setpriv", "--no-new-privs"], "credentials"),
         (&["setarch", std::env::consts::ARCH, "-R"], "credentials"),
-    ];
-    for (w, _) in &wrappers {
-        assert!(usable(w), "{w:?} does not run here");
+    ]);
+    if wrappers.is_empty() {
+        eprintln!("skipped: neither setpriv nor setarch -R runs here");
+        return;
     }
     check(&wrappers);
+}
+
+/// The wrappers that run here; the others are named on stderr.
+fn usable_ones<'a>(wrappers: Vec<(&'a [&'a str], &'a str)>) -> Vec<(&'a [&'a str], &'a str)> {
+    wrappers
+        .into_iter()
+        .filter(|(w, _)| {
+            let ok = usable(w);
+            if !ok {
+                eprintln!("not checked: {w:?} does not run here");
+            }
+            ok
+        })
+        .collect()
 }
 
 #[test]
@@ -132,7 +147,7 @@ fn a_client_in_other_namespaces_has_its_job_run_directly() {
         (&["unshare", "-p", "-f"], "PID namespace"),
         (&["unshare", "-m"], "mount namespace"),
     ];
-    let wrappers: Vec<_> = all.into_iter().filter(|(w, _)| usable(w)).collect();
+    let wrappers = usable_ones(all.to_vec());
     if wrappers.is_empty() {
         eprintln!("skipped: new namespaces need privileges this machine does not give");
         return;
