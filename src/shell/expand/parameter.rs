@@ -1,7 +1,7 @@
 //! Parameter expansion (XCU 2.6.2): `$x`, `${x:-w}`, `${#x}`, `${x%p}` and
 //! the special parameters.
 
-use super::pattern::Pattern;
+use super::pattern::{Charset, Pattern};
 use super::{PatternSink, Sink, StringSink};
 use crate::shell::env::Shell;
 use crate::shell::env::options::Opt;
@@ -49,16 +49,26 @@ impl Shell {
     }
 
     /// Is the character type locale UTF-8 (LC_ALL, then LC_CTYPE, then
-    /// LANG)? Then `${#x}` counts characters; otherwise bytes, as in the C
-    /// locale.
+    /// LANG)? Then `${#x}` counts characters and patterns match them;
+    /// otherwise bytes, as in the C locale.
     pub fn utf8_locale(&self) -> bool {
         for name in [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"] {
             if let Some(v) = self.vars.get(name).filter(|v| !v.is_empty()) {
-                let v = v.to_ascii_lowercase();
-                return v.windows(4).any(|w| w == b"utf8") || v.windows(5).any(|w| w == b"utf-8");
+                // No lowercased copy: patterns ask this on every match.
+                return v.windows(4).any(|w| w.eq_ignore_ascii_case(b"utf8"))
+                    || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"utf-8"));
             }
         }
         false
+    }
+
+    /// What a character is for pattern matching in the current locale.
+    pub fn charset(&self) -> Charset {
+        if self.utf8_locale() {
+            Charset::Utf8
+        } else {
+            Charset::Bytes
+        }
     }
 
     /// `$-`: the letters of the options that are on.
@@ -295,7 +305,7 @@ impl Shell {
     ) -> Result<(), Divert> {
         let mut pattern = PatternSink::default();
         self.expand_parts(&word.parts, false, &mut pattern)?;
-        let pattern = Pattern::new(&pattern.text);
+        let pattern = Pattern::new(&pattern.text, self.charset());
         let trim = |value: &[u8]| -> Vec<u8> {
             match &exp.op {
                 ParamOp::RemoveSmallestPrefix(_) | ParamOp::RemoveLargestPrefix(_) => {
