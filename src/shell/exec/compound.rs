@@ -178,11 +178,11 @@ impl Shell {
             self.lineno = line;
         }
         let subject = self.expand_word_string(subject)?;
-        let charset = self.charset();
         let mut matched: Option<usize> = None;
         'arms: for (i, arm) in arms.iter().enumerate() {
             for pattern in &arm.patterns {
                 let pattern = self.expand_word_pattern(pattern)?;
+                let charset = self.charset_for([&pattern[..], &subject[..]]);
                 if Pattern::new(&pattern, charset).matches(&subject) {
                     matched = Some(i);
                     break 'arms;

@@ -71,6 +71,18 @@ impl Shell {
         }
     }
 
+    /// The charset to match a pattern against subjects in, given the
+    /// pattern text and the subjects: bytes when all are ASCII, since then
+    /// bytes are characters in every locale, and finding the locale would
+    /// cost more than the match itself.
+    pub fn charset_for<'a>(&self, texts: impl IntoIterator<Item = &'a [u8]>) -> Charset {
+        if texts.into_iter().all(<[u8]>::is_ascii) {
+            Charset::Bytes
+        } else {
+            self.charset()
+        }
+    }
+
     /// `$-`: the letters of the options that are on.
     pub fn option_letters(&self) -> Vec<u8> {
         let mut letters = self.options.letters();
@@ -305,8 +317,8 @@ impl Shell {
     ) -> Result<(), Divert> {
         let mut pattern = PatternSink::default();
         self.expand_parts(&word.parts, false, &mut pattern)?;
-        let pattern = Pattern::new(&pattern.text, self.charset());
-        let trim = |value: &[u8]| -> Vec<u8> {
+        let pattern = pattern.text;
+        let trim = |pattern: &Pattern, value: &[u8]| -> Vec<u8> {
             match &exp.op {
                 ParamOp::RemoveSmallestPrefix(_) | ParamOp::RemoveLargestPrefix(_) => {
                     let longest = matches!(exp.op, ParamOp::RemoveLargestPrefix(_));
@@ -326,7 +338,8 @@ impl Shell {
         };
         match self.param_value(&exp.param) {
             Value::One(v) => {
-                let out = trim(&v);
+                let charset = self.charset_for([&pattern[..], &v[..]]);
+                let out = trim(&Pattern::new(&pattern, charset), &v);
                 if quoted {
                     sink.quoted(&out)
                 } else {
@@ -335,7 +348,11 @@ impl Shell {
             }
             Value::Positional { star } => {
                 // Applied to each positional parameter in turn.
-                let trimmed: Vec<Vec<u8>> = self.positional.iter().map(|p| trim(p)).collect();
+                let texts = self.positional.iter().map(|p| &p[..]);
+                let charset = self.charset_for(texts.chain([&pattern[..]]));
+                let compiled = Pattern::new(&pattern, charset);
+                let trimmed: Vec<Vec<u8>> =
+                    self.positional.iter().map(|p| trim(&compiled, p)).collect();
                 let saved = std::mem::replace(&mut self.positional, trimmed);
                 self.push_positional(star, quoted, sink);
                 self.positional = saved;

@@ -45,8 +45,7 @@ enum Token {
     Any,
     /// `*`: any run of characters, including none.
     Star,
-    /// A bracket expression: index into [`Pattern::sets`] (and, in a UTF-8
-    /// pattern, [`Pattern::wide`]).
+    /// A bracket expression: index into [`Pattern::sets`].
     Set(u32),
 }
 
@@ -85,6 +84,15 @@ impl ByteSet {
             *w = !*w;
         }
     }
+}
+
+/// A compiled bracket expression.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Set {
+    /// Every member in the C locale; the ASCII members in UTF-8.
+    bytes: ByteSet,
+    /// The non-ASCII members in UTF-8 (empty in the C locale).
+    wide: WideSet,
 }
 
 /// The non-ASCII part of a bracket expression in a UTF-8 pattern.
@@ -206,9 +214,7 @@ enum Shape {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     tokens: Vec<Token>,
-    sets: Vec<ByteSet>,
-    /// The non-ASCII part of each of `sets`; empty in the C locale.
-    wide: Vec<WideSet>,
+    sets: Vec<Set>,
     shape: Shape,
     /// The literal bytes of the shapes other than `General`.
     lit: Vec<u8>,
@@ -227,10 +233,16 @@ impl Pattern {
     pub fn new(pat: &[u8], charset: Charset) -> Pattern {
         let mut tokens = Vec::with_capacity(pat.len());
         let mut sets = Vec::new();
-        let mut wide = Vec::new();
+        // A byte that is a character by itself skips the decoder: the C
+        // locale and ASCII text compile exactly as they always did.
+        let one_byte = |b: u8| charset == Charset::Bytes || b.is_ascii();
         let mut i = 0;
         while i < pat.len() {
             match pat[i] {
+                b'\\' if i + 1 < pat.len() && one_byte(pat[i + 1]) => {
+                    tokens.push(Token::Byte(pat[i + 1]));
+                    i += 2;
+                }
                 b'\\' if i + 1 < pat.len() => {
                     let (c, len) = char_at(pat, i + 1, charset);
                     tokens.push(Token::literal(c, charset));
@@ -249,10 +261,7 @@ impl Pattern {
                 b'[' => match parse_bracket(pat, i + 1, charset) {
                     Some((set, next)) => {
                         let idx = u32::try_from(sets.len()).unwrap_or(u32::MAX);
-                        sets.push(set.bytes);
-                        if charset == Charset::Utf8 {
-                            wide.push(set.wide);
-                        }
+                        sets.push(set);
                         tokens.push(Token::Set(idx));
                         i = next;
                     }
@@ -261,6 +270,10 @@ impl Pattern {
                         i += 1;
                     }
                 },
+                b if one_byte(b) => {
+                    tokens.push(Token::Byte(b));
+                    i += 1;
+                }
                 _ => {
                     let (c, len) = char_at(pat, i, charset);
                     tokens.push(Token::literal(c, charset));
@@ -274,7 +287,6 @@ impl Pattern {
         Pattern {
             tokens,
             sets,
-            wide,
             shape,
             lit,
             min_len,
@@ -513,7 +525,7 @@ impl Unit for u8 {
             Token::Set(i) => pat
                 .sets
                 .get(i as usize)
-                .is_some_and(|set| set.contains(self)),
+                .is_some_and(|set| set.bytes.contains(self)),
             // Bytes are units only where every byte is a character, and a
             // `Char` token is never a single ASCII byte.
             Token::Char(_) | Token::Star => false,
@@ -528,10 +540,13 @@ impl Unit for u32 {
             Token::Byte(c) => u32::from(c) == self,
             Token::Char(c) => c == self,
             Token::Any => true,
-            Token::Set(i) => match u8::try_from(self) {
-                Ok(b) if b.is_ascii() => pat.sets.get(i as usize).is_some_and(|s| s.contains(b)),
-                _ => pat.wide.get(i as usize).is_some_and(|w| w.contains(self)),
-            },
+            Token::Set(i) => pat
+                .sets
+                .get(i as usize)
+                .is_some_and(|set| match u8::try_from(self) {
+                    Ok(b) if b.is_ascii() => set.bytes.contains(b),
+                    _ => set.wide.contains(self),
+                }),
             Token::Star => false,
         }
     }
@@ -586,6 +601,18 @@ fn char_at(s: &[u8], i: usize, charset: Charset) -> (u32, usize) {
 /// hold a stray byte, which could match inside a valid character of the
 /// subject. `None` if a token is a wildcard.
 fn literal_bytes(tokens: &[Token]) -> Option<(Vec<u8>, bool)> {
+    // The usual case, bytes only, in one pass: this runs for every
+    // pattern compiled, often in a loop.
+    let bytes: Option<Vec<u8>> = tokens
+        .iter()
+        .map(|t| match *t {
+            Token::Byte(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    if let Some(bytes) = bytes {
+        return Some((bytes, true));
+    }
     let mut bytes = Vec::with_capacity(tokens.len());
     let mut aligned = true;
     for t in tokens {
@@ -625,11 +652,8 @@ fn classify(tokens: &[Token]) -> (Shape, Vec<u8>) {
 
 /// A bracket expression being compiled.
 struct Bracket {
-    /// Every member in the C locale; the ASCII members in UTF-8.
-    bytes: ByteSet,
-    /// The non-ASCII members in UTF-8.
-    wide: WideSet,
-    /// The highest character `bytes` holds.
+    set: Set,
+    /// The highest character `set.bytes` holds.
     narrow_max: u32,
     utf8: bool,
 }
@@ -638,8 +662,7 @@ impl Bracket {
     fn new(charset: Charset) -> Bracket {
         let utf8 = charset == Charset::Utf8;
         Bracket {
-            bytes: ByteSet::default(),
-            wide: WideSet::default(),
+            set: Set::default(),
             narrow_max: if utf8 { 0x7f } else { 0xff },
             utf8,
         }
@@ -652,11 +675,11 @@ impl Bracket {
         }
         if let (Ok(a), Ok(b)) = (u8::try_from(lo), u8::try_from(hi.min(self.narrow_max))) {
             if a <= b {
-                self.bytes.insert_range(a, b);
+                self.set.bytes.insert_range(a, b);
             }
         }
         if hi > self.narrow_max {
-            self.wide.ranges.push((lo.max(self.narrow_max + 1), hi));
+            self.set.wide.ranges.push((lo.max(self.narrow_max + 1), hi));
         }
     }
 
@@ -668,24 +691,24 @@ impl Bracket {
         };
         for b in 0..=0x7f {
             if class.has_byte(b) {
-                self.bytes.insert(b);
+                self.set.bytes.insert(b);
             }
         }
         if self.utf8 {
-            self.wide.classes.push(class);
+            self.set.wide.classes.push(class);
         }
     }
 
     fn negate(&mut self) {
-        self.bytes.invert();
-        self.wide.negate = true;
+        self.set.bytes.invert();
+        self.set.wide.negate = true;
     }
 }
 
 /// Parses a bracket expression whose `[` is just before `start`. Returns
 /// the set and the index after the closing `]`, or `None` when there is no
 /// closing `]` (then the `[` is an ordinary character).
-fn parse_bracket(pat: &[u8], start: usize, charset: Charset) -> Option<(Bracket, usize)> {
+fn parse_bracket(pat: &[u8], start: usize, charset: Charset) -> Option<(Set, usize)> {
     let mut set = Bracket::new(charset);
     let mut i = start;
     let negate = matches!(pat.get(i), Some(b'!' | b'^'));
@@ -742,7 +765,7 @@ fn parse_bracket(pat: &[u8], start: usize, charset: Charset) -> Option<(Bracket,
     if negate {
         set.negate();
     }
-    Some((set, i))
+    Some((set.set, i))
 }
 
 /// The character `name` consists of, if it is exactly one.
