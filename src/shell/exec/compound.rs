@@ -182,7 +182,8 @@ impl Shell {
         'arms: for (i, arm) in arms.iter().enumerate() {
             for pattern in &arm.patterns {
                 let pattern = self.expand_word_pattern(pattern)?;
-                if Pattern::new(&pattern).matches(&subject) {
+                let charset = self.charset_for([&pattern[..], &subject[..]]);
+                if Pattern::new(&pattern, charset).matches(&subject) {
                     matched = Some(i);
                     break 'arms;
                 }

@@ -3,6 +3,7 @@
 
 use super::Sink;
 use super::pathname;
+use super::pattern::Charset;
 
 /// The delimiter that ended the previous field, which decides whether a
 /// following IFS character starts an empty field.
@@ -77,21 +78,28 @@ impl FieldSink {
         self.after = After::Nothing;
     }
 
-    /// Finish the word: hand each field to pathname expansion (unless
-    /// `noglob`) and append the results to `out`.
-    pub fn finish(mut self, out: &mut Vec<Vec<u8>>, noglob: bool) {
+    /// Whether a field has an unquoted pattern character, so that
+    /// [`FieldSink::finish`] may do pathname expansion.
+    pub fn has_meta(&self) -> bool {
+        self.cur.has_meta || self.done.iter().any(|f| f.has_meta)
+    }
+
+    /// Finish the word: hand each field to pathname expansion with the
+    /// locale's `glob` charset (`None` under `noglob`) and append the
+    /// results to `out`.
+    pub fn finish(mut self, out: &mut Vec<Vec<u8>>, glob: Option<Charset>) {
         if self.cur.started {
             self.push_field();
         }
         for field in self.done {
-            if field.has_meta && !noglob {
+            if let (true, Some(charset)) = (field.has_meta, glob) {
                 let pattern = to_pattern(&field);
                 if !super::pattern::has_meta(&pattern) {
                     out.push(field.text);
                     continue;
                 }
                 let before = out.len();
-                pathname::expand(&pattern, out);
+                pathname::expand(&pattern, charset, out);
                 if out.len() > before {
                     continue;
                 }
@@ -197,7 +205,7 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        sink.finish(&mut out, true);
+        sink.finish(&mut out, None);
         out.into_iter()
             .map(|f| String::from_utf8(f).unwrap())
             .collect()

@@ -153,8 +153,10 @@ impl Shell {
         let ifs = self.ifs();
         let mut sink = fields::FieldSink::new(ifs.as_deref());
         self.expand_parts(&word.parts, false, &mut sink)?;
-        let noglob = self.opt(crate::shell::env::options::Opt::NoGlob);
-        sink.finish(out, noglob);
+        // The locale is looked up only for a word that may need it.
+        let glob = (sink.has_meta() && !self.opt(crate::shell::env::options::Opt::NoGlob))
+            .then(|| self.charset());
+        sink.finish(out, glob);
         Ok(())
     }
 

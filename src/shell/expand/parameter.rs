@@ -1,7 +1,7 @@
 //! Parameter expansion (XCU 2.6.2): `$x`, `${x:-w}`, `${#x}`, `${x%p}` and
 //! the special parameters.
 
-use super::pattern::Pattern;
+use super::pattern::{Charset, Pattern};
 use super::{PatternSink, Sink, StringSink};
 use crate::shell::env::Shell;
 use crate::shell::env::options::Opt;
@@ -49,16 +49,38 @@ impl Shell {
     }
 
     /// Is the character type locale UTF-8 (LC_ALL, then LC_CTYPE, then
-    /// LANG)? Then `${#x}` counts characters; otherwise bytes, as in the C
-    /// locale.
+    /// LANG)? Then `${#x}` counts characters and patterns match them;
+    /// otherwise bytes, as in the C locale.
     pub fn utf8_locale(&self) -> bool {
         for name in [&b"LC_ALL"[..], b"LC_CTYPE", b"LANG"] {
             if let Some(v) = self.vars.get(name).filter(|v| !v.is_empty()) {
-                let v = v.to_ascii_lowercase();
-                return v.windows(4).any(|w| w == b"utf8") || v.windows(5).any(|w| w == b"utf-8");
+                // No lowercased copy: patterns ask this on every match.
+                return v.windows(4).any(|w| w.eq_ignore_ascii_case(b"utf8"))
+                    || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"utf-8"));
             }
         }
         false
+    }
+
+    /// What a character is for pattern matching in the current locale.
+    pub fn charset(&self) -> Charset {
+        if self.utf8_locale() {
+            Charset::Utf8
+        } else {
+            Charset::Bytes
+        }
+    }
+
+    /// The charset to match a pattern against subjects in, given the
+    /// pattern text and the subjects: bytes when all are ASCII, since then
+    /// bytes are characters in every locale, and finding the locale would
+    /// cost more than the match itself.
+    pub fn charset_for<'a>(&self, texts: impl IntoIterator<Item = &'a [u8]>) -> Charset {
+        if texts.into_iter().all(<[u8]>::is_ascii) {
+            Charset::Bytes
+        } else {
+            self.charset()
+        }
     }
 
     /// `$-`: the letters of the options that are on.
@@ -295,8 +317,8 @@ impl Shell {
     ) -> Result<(), Divert> {
         let mut pattern = PatternSink::default();
         self.expand_parts(&word.parts, false, &mut pattern)?;
-        let pattern = Pattern::new(&pattern.text);
-        let trim = |value: &[u8]| -> Vec<u8> {
+        let pattern = pattern.text;
+        let trim = |pattern: &Pattern, value: &[u8]| -> Vec<u8> {
             match &exp.op {
                 ParamOp::RemoveSmallestPrefix(_) | ParamOp::RemoveLargestPrefix(_) => {
                     let longest = matches!(exp.op, ParamOp::RemoveLargestPrefix(_));
@@ -316,7 +338,8 @@ impl Shell {
         };
         match self.param_value(&exp.param) {
             Value::One(v) => {
-                let out = trim(&v);
+                let charset = self.charset_for([&pattern[..], &v[..]]);
+                let out = trim(&Pattern::new(&pattern, charset), &v);
                 if quoted {
                     sink.quoted(&out)
                 } else {
@@ -325,7 +348,11 @@ impl Shell {
             }
             Value::Positional { star } => {
                 // Applied to each positional parameter in turn.
-                let trimmed: Vec<Vec<u8>> = self.positional.iter().map(|p| trim(p)).collect();
+                let texts = self.positional.iter().map(|p| &p[..]);
+                let charset = self.charset_for(texts.chain([&pattern[..]]));
+                let compiled = Pattern::new(&pattern, charset);
+                let trimmed: Vec<Vec<u8>> =
+                    self.positional.iter().map(|p| trim(&compiled, p)).collect();
                 let saved = std::mem::replace(&mut self.positional, trimmed);
                 self.push_positional(star, quoted, sink);
                 self.positional = saved;

@@ -1,12 +1,12 @@
 //! Pathname expansion (XCU 2.6.6): match a pattern against the file system.
 
-use super::pattern::{self, Pattern};
+use super::pattern::{self, Charset, Pattern};
 use std::os::unix::ffi::OsStrExt;
 
 /// Expand `pattern` (quoted characters escaped by backslashes) into the
-/// sorted list of matching pathnames, appended to `out`. Appends nothing
-/// when nothing matches.
-pub fn expand(pattern: &[u8], out: &mut Vec<Vec<u8>>) {
+/// sorted list of matching pathnames, appended to `out`, matching file
+/// names as characters of `charset`. Appends nothing when nothing matches.
+pub fn expand(pattern: &[u8], charset: Charset, out: &mut Vec<Vec<u8>>) {
     let absolute = pattern.first() == Some(&b'/');
     let components: Vec<&[u8]> = pattern
         .split(|&c| c == b'/')
@@ -15,12 +15,18 @@ pub fn expand(pattern: &[u8], out: &mut Vec<Vec<u8>>) {
     let mut found = Vec::new();
     let start: Vec<u8> = if absolute { b"/".to_vec() } else { Vec::new() };
     let trailing_slash = pattern.len() > 1 && pattern.last() == Some(&b'/');
-    walk(&start, &components, trailing_slash, &mut found);
+    walk(&start, &components, trailing_slash, charset, &mut found);
     found.sort();
     out.extend(found);
 }
 
-fn walk(prefix: &[u8], components: &[&[u8]], trailing_slash: bool, out: &mut Vec<Vec<u8>>) {
+fn walk(
+    prefix: &[u8],
+    components: &[&[u8]],
+    trailing_slash: bool,
+    charset: Charset,
+    out: &mut Vec<Vec<u8>>,
+) {
     let Some((first, rest)) = components.split_first() else {
         return;
     };
@@ -48,11 +54,11 @@ fn walk(prefix: &[u8], components: &[&[u8]], trailing_slash: bool, out: &mut Vec
                 out.push(if trailing_slash { check } else { path });
             }
         } else {
-            walk(&path, rest, trailing_slash, out);
+            walk(&path, rest, trailing_slash, charset, out);
         }
         return;
     }
-    let compiled = Pattern::new(first);
+    let compiled = Pattern::new(first, charset);
     let dir = if prefix.is_empty() { &b"."[..] } else { prefix };
     let Ok(entries) = std::fs::read_dir(std::ffi::OsStr::from_bytes(dir)) else {
         return;
@@ -85,7 +91,7 @@ fn walk(prefix: &[u8], components: &[&[u8]], trailing_slash: bool, out: &mut Vec
                 out.push(path);
             }
         } else if std::fs::metadata(std::ffi::OsStr::from_bytes(&path)).is_ok_and(|m| m.is_dir()) {
-            walk(&path, rest, trailing_slash, out);
+            walk(&path, rest, trailing_slash, charset, out);
         }
     }
 }
