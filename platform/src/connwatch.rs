@@ -37,8 +37,13 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicUsize, Ordering};
 pub enum Parsed {
     /// Not a whole frame yet.
     Incomplete,
-    /// A signal to forward, in the first `used` bytes.
-    Signal { signal: i32, used: usize },
+    /// A signal to forward, in the first `used` bytes; `from_group` is the
+    /// process group of whoever sent it to the client (0: not known).
+    Signal {
+        signal: i32,
+        from_group: i32,
+        used: usize,
+    },
     /// Anything else: the peer broke the protocol.
     Bad,
 }
@@ -285,9 +290,13 @@ fn drain(parser: Parser, bytes: &mut [u8; BUF_LEN], len: &mut usize) -> bool {
         match parser(&bytes[..*len]) {
             Parsed::Incomplete => return *len < BUF_LEN,
             Parsed::Bad => return false,
-            Parsed::Signal { signal, used } => {
+            Parsed::Signal {
+                signal,
+                from_group,
+                used,
+            } => {
                 let used = used.clamp(1, *len);
-                forward(signal);
+                forward(signal, from_group);
                 bytes.copy_within(used..*len, 0);
                 *len -= used;
             }
@@ -295,7 +304,11 @@ fn drain(parser: Parser, bytes: &mut [u8; BUF_LEN], len: &mut usize) -> bool {
     }
 }
 
-fn forward(signal: i32) {
+/// Deliver `signal` as if sent to the shell: to the job's group (as to a
+/// direct shell's process group, which held its children), unless one of
+/// those children sent it, to `$$`, which a direct shell alone receives;
+/// and to this process, the shell.
+fn forward(signal: i32, from_group: i32) {
     let pgid = PGID.load(Ordering::Relaxed);
     if signal == libc::SIGCONT {
         STOPPED.store(false, Ordering::SeqCst);
@@ -305,7 +318,7 @@ fn forward(signal: i32) {
             crate::signal::known(libc::SIGTSTP),
             Some(crate::signal::Disposition::Catch | crate::signal::Disposition::Ignore)
         );
-    if pgid > 1 {
+    if pgid > 1 && from_group != pgid {
         kill(-pgid, signal);
     }
     if stops_here {
@@ -430,6 +443,7 @@ mod tests {
             Some(&0) => Parsed::Bad,
             Some(&s) => Parsed::Signal {
                 signal: i32::from(s),
+                from_group: 0,
                 used: 1,
             },
         }

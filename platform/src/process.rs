@@ -91,6 +91,25 @@ pub fn wait_pid(pid: Pid, options: WaitOptions) -> io::Result<Option<(Pid, WaitS
     Ok(Some((got, WaitStatus::from_raw(status))))
 }
 
+/// Wait until child `pid` has ended, leaving it a zombie for a later
+/// [`wait_pid`] to reap (`waitid` with `WNOWAIT`): while it is not reaped
+/// its pid and process group still name it. `EINTR` is returned to the
+/// caller.
+pub fn wait_ended_unreaped(pid: Pid) -> io::Result<()> {
+    // SAFETY: siginfo_t is plain old data; all-zero is a valid value.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is valid for waitid to fill.
+    cvt(unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOWAIT,
+        )
+    })
+    .map(drop)
+}
+
 /// `kill(2)`. A negative `pid` names a process group.
 pub fn kill(pid: Pid, signal: i32) -> io::Result<()> {
     // SAFETY: kill has no memory-safety preconditions.
@@ -430,6 +449,25 @@ pub fn monotonic_ns_syscall() -> u64 {
         libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts)
     };
     nanoseconds(&ts)
+}
+
+/// The scheduler's state letter for process `pid`, from `/proc/PID/stat`
+/// (`R` running or about to, `S` asleep, `D`, `T`, `Z`...), or `None`
+/// where the system does not say (not Linux, no such process). A process
+/// woken by a signal reads as `R` from the moment the sender's `kill`
+/// returns until it sleeps again.
+pub fn run_state(pid: Pid) -> Option<u8> {
+    if !cfg!(any(target_os = "linux", target_os = "android")) {
+        return None;
+    }
+    let fd =
+        crate::fd::open_owned(format!("/proc/{pid}/stat").as_bytes(), libc::O_RDONLY, 0).ok()?;
+    let mut buf = [0u8; 512];
+    let n = crate::fd::read_retry(std::os::fd::AsRawFd::as_raw_fd(&fd), &mut buf).ok()?;
+    // "pid (comm) S ...": the command name may hold spaces and parentheses,
+    // so the state follows the last ')'.
+    let close = buf[..n].iter().rposition(|&b| b == b')')?;
+    buf.get(close + 2).copied()
 }
 
 #[cfg(test)]

@@ -403,8 +403,9 @@ impl SignalFd {
         std::os::fd::AsRawFd::as_raw_fd(&self.fd)
     }
 
-    /// Append the signals that arrived since the last read.
-    pub fn read(&self, out: &mut Vec<i32>) {
+    /// Append the signals that arrived since the last read, each with the
+    /// pid of the process that sent it (0 for the kernel: a terminal's ^C).
+    pub fn read(&self, out: &mut Vec<(i32, Pid)>) {
         // SAFETY: signalfd_siginfo is plain old data; all-zero is valid.
         let mut infos: [libc::signalfd_siginfo; 8] = unsafe { std::mem::zeroed() };
         loop {
@@ -415,7 +416,11 @@ impl SignalFd {
                 return;
             }
             let count = n as usize / std::mem::size_of::<libc::signalfd_siginfo>();
-            out.extend(infos[..count].iter().map(|i| i.ssi_signo as i32));
+            out.extend(
+                infos[..count]
+                    .iter()
+                    .map(|i| (i.ssi_signo as i32, i.ssi_pid as Pid)),
+            );
         }
     }
 }

@@ -325,7 +325,9 @@ impl Forwarding {
         }
     }
 
-    fn drain(&self, out: &mut Vec<i32>) {
+    /// The signals that arrived, each with its sender's pid where the
+    /// system tells (0 otherwise).
+    fn drain(&self, out: &mut Vec<(i32, platform::Pid)>) {
         match self {
             #[cfg(target_os = "linux")]
             Forwarding::Fd(sfd) => sfd.read(out),
@@ -335,7 +337,7 @@ impl Forwarding {
                     if n == 0 {
                         break;
                     }
-                    out.extend(buf[..n].iter().map(|&b| i32::from(b)));
+                    out.extend(buf[..n].iter().map(|&b| (i32::from(b), 0)));
                 }
             }
         }
@@ -431,9 +433,20 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
         if let Some(f) = &fwd {
             arrived.clear();
             f.drain(&mut arrived);
-            for &sig in &arrived {
+            for &(sig, sender) in &arrived {
                 sent_more = true;
-                if ch.send_message(&Message::Signal(sig)).is_err() {
+                // Whose signal: one sent by the job's own processes (a child
+                // signalling `$$`) is for the shell alone. Asked at once,
+                // while the sender is still there to be asked.
+                let from_group = match sender {
+                    0 => 0,
+                    pid => process::getpgid(pid).unwrap_or(0),
+                };
+                let m = Message::Signal {
+                    signal: sig,
+                    from_group,
+                };
+                if ch.send_message(&m).is_err() {
                     break;
                 }
                 if sig == signal::SIGTSTP {

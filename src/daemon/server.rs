@@ -1318,7 +1318,10 @@ impl Server {
 
     fn on_client_message(&mut self, id: ConnId, m: Message) -> Result<(), FrameError> {
         match m {
-            Message::Signal(sig) => {
+            Message::Signal {
+                signal: sig,
+                from_group,
+            } => {
                 let state = match self.conn(id).map(|c| &c.role) {
                     Some(Role::Client(s)) => s,
                     _ => return Ok(()),
@@ -1326,7 +1329,7 @@ impl Server {
                 match state {
                     ClientState::Running { worker } => {
                         let worker = *worker;
-                        self.signal_job(worker, sig);
+                        self.signal_job(worker, sig, from_group);
                     }
                     ClientState::Queued(_) if terminates(sig) => {
                         // The job has not started: it ends as the signal
@@ -1361,12 +1364,15 @@ impl Server {
     }
 
     /// Send `sig` to a job's process group and to its worker.
-    fn signal_job(&mut self, worker: ConnId, sig: i32) {
+    /// Deliver a client's signal as [`platform::connwatch`] does for a job
+    /// its worker took itself: to the job's group, unless one of the job's
+    /// own processes sent it (to `$$`), and to the worker.
+    fn signal_job(&mut self, worker: ConnId, sig: i32, from_group: i32) {
         let Some(Role::Worker(w)) = self.conn(worker).map(|c| &c.role) else {
             return;
         };
         // A group id of 0 or 1 would name our own group or every process.
-        if w.pgid > 1 {
+        if w.pgid > 1 && from_group != w.pgid {
             let _ = process::kill(-w.pgid, sig);
         }
         if w.pid > 1 && !w.reaped {

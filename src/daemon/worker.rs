@@ -457,7 +457,8 @@ impl Worker<'_> {
 
     /// Run `job` in this process with its descriptors (both ways a job
     /// arrives: relayed by the daemon, or from a client of its own).
-    fn serve(&mut self, job: &JobRequest, fds: Vec<OwnedFd>) -> JobResult {
+    /// Run a job; `relayed`: the daemon passes the client's signals on.
+    fn serve(&mut self, job: &JobRequest, fds: Vec<OwnedFd>, relayed: bool) -> JobResult {
         serve(
             &mut self.internal,
             job,
@@ -465,6 +466,7 @@ impl Worker<'_> {
             self.anchor.pid,
             self.baseline_umask,
             &self.warm,
+            relayed.then(process::getppid),
         )
     }
 
@@ -474,7 +476,7 @@ impl Worker<'_> {
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
-        let result = self.serve(job, fds);
+        let result = self.serve(job, fds, true);
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
@@ -681,7 +683,7 @@ impl Worker<'_> {
         // ends with the request read (docs/protocol.md, "Started or not").
         // One message and one wake-up of the client less on every job.
         let result = if live {
-            Some(self.serve(job, fds))
+            Some(self.serve(job, fds, false))
         } else {
             drop(fds);
             None
@@ -795,7 +797,15 @@ fn watch_parse(bytes: &[u8]) -> platform::connwatch::Parsed {
     use platform::connwatch::Parsed;
     match crate::proto::signal_frame(bytes) {
         SignalFrame::Incomplete => Parsed::Incomplete,
-        SignalFrame::Signal { signal, used } => Parsed::Signal { signal, used },
+        SignalFrame::Signal {
+            signal,
+            from_group,
+            used,
+        } => Parsed::Signal {
+            signal,
+            from_group,
+            used,
+        },
         SignalFrame::Other => Parsed::Bad,
     }
 }
@@ -898,6 +908,7 @@ fn serve(
     pgid: i32,
     baseline_umask: u32,
     warm: &crate::shell::warm::WarmRef,
+    relayed_by: Option<i32>,
 ) -> JobResult {
     // The directory comes last (after the descriptors the job keeps) and
     // is used and closed first, before its number can be in the way.
@@ -947,6 +958,7 @@ fn serve(
         ignored_signals: job.ignored,
         worker_caught: worker_caught(),
         warm: Some(warm),
+        relayed_by,
     };
     let result = crate::shell::job::run_job(&ctx);
     restore(internal, baseline_umask);

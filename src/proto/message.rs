@@ -170,8 +170,14 @@ pub struct StatusReport {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
     Job(JobRequest),
-    /// Deliver this signal to the job (client → daemon).
-    Signal(i32),
+    /// Deliver this signal to the job (client → daemon). `from_group` is
+    /// the process group of the process that sent it to the client (0:
+    /// not known, or the kernel): one of the job's own, signalling `$$`,
+    /// meant the shell alone.
+    Signal {
+        signal: i32,
+        from_group: i32,
+    },
     StatusRequest,
     Stop,
     /// The job started: the worker's pid and the job's process group.
@@ -541,7 +547,7 @@ impl Message {
     pub fn kind(&self) -> Kind {
         match self {
             Message::Job(_) => Kind::Job,
-            Message::Signal(_) => Kind::Signal,
+            Message::Signal { .. } => Kind::Signal,
             Message::StatusRequest => Kind::StatusRequest,
             Message::Stop => Kind::Stop,
             Message::Started { .. } => Kind::Started,
@@ -578,8 +584,8 @@ impl Message {
         let mut w = Writer::new(out);
         match self {
             Message::Job(_) => {}
-            Message::Signal(sig) => {
-                w.i32(*sig);
+            Message::Signal { signal, from_group } => {
+                w.i32(*signal).i32(*from_group);
             }
             Message::StatusRequest
             | Message::Stop
@@ -666,11 +672,15 @@ impl Message {
                 return Ok(Message::Job(job));
             }
             Kind::Signal => {
-                let sig = r.i32()?;
-                if !(1..64).contains(&sig) {
+                let signal = r.i32()?;
+                if !(1..64).contains(&signal) {
                     return Err(FrameError::BadField("signal"));
                 }
-                Message::Signal(sig)
+                let from_group = r.i32()?;
+                if from_group < 0 {
+                    return Err(FrameError::BadField("signal sender"));
+                }
+                Message::Signal { signal, from_group }
             }
             Kind::StatusRequest => Message::StatusRequest,
             Kind::Stop => Message::Stop,
@@ -796,7 +806,10 @@ mod tests {
     fn every_kind_round_trips() {
         for m in [
             Message::Job(sample_job()),
-            Message::Signal(2),
+            Message::Signal {
+                signal: 2,
+                from_group: 77,
+            },
             Message::StatusRequest,
             Message::Stop,
             Message::Started {

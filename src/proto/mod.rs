@@ -168,7 +168,11 @@ pub enum SignalFrame {
     /// Not a whole frame yet.
     Incomplete,
     /// A `Signal` frame of `used` bytes.
-    Signal { signal: i32, used: usize },
+    Signal {
+        signal: i32,
+        from_group: i32,
+        used: usize,
+    },
     /// Not a `Signal` frame: nothing else may come from a client whose job
     /// runs.
     Other,
@@ -182,19 +186,21 @@ pub fn signal_frame(buf: &[u8]) -> SignalFrame {
         Ok(None) => return SignalFrame::Incomplete,
         Err(_) => return SignalFrame::Other,
     };
-    if h.kind != Kind::Signal || h.nfds != 0 || h.len != 4 {
+    if h.kind != Kind::Signal || h.nfds != 0 || h.len != 8 {
         return SignalFrame::Other;
     }
-    let Some(p) = buf.get(HEADER_LEN..HEADER_LEN + 4) else {
+    let Some(p) = buf.get(HEADER_LEN..HEADER_LEN + 8) else {
         return SignalFrame::Incomplete;
     };
     let signal = i32::from_le_bytes([p[0], p[1], p[2], p[3]]);
-    if !(1..64).contains(&signal) {
+    let from_group = i32::from_le_bytes([p[4], p[5], p[6], p[7]]);
+    if !(1..64).contains(&signal) || from_group < 0 {
         return SignalFrame::Other;
     }
     SignalFrame::Signal {
         signal,
-        used: HEADER_LEN + 4,
+        from_group,
+        used: HEADER_LEN + 8,
     }
 }
 

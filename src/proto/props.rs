@@ -54,7 +54,8 @@ fn job() -> impl Strategy<Value = JobRequest> {
 fn message() -> impl Strategy<Value = Message> {
     prop_oneof![
         job().prop_map(Message::Job),
-        (1i32..64).prop_map(Message::Signal),
+        (1i32..64, 0i32..1 << 22)
+            .prop_map(|(signal, from_group)| Message::Signal { signal, from_group }),
         Just(Message::StatusRequest),
         Just(Message::Stop),
         (any::<i32>(), any::<i32>()).prop_map(|(worker, pgid)| Message::Started { worker, pgid }),

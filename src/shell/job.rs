@@ -35,6 +35,9 @@ pub struct JobContext<'a> {
     /// What the worker keeps warm between jobs: parsed scripts, the
     /// startup file's definitions.
     pub warm: Option<&'a crate::shell::warm::WarmRef>,
+    /// The daemon's pid when it, not the client, passes the client's
+    /// signals on to this job (a relayed job).
+    pub relayed_by: Option<i32>,
 }
 
 /// How a job ended.
@@ -66,6 +69,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         ctx.ignored_signals,
     );
     sh.shell_pid = ctx.client_pid;
+    sh.signal_relay = ctx.relayed_by;
     sh.warm = ctx.warm.cloned();
     // The worker's CPU time so far (earlier jobs, its own start, the
     // children it reaped) is not the job's.

@@ -164,3 +164,39 @@ echo "f=$?"
 ## stdout:
 trap
 f=7
+
+#### a child's signal to $$ is trapped before the next command
+# Through a daemon $$ is the client, which passes the signal on: the trap
+# must still have run when the child is reaped, every time.
+trap 'out="$out t"' USR1
+out=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  sh -c "kill -USR1 $$"
+  out="$out a$i"
+done
+echo "$out"
+## stdout:
+ t a1 t a2 t a3 t a4 t a5 t a6 t a7 t a8 t a9 t a10 t a11 t a12 t a13 t a14 t a15 t a16 t a17 t a18 t a19 t a20
+
+#### a child that signals $$ is not signalled itself
+# Sent to $$, the signal is the shell's alone, even where the shell's
+# children share a process group that others' signals reach.
+trap 'n=$((n + 1))' USR1
+n=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  sh -c "kill -USR1 $$; sleep 0.01; echo child-alive"
+  s=$?
+done
+echo "status $s, trapped $n"
+## stdout:
+child-alive
+child-alive
+child-alive
+child-alive
+child-alive
+child-alive
+child-alive
+child-alive
+child-alive
+child-alive
+status 0, trapped 10

@@ -186,6 +186,12 @@ pub struct Shell {
     /// `times` leaves out; zero elsewhere (a forked subshell starts at
     /// zero, as the kernel counts).
     pub times_base: (f64, f64, f64, f64),
+    /// `$$` has been expanded: a child may know the shell's pid and signal
+    /// it (in a daemon worker, the client's; see `wait_foreground`).
+    pub pid_given_out: std::cell::Cell<bool>,
+    /// In a relayed daemon job, the daemon, which passes the client's
+    /// signals on.
+    pub signal_relay: Option<Pid>,
     /// This shell has started a child process (a worker then gives the next
     /// job a fresh process group).
     pub spawned_children: bool,
@@ -239,6 +245,8 @@ impl Shell {
             getopts_state: None,
             limits_changed: false,
             times_base: (0.0, 0.0, 0.0, 0.0),
+            pid_given_out: std::cell::Cell::new(false),
+            signal_relay: None,
             spawned_children: false,
             warm: None,
             jc: None,

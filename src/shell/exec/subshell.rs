@@ -239,9 +239,42 @@ impl Shell {
                 let _ = process::kill(-pgid, platform::signal::SIGKILL);
             }
         };
+        if cancel_group.is_some() && self.pid_given_out.get() {
+            // Before reaping: a child that signalled `$$` and exited is
+            // still a zombie of the job's group while the client looks at
+            // who sent it the signal.
+            loop {
+                match process::wait_ended_unreaped(pid) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => on_interrupt(),
+                    _ => break,
+                }
+            }
+            self.settle_forwarded_signals();
+        }
         match self.jobs.wait_for(pid, on_interrupt) {
             Some(status) => status,
             None => status::NOT_FOUND,
+        }
+    }
+
+    /// In a daemon worker `$$` is the client, which passes on to this
+    /// process the signals it is sent. A child that signalled `$$` and
+    /// then exited is reaped here before the client has passed its signal
+    /// on, where a direct shell would have it pending already, and its
+    /// trap would run a command late (about half the time, measured). So
+    /// once the job has given its pid out, a foreground wait ends when the
+    /// client is asleep again: a signal it was sent has then reached this
+    /// process (docs/daemon.md). Bounded, for a client the machine is slow
+    /// to schedule. For a relayed job the daemon passes them on in turn,
+    /// so it must be asleep too.
+    fn settle_forwarded_signals(&self) {
+        let start = std::time::Instant::now();
+        let busy =
+            |pid: Option<Pid>| pid.is_some_and(|p| platform::process::run_state(p) == Some(b'R'));
+        while (busy(Some(self.shell_pid)) || busy(self.signal_relay))
+            && start.elapsed() < std::time::Duration::from_millis(20)
+        {
+            std::thread::sleep(std::time::Duration::from_micros(20));
         }
     }
 

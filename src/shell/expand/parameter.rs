@@ -37,7 +37,10 @@ impl Shell {
                 b'#' => Value::One(Cow::Owned(self.positional.len().to_string().into_bytes())),
                 b'?' => Value::One(Cow::Owned(self.last_status.to_string().into_bytes())),
                 b'-' => Value::One(Cow::Owned(self.option_letters())),
-                b'$' => Value::One(Cow::Owned(self.shell_pid.to_string().into_bytes())),
+                b'$' => {
+                    self.pid_given_out.set(true);
+                    Value::One(Cow::Owned(self.shell_pid.to_string().into_bytes()))
+                }
                 b'!' => match self.last_async {
                     Some(pid) => Value::One(Cow::Owned(pid.to_string().into_bytes())),
                     None => Value::Unset,
