@@ -133,8 +133,10 @@ def libc_sections():
 def pattern(name, where):
     if name in where:
         member, sec = where[name]
-        # Assembly puts its functions in plain .text: name the member.
-        return f'*{member}({sec})' if sec == '.text' else f'*({sec})'
+        # Assembly puts its functions in plain .text: name the member. The
+        # program may define the symbol itself instead (rush's memcpy,
+        # platform/src/mem.rs), in a section of its own: name both.
+        return f'*{member}({sec}) *(.text.{name})' if sec == '.text' else f'*({sec})'
     name = re.sub(r'17h[0-9a-f]{16}E$', '17h*', name)  # legacy mangling hash
     name = re.sub(r'Cs[0-9A-Za-z]+_', 'Cs*_', name)    # v0 crate disambiguator
     name = re.sub(r'\.llvm\.\d+$', '.llvm.*', name)
