@@ -401,3 +401,43 @@ fn kill_0_in_an_exit_trap_ends_background_jobs_and_the_shell() {
         r.stop();
     }
 }
+
+/// `kill 0` reaches each process of a direct shell's group once: the
+/// shell, its children, and from a subshell the shell too. Through the
+/// daemon the client passes such a signal on as well, and must not deliver
+/// it a second time.
+#[test]
+fn kill_0_signals_each_process_once() {
+    use std::os::unix::process::CommandExt;
+    let script = r#"
+trap 'n=$((n + 1))' USR1
+n=0
+sh -c 'trap "echo child-got-it" USR1; sleep 0.3' &
+sleep 0.1
+kill -USR1 0
+wait
+sleep 0.1
+echo "shell got it $n time(s)"
+( trap 'echo sub-got-it' USR1; kill -USR1 0; sleep 0.2 )
+sleep 0.1
+echo "shell got it $n time(s)"
+"#;
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        // A process group of its own: `kill 0` must not reach the tests.
+        let o = run(
+            r.command().arg("-c").arg(script).process_group(0),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            (o.code(), o.stdout_str().as_str()),
+            (
+                Some(0),
+                "child-got-it\nshell got it 1 time(s)\nsub-got-it\nshell got it 2 time(s)\n"
+            ),
+            "{via:?}: {o:?}"
+        );
+        r.stop();
+    }
+}

@@ -307,11 +307,16 @@ fn drain(parser: Parser, bytes: &mut [u8; BUF_LEN], len: &mut usize) -> bool {
 /// Deliver `signal` as if sent to the shell: to the job's group (as to a
 /// direct shell's process group, which held its children), unless one of
 /// those children sent it, to `$$`, which a direct shell alone receives;
-/// and to this process, the shell.
+/// and to this process, the shell. Nothing when this process sent it
+/// (`kill 0`, which has reached the job's group and this process already;
+/// a worker leads a process group of its own).
 fn forward(signal: i32, from_group: i32) {
     let pgid = PGID.load(Ordering::Relaxed);
     if signal == libc::SIGCONT {
         STOPPED.store(false, Ordering::SeqCst);
+    }
+    if from_group == me() {
+        return;
     }
     let stops_here = signal == libc::SIGTSTP
         && !matches!(

@@ -70,6 +70,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     );
     sh.shell_pid = ctx.client_pid;
     sh.signal_relay = ctx.relayed_by;
+    sh.client_job = true;
     sh.warm = ctx.warm.cloned();
     // The worker's CPU time so far (earlier jobs, its own start, the
     // children it reaped) is not the job's.

@@ -142,6 +142,17 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                     continue;
                 }
                 (platform::process::getpid(), false)
+            } else if pid == 0 && sh.client_job {
+                // A subshell of a daemon job: run directly, its group would
+                // be the shell's, which holds the client's too. The client
+                // passes the signal on to the job's shell only, since it
+                // comes from the job's group, which `kill 0` reaches here.
+                // The client's group first: this process may not survive
+                // the second.
+                if let Ok(pgid) = platform::process::getpgid(sh.shell_pid) {
+                    let _ = platform::process::kill(-pgid, sig);
+                }
+                (0, false)
             } else {
                 (pid, false)
             }

@@ -192,6 +192,9 @@ pub struct Shell {
     /// In a relayed daemon job, the daemon, which passes the client's
     /// signals on.
     pub signal_relay: Option<Pid>,
+    /// This process runs a daemon job, or a subshell of one: `$$` is the
+    /// client's pid.
+    pub client_job: bool,
     /// This shell has started a child process (a worker then gives the next
     /// job a fresh process group).
     pub spawned_children: bool,
@@ -247,6 +250,7 @@ impl Shell {
             times_base: (0.0, 0.0, 0.0, 0.0),
             pid_given_out: std::cell::Cell::new(false),
             signal_relay: None,
+            client_job: false,
             spawned_children: false,
             warm: None,
             jc: None,
