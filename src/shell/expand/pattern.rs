@@ -211,13 +211,20 @@ enum Shape {
 }
 
 /// A compiled shell pattern.
+/// A compiled pattern's tokens and literal: most patterns are short, and
+/// a pattern is compiled each time it is evaluated (a `case` in a loop),
+/// so these live in the `Pattern` itself up to a size rather than on the
+/// heap.
+type Tokens = smallvec::SmallVec<[Token; 8]>;
+type Lit = smallvec::SmallVec<[u8; 16]>;
+
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    tokens: Vec<Token>,
+    tokens: Tokens,
     sets: Vec<Set>,
     shape: Shape,
     /// The literal bytes of the shapes other than `General`.
-    lit: Vec<u8>,
+    lit: Lit,
     /// Number of tokens that are not stars: the shortest matchable length.
     min_len: usize,
     has_star: bool,
@@ -231,7 +238,7 @@ impl Pattern {
     /// fails: a `[` that does not open a valid bracket expression is an
     /// ordinary character, and a trailing lone backslash stands for itself.
     pub fn new(pat: &[u8], charset: Charset) -> Pattern {
-        let mut tokens = Vec::with_capacity(pat.len());
+        let mut tokens = Tokens::with_capacity(pat.len());
         let mut sets = Vec::new();
         // A byte that is a character by itself skips the decoder: the C
         // locale and ASCII text compile exactly as they always did.
@@ -380,7 +387,7 @@ impl Pattern {
 
     /// The unescaped text of a literal pattern, `None` if it has wildcards.
     pub fn literal(&self) -> Option<Vec<u8>> {
-        literal_bytes(&self.tokens).map(|(bytes, _)| bytes)
+        literal_bytes(&self.tokens).map(|(bytes, _)| bytes.into_vec())
     }
 
     /// Matching for pathname expansion (XCU 2.14.3): like
@@ -600,10 +607,10 @@ fn char_at(s: &[u8], i: usize, charset: Charset) -> (u32, usize) {
 /// for them can only find them at character boundaries: false when they
 /// hold a stray byte, which could match inside a valid character of the
 /// subject. `None` if a token is a wildcard.
-fn literal_bytes(tokens: &[Token]) -> Option<(Vec<u8>, bool)> {
+fn literal_bytes(tokens: &[Token]) -> Option<(Lit, bool)> {
     // The usual case, bytes only, in one pass: this runs for every
     // pattern compiled, often in a loop.
-    let bytes: Option<Vec<u8>> = tokens
+    let bytes: Option<Lit> = tokens
         .iter()
         .map(|t| match *t {
             Token::Byte(b) => Some(b),
@@ -613,7 +620,7 @@ fn literal_bytes(tokens: &[Token]) -> Option<(Vec<u8>, bool)> {
     if let Some(bytes) = bytes {
         return Some((bytes, true));
     }
-    let mut bytes = Vec::with_capacity(tokens.len());
+    let mut bytes = Lit::with_capacity(tokens.len());
     let mut aligned = true;
     for t in tokens {
         match *t {
@@ -632,8 +639,8 @@ fn literal_bytes(tokens: &[Token]) -> Option<(Vec<u8>, bool)> {
 }
 
 /// Recognizes the fast-path shapes; returns the shape and its literal bytes.
-fn classify(tokens: &[Token]) -> (Shape, Vec<u8>) {
-    let general = (Shape::General, Vec::new());
+fn classify(tokens: &[Token]) -> (Shape, Lit) {
+    let general = (Shape::General, Lit::new());
     let star_first = tokens.first() == Some(&Token::Star);
     let star_last = tokens.len() > usize::from(star_first) && tokens.last() == Some(&Token::Star);
     let inner = &tokens[usize::from(star_first)..tokens.len() - usize::from(star_last)];
