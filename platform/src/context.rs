@@ -59,9 +59,15 @@ pub fn scheduling(eat: &mut dyn FnMut(u64)) {
             eat(UNKNOWN);
         }
         const IOPRIO_WHO_PROCESS: libc::c_long = 1;
+        const IOPRIO_CLASS_SHIFT: u32 = 13;
         // SAFETY: ioprio_get takes two integers and reads no memory.
         let ioprio = unsafe { libc::syscall(libc::SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0) };
-        eat(ioprio as u64);
+        // Class "none" means "from the nice value", whatever level comes
+        // with it: kernels before 5.17 report level 4 for a process that has
+        // not done block I/O yet and 0 for one that has, which must not
+        // tell a fresh client from the daemon.
+        let none = ioprio >= 0 && ioprio >> IOPRIO_CLASS_SHIFT == 0;
+        eat(if none { 0 } else { ioprio as u64 });
     }
 }
 
@@ -105,8 +111,11 @@ pub fn credentials(eat: &mut dyn FnMut(u64)) {
     if n < 0 {
         eat(UNKNOWN);
     } else {
+        // A set: the same groups listed in another order are the same.
+        let groups = &mut groups[..n as usize];
+        groups.sort_unstable();
         eat(n as u64);
-        for &g in &groups[..n as usize] {
+        for &g in groups.iter() {
             eat(u64::from(g));
         }
     }
