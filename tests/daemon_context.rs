@@ -92,6 +92,19 @@ fn check(wrappers: &[(&[&str], &str)]) {
                 required.stderr_str()
             );
         }
+        // `rushd status` counts the refusals (auto and require, each
+        // wrapper) and names the last reason.
+        let json = d.status();
+        assert_eq!(
+            json_number(&json, "context_refusals"),
+            Some(2 * wrappers.len() as u64),
+            "{b}: {json}"
+        );
+        let last = wrappers.last().map_or("", |w| w.1);
+        assert!(
+            json.contains("\"last_context_refusal\":\"") && json.contains(last),
+            "{b}: {json}"
+        );
         d.stop();
     }
 }

@@ -494,7 +494,7 @@ pub fn render_json(s: &StatusReport, socket: &[u8]) -> String {
     format!(
         "{{\"running\":true,\"socket\":{},\"pid\":{},\"uptime_ms\":{},\"backend\":{},\"mode\":{},\
 \"pool_size\":{},\"queue_depth\":{},\"queue_max\":{},\"jobs_served\":{},\"jobs_relayed\":{},\
-\"busy_refusals\":{},\
+\"busy_refusals\":{},\"context_refusals\":{},\"last_context_refusal\":{},\
 \"respawns\":{},\"dispatch_latency_us\":{{\"p50\":{},\"p90\":{},\"p99\":{},\"max\":{}}},\
 \"workers\":[{}]}}",
         json_str(&String::from_utf8_lossy(socket)),
@@ -508,6 +508,8 @@ pub fn render_json(s: &StatusReport, socket: &[u8]) -> String {
         s.jobs_served,
         s.jobs_relayed,
         s.busy_refusals,
+        s.context_refusals,
+        json_str(&String::from_utf8_lossy(&s.last_refusal)),
         s.respawns,
         s.latency_us[0],
         s.latency_us[1],
@@ -522,6 +524,7 @@ pub fn render_text(s: &StatusReport, socket: &[u8]) -> String {
     let mut out = format!(
         "rushd is running (pid {}, up {}s)\n  socket:   {}\n  backend:  {}\n  mode:     {} (pool size {})\n  \
 queue:    {} waiting (limit {})\n  jobs:     {} served ({} relayed by rushd), {} refused busy, {} worker respawns\n  \
+refused:  {} whose context differs{}\n  \
 dispatch: p50 {}us, p90 {}us, p99 {}us, max {}us\n  workers:\n",
         s.pid,
         s.uptime_ms / 1000,
@@ -535,6 +538,12 @@ dispatch: p50 {}us, p90 {}us, p99 {}us, max {}us\n  workers:\n",
         s.jobs_relayed,
         s.busy_refusals,
         s.respawns,
+        s.context_refusals,
+        if s.last_refusal.is_empty() {
+            String::new()
+        } else {
+            format!(" (last: {})", String::from_utf8_lossy(&s.last_refusal))
+        },
         s.latency_us[0],
         s.latency_us[1],
         s.latency_us[2],

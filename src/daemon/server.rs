@@ -252,6 +252,8 @@ impl Conn {
 struct Stats {
     jobs_served: u64,
     busy_refusals: u64,
+    context_refusals: u64,
+    last_refusal: &'static str,
     respawns: u64,
     latency_us: VecDeque<u32>,
 }
@@ -1149,6 +1151,8 @@ impl Server {
         }
         let raw = self.conn(id).map_or(-1, |c| c.raw);
         if let Some(why) = self.baseline.refusal(raw, summary.pid, &summary.context) {
+            self.stats.context_refusals += 1;
+            self.stats.last_refusal = why;
             // A job must see the client's limits, scheduling, credentials
             // and namespaces; the workers have the daemon's. It runs
             // directly instead.
@@ -2415,6 +2419,8 @@ impl Server {
             jobs_served: self.stats.jobs_served + own_jobs,
             jobs_relayed: self.stats.jobs_served,
             busy_refusals: self.stats.busy_refusals,
+            context_refusals: self.stats.context_refusals,
+            last_refusal: self.stats.last_refusal.as_bytes().to_vec(),
             respawns: self.stats.respawns,
             latency_us: [pct(50), pct(90), pct(99), pct(100)],
             workers,

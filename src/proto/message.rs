@@ -159,6 +159,10 @@ pub struct StatusReport {
     /// rest a worker accepted and served itself).
     pub jobs_relayed: u64,
     pub busy_refusals: u64,
+    /// Jobs refused because the client's context differed (they ran
+    /// directly), and the last reason given.
+    pub context_refusals: u64,
+    pub last_refusal: Vec<u8>,
     pub respawns: u64,
     /// Dispatch latency (request received → sent to a worker), in
     /// microseconds: p50, p90, p99, max over the recent window.
@@ -634,6 +638,8 @@ impl Message {
                     .u64(s.jobs_served)
                     .u64(s.jobs_relayed)
                     .u64(s.busy_refusals)
+                    .u64(s.context_refusals)
+                    .bytes(&s.last_refusal)
                     .u64(s.respawns);
                 for v in s.latency_us {
                     w.u64(v);
@@ -745,6 +751,8 @@ impl Message {
                     jobs_served: r.u64()?,
                     jobs_relayed: r.u64()?,
                     busy_refusals: r.u64()?,
+                    context_refusals: r.u64()?,
+                    last_refusal: r.bytes()?.to_vec(),
                     respawns: r.u64()?,
                     latency_us: [r.u64()?, r.u64()?, r.u64()?, r.u64()?],
                     workers: Vec::new(),
