@@ -427,6 +427,7 @@ fn descriptors_passed_to_another_process_are_left_alone() {
 
 /// A fake `systemctl` that logs its arguments and exits with `status`,
 /// first on `PATH`.
+#[cfg(not(target_os = "macos"))]
 fn fake_systemctl(dir: &Path, status: i32) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let bin = dir.join("bin");

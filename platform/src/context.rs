@@ -92,15 +92,12 @@ pub fn credentials(eat: &mut dyn FnMut(u64)) {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        // SAFETY: these calls read nothing from us and cannot fail.
-        let ids = unsafe {
-            [
-                libc::getuid(),
-                libc::geteuid(),
-                libc::getgid(),
-                libc::getegid(),
-            ]
-        };
+        let ids = [
+            crate::process::getuid(),
+            crate::process::geteuid(),
+            crate::process::getgid(),
+            crate::process::getegid(),
+        ];
         for id in ids {
             eat(u64::from(id));
         }

@@ -12,6 +12,9 @@ pub mod alloc;
 pub mod child;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod connwatch;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[path = "connwatch_other.rs"]
+pub mod connwatch;
 pub mod context;
 pub mod environ;
 pub mod event;

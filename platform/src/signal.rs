@@ -129,6 +129,7 @@ fn wake(fd: libc::c_int, byte: u8) {
 }
 
 /// Put `errno` back as it was (a signal handler must leave it untouched).
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) fn restore_errno(value: i32) {
     set_errno(value);
 }

@@ -345,6 +345,8 @@ impl Forwarding {
 }
 
 impl Drop for Forwarding {
+    // Off Linux the pipe is the only kind.
+    #[allow(irrefutable_let_patterns)]
     fn drop(&mut self) {
         if let Forwarding::Pipe { old, .. } = self {
             for (old, &sig) in old.iter().zip(&FORWARDED) {
