@@ -470,6 +470,26 @@ pub fn run_state(pid: Pid) -> Option<u8> {
     buf.get(close + 2).copied()
 }
 
+/// How many times process `pid` has been put on a CPU
+/// (`/proc/PID/schedstat`, its third field): unchanged while it sleeps, so
+/// a process that has not run since an earlier reading was not woken.
+/// `None` where the system does not say.
+pub fn run_count(pid: Pid) -> Option<u64> {
+    if !cfg!(any(target_os = "linux", target_os = "android")) {
+        return None;
+    }
+    let fd = crate::fd::open_owned(
+        format!("/proc/{pid}/schedstat").as_bytes(),
+        libc::O_RDONLY,
+        0,
+    )
+    .ok()?;
+    let mut buf = [0u8; 128];
+    let n = crate::fd::read_retry(std::os::fd::AsRawFd::as_raw_fd(&fd), &mut buf).ok()?;
+    let text = std::str::from_utf8(&buf[..n]).ok()?;
+    text.split_ascii_whitespace().nth(2)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

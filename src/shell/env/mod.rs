@@ -192,6 +192,11 @@ pub struct Shell {
     /// In a relayed daemon job, the daemon, which passes the client's
     /// signals on.
     pub signal_relay: Option<Pid>,
+    /// For a relayed job, how many times the client had run
+    /// (`platform::process::run_count`) when the job gave `$$` out or last
+    /// waited for the daemon: a client that has not run since has passed
+    /// no signal to the daemon.
+    pub client_runs: std::cell::Cell<Option<u64>>,
     /// This process runs a daemon job, or a subshell of one: `$$` is the
     /// client's pid.
     pub client_job: bool,
@@ -250,6 +255,7 @@ impl Shell {
             times_base: (0.0, 0.0, 0.0, 0.0),
             pid_given_out: std::cell::Cell::new(false),
             signal_relay: None,
+            client_runs: std::cell::Cell::new(None),
             client_job: false,
             spawned_children: false,
             warm: None,

@@ -266,16 +266,27 @@ impl Shell {
     /// client is asleep again: a signal it was sent has then reached this
     /// process (docs/daemon.md). Bounded, for a client the machine is slow
     /// to schedule. For a relayed job the daemon passes them on in turn,
-    /// so it must be asleep too.
+    /// so it must be asleep too, if the client has run since it was last
+    /// seen asleep: a busy daemon is rarely asleep, and a client that has
+    /// not run has passed nothing on.
     fn settle_forwarded_signals(&self) {
         let start = std::time::Instant::now();
-        let busy =
-            |pid: Option<Pid>| pid.is_some_and(|p| platform::process::run_state(p) == Some(b'R'));
-        while (busy(Some(self.shell_pid)) || busy(self.signal_relay))
-            && start.elapsed() < std::time::Duration::from_millis(20)
-        {
+        let busy = |pid: Pid| platform::process::run_state(pid) == Some(b'R');
+        let within = || start.elapsed() < std::time::Duration::from_millis(20);
+        while busy(self.shell_pid) && within() {
             std::thread::sleep(std::time::Duration::from_micros(20));
         }
+        let Some(daemon) = self.signal_relay else {
+            return;
+        };
+        let runs = platform::process::run_count(self.shell_pid);
+        if runs.is_some() && runs == self.client_runs.get() {
+            return;
+        }
+        while busy(daemon) && within() {
+            std::thread::sleep(std::time::Duration::from_micros(20));
+        }
+        self.client_runs.set(runs);
     }
 
     /// Run `path` as a shell script in a child: what happens when execve

@@ -38,7 +38,11 @@ impl Shell {
                 b'?' => Value::One(Cow::Owned(self.last_status.to_string().into_bytes())),
                 b'-' => Value::One(Cow::Owned(self.option_letters())),
                 b'$' => {
-                    self.pid_given_out.set(true);
+                    if !self.pid_given_out.replace(true) && self.signal_relay.is_some() {
+                        // Before any child can signal it.
+                        self.client_runs
+                            .set(platform::process::run_count(self.shell_pid));
+                    }
                     Value::One(Cow::Owned(self.shell_pid.to_string().into_bytes()))
                 }
                 b'!' => match self.last_async {
