@@ -15,6 +15,7 @@ pub mod connwatch;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 #[path = "connwatch_other.rs"]
 pub mod connwatch;
+mod connwatch_api;
 pub mod context;
 pub mod environ;
 pub mod event;
