@@ -457,17 +457,12 @@ pub fn monotonic_ns_syscall() -> u64 {
 /// woken by a signal reads as `R` from the moment the sender's `kill`
 /// returns until it sleeps again.
 pub fn run_state(pid: Pid) -> Option<u8> {
-    if !cfg!(any(target_os = "linux", target_os = "android")) {
-        return None;
-    }
-    let fd =
-        crate::fd::open_owned(format!("/proc/{pid}/stat").as_bytes(), libc::O_RDONLY, 0).ok()?;
     let mut buf = [0u8; 512];
-    let n = crate::fd::read_retry(std::os::fd::AsRawFd::as_raw_fd(&fd), &mut buf).ok()?;
+    let text = proc_file(pid, "stat", &mut buf)?;
     // "pid (comm) S ...": the command name may hold spaces and parentheses,
     // so the state follows the last ')'.
-    let close = buf[..n].iter().rposition(|&b| b == b')')?;
-    buf.get(close + 2).copied()
+    let close = text.iter().rposition(|&b| b == b')')?;
+    text.get(close + 2).copied()
 }
 
 /// How many times process `pid` has been put on a CPU
@@ -475,19 +470,22 @@ pub fn run_state(pid: Pid) -> Option<u8> {
 /// a process that has not run since an earlier reading was not woken.
 /// `None` where the system does not say.
 pub fn run_count(pid: Pid) -> Option<u64> {
+    let mut buf = [0u8; 128];
+    let text = std::str::from_utf8(proc_file(pid, "schedstat", &mut buf)?).ok()?;
+    text.split_ascii_whitespace().nth(2)?.parse().ok()
+}
+
+/// The start of `/proc/PID/NAME`, as much as `buf` holds, with one read
+/// (procfs gives a small file whole); `None` off Linux or when it cannot
+/// be read.
+fn proc_file<'a>(pid: Pid, name: &str, buf: &'a mut [u8]) -> Option<&'a [u8]> {
     if !cfg!(any(target_os = "linux", target_os = "android")) {
         return None;
     }
-    let fd = crate::fd::open_owned(
-        format!("/proc/{pid}/schedstat").as_bytes(),
-        libc::O_RDONLY,
-        0,
-    )
-    .ok()?;
-    let mut buf = [0u8; 128];
-    let n = crate::fd::read_retry(std::os::fd::AsRawFd::as_raw_fd(&fd), &mut buf).ok()?;
-    let text = std::str::from_utf8(&buf[..n]).ok()?;
-    text.split_ascii_whitespace().nth(2)?.parse().ok()
+    let path = format!("/proc/{pid}/{name}");
+    let fd = crate::fd::open_owned(path.as_bytes(), libc::O_RDONLY, 0).ok()?;
+    let n = crate::fd::read_retry(std::os::fd::AsRawFd::as_raw_fd(&fd), buf).ok()?;
+    Some(&buf[..n])
 }
 
 #[cfg(test)]

@@ -271,11 +271,14 @@ impl Shell {
     /// not run has passed nothing on.
     fn settle_forwarded_signals(&self) {
         let start = std::time::Instant::now();
-        let busy = |pid: Pid| platform::process::run_state(pid) == Some(b'R');
-        let within = || start.elapsed() < std::time::Duration::from_millis(20);
-        while busy(self.shell_pid) && within() {
-            std::thread::sleep(std::time::Duration::from_micros(20));
-        }
+        let until_asleep = |pid: Pid| {
+            while platform::process::run_state(pid) == Some(b'R')
+                && start.elapsed() < std::time::Duration::from_millis(20)
+            {
+                std::thread::sleep(std::time::Duration::from_micros(20));
+            }
+        };
+        until_asleep(self.shell_pid);
         let Some(daemon) = self.signal_relay else {
             return;
         };
@@ -283,9 +286,7 @@ impl Shell {
         if runs.is_some() && runs == self.client_runs.get() {
             return;
         }
-        while busy(daemon) && within() {
-            std::thread::sleep(std::time::Duration::from_micros(20));
-        }
+        until_asleep(daemon);
         self.client_runs.set(runs);
     }
 
