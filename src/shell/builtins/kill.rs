@@ -114,23 +114,28 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                 status = 1;
                 continue;
             };
+            // Run directly, `kill 0` reaches the shell's process group: the
+            // shell, its children and whoever shares the group (a `make`
+            // that started it). In a daemon job (its shell or a subshell)
+            // that is the client's group too, reached here first, as this
+            // process may not survive what follows. The client passes the
+            // signal on to the job's shell, unless the shell sent it, and
+            // not to the job's group, which this process is in or signals
+            // below (`trap 'kill 0' EXIT` ends background jobs).
+            if pid == 0
+                && sh.client_job
+                && let Ok(pgid) = platform::process::getpgid(sh.shell_pid)
+            {
+                let _ = platform::process::kill(-pgid, sig);
+            }
             // In a daemon worker `$$` is the client's pid, but the shell
             // that `kill $$` means is this process, running the job: signal
             // it here, at once, as a direct run would be signalled.
             if sh.is_worker() && (pid == sh.shell_pid || pid == 0) {
-                if pid == 0 {
-                    // Run directly, the shell's process group holds the
-                    // shell, its children and whoever shares the group (a
-                    // `make` that started it): here the job's group and the
-                    // client's, whose client passes the signal on again
-                    // (the job's processes may get it twice). This makes
-                    // `trap 'kill 0' EXIT` end background jobs.
-                    if let crate::shell::env::ProcessRole::Worker { job_pgid } = sh.role {
-                        let _ = platform::process::kill(-job_pgid, sig);
-                    }
-                    if let Ok(pgid) = platform::process::getpgid(sh.shell_pid) {
-                        let _ = platform::process::kill(-pgid, sig);
-                    }
+                if pid == 0
+                    && let crate::shell::env::ProcessRole::Worker { job_pgid } = sh.role
+                {
+                    let _ = platform::process::kill(-job_pgid, sig);
                 }
                 // SIGKILL cannot be caught, and the worker must outlive the
                 // job: the job dies of it, as a direct shell would.
@@ -142,17 +147,6 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                     continue;
                 }
                 (platform::process::getpid(), false)
-            } else if pid == 0 && sh.client_job {
-                // A subshell of a daemon job: run directly, its group would
-                // be the shell's, which holds the client's too. The client
-                // passes the signal on to the job's shell only, since it
-                // comes from the job's group, which `kill 0` reaches here.
-                // The client's group first: this process may not survive
-                // the second.
-                if let Ok(pgid) = platform::process::getpgid(sh.shell_pid) {
-                    let _ = platform::process::kill(-pgid, sig);
-                }
-                (0, false)
             } else {
                 (pid, false)
             }
