@@ -26,7 +26,7 @@
 //! `send`, atomics, and the caller's parser, which must neither allocate
 //! nor lock.
 
-pub use crate::connwatch_api::{Ended, Parsed, Parser, Watch};
+pub use crate::connwatch_api::{Ended, Parsed, Parser, Watch, forward_targets};
 use crate::cvt;
 use std::cell::UnsafeCell;
 use std::io;
@@ -257,18 +257,14 @@ fn drain(parser: Parser, bytes: &mut [u8; BUF_LEN], len: &mut usize) -> bool {
     }
 }
 
-/// Deliver `signal` as if sent to the shell: to the job's group (as to a
-/// direct shell's process group, which held its children), unless one of
-/// those children sent it, to `$$`, which a direct shell alone receives;
-/// and to this process, the shell. Nothing when this process sent it
-/// (`kill 0`, which has reached the job's group and this process already;
-/// a worker leads a process group of its own).
+/// Deliver `signal` as if sent to the shell ([`forward_targets`]).
 fn forward(signal: i32, from_group: i32) {
     let pgid = PGID.load(Ordering::Relaxed);
     if signal == libc::SIGCONT {
         STOPPED.store(false, Ordering::SeqCst);
     }
-    if from_group == me() {
+    let (group, shell) = forward_targets(from_group, pgid, me());
+    if !shell {
         return;
     }
     let stops_here = signal == libc::SIGTSTP
@@ -276,7 +272,7 @@ fn forward(signal: i32, from_group: i32) {
             crate::signal::known(libc::SIGTSTP),
             Some(crate::signal::Disposition::Catch | crate::signal::Disposition::Ignore)
         );
-    if pgid > 1 && from_group != pgid {
+    if group {
         kill(-pgid, signal);
     }
     if stops_here {

@@ -50,3 +50,38 @@ pub enum Ended {
     /// It sent something else than the parser accepts, and was answered.
     Bad,
 }
+
+/// Whom a signal the client passes on reaches, as it would reach a direct
+/// shell, given the process group of its sender (`from_group`, 0: not
+/// known), the job's process group and the worker running the job's shell:
+/// `(the job's group, the shell)`. The group, which holds the job's
+/// processes as a direct shell's group would, unless one of them sent it
+/// to `$$`, which a direct shell alone receives; neither when the worker
+/// sent it itself (`kill 0`, which reached both already; a worker leads a
+/// process group of its own). Pure: the connection watch calls it in a
+/// signal handler, the daemon for the jobs it relays.
+pub fn forward_targets(from_group: i32, job_pgid: i32, worker: i32) -> (bool, bool) {
+    if from_group == worker {
+        return (false, false);
+    }
+    // A group id of 0 or 1 would name our own group or every process.
+    (job_pgid > 1 && from_group != job_pgid, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forward_targets;
+
+    #[test]
+    fn whom_a_passed_on_signal_reaches() {
+        // From outside the job (or the kernel): the group and the shell.
+        assert_eq!(forward_targets(0, 500, 400), (true, true));
+        assert_eq!(forward_targets(77, 500, 400), (true, true));
+        // From one of the job's processes, to `$$`: the shell alone.
+        assert_eq!(forward_targets(500, 500, 400), (false, true));
+        // From the worker itself (`kill 0`): nobody again.
+        assert_eq!(forward_targets(400, 500, 400), (false, false));
+        // No job group yet: never group 0 or 1.
+        assert_eq!(forward_targets(0, 1, 400), (false, true));
+    }
+}

@@ -1368,22 +1368,17 @@ impl Server {
     }
 
     /// Send `sig` to a job's process group and to its worker.
-    /// Deliver a client's signal as [`platform::connwatch`] does for a job
-    /// its worker took itself: to the job's group, unless one of the job's
-    /// own processes sent it, and to the worker; nothing when the worker
-    /// sent it (it leads a group of its own), which has done both.
+    /// Deliver a client's signal as the connection watch does for a job
+    /// its worker took itself ([`platform::connwatch::forward_targets`]).
     fn signal_job(&mut self, worker: ConnId, sig: i32, from_group: i32) {
         let Some(Role::Worker(w)) = self.conn(worker).map(|c| &c.role) else {
             return;
         };
-        if from_group == w.pid {
-            return;
-        }
-        // A group id of 0 or 1 would name our own group or every process.
-        if w.pgid > 1 && from_group != w.pgid {
+        let (group, shell) = platform::connwatch::forward_targets(from_group, w.pgid, w.pid);
+        if group {
             let _ = process::kill(-w.pgid, sig);
         }
-        if w.pid > 1 && !w.reaped {
+        if shell && w.pid > 1 && !w.reaped {
             let _ = process::kill(w.pid, sig);
         }
     }
