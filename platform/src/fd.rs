@@ -353,6 +353,20 @@ pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
 /// Wait until one of `fds` is readable (or hung up), forever. Sets
 /// `ready[i]` for each that is. `EINTR` is returned to the caller.
 pub fn wait_readable(fds: &[RawFd], ready: &mut [bool]) -> io::Result<()> {
+    wait_readable_spinning(fds, ready, 0)
+}
+
+/// [`wait_readable`], but for the first `spin_ns` nanoseconds without
+/// going to sleep: poll, give the CPU to whatever else is runnable on it
+/// (`sched_yield`), poll again.
+///
+/// For an answer expected within microseconds. A process that sleeps
+/// leaves its CPU idle, and the answer then has to wake that CPU with an
+/// interrupt from another one, which under a hypervisor costs tens of
+/// microseconds (~50 µs for a `rush` client on the development VM,
+/// docs/benchmarks.md). Yielding between polls keeps a process on the same
+/// CPU as the one that is to answer from holding it up.
+pub fn wait_readable_spinning(fds: &[RawFd], ready: &mut [bool], spin_ns: u64) -> io::Result<()> {
     let mut p = [libc::pollfd {
         fd: -1,
         events: 0,
@@ -363,8 +377,26 @@ pub fn wait_readable(fds: &[RawFd], ready: &mut [bool]) -> io::Result<()> {
         slot.fd = fd;
         slot.events = libc::POLLIN;
     }
-    // SAFETY: `p` holds `n` valid pollfd entries.
-    cvt(unsafe { libc::poll(p.as_mut_ptr(), n as libc::nfds_t, -1) })?;
+    let mut answered = false;
+    if spin_ns > 0 {
+        let start = crate::process::monotonic_ns_syscall();
+        loop {
+            // SAFETY: `p` holds `n` valid pollfd entries.
+            if cvt(unsafe { libc::poll(p.as_mut_ptr(), n as libc::nfds_t, 0) })? > 0 {
+                answered = true;
+                break;
+            }
+            // SAFETY: no arguments; it cannot fail on Linux or the BSDs.
+            unsafe { libc::sched_yield() };
+            if crate::process::monotonic_ns_syscall().saturating_sub(start) >= spin_ns {
+                break;
+            }
+        }
+    }
+    if !answered {
+        // SAFETY: `p` holds `n` valid pollfd entries.
+        cvt(unsafe { libc::poll(p.as_mut_ptr(), n as libc::nfds_t, -1) })?;
+    }
     for (r, slot) in ready.iter_mut().zip(&p[..n]) {
         *r = slot.revents != 0;
     }
@@ -444,5 +476,35 @@ mod tests {
             close(fd).unwrap();
         }
         assert!(!is_open(d));
+    }
+
+    /// Whether the answer comes before the wait, while it spins or after it
+    /// has gone to sleep, the wait ends with exactly the ready descriptor
+    /// marked.
+    #[test]
+    fn spinning_wait_reports_what_is_ready() {
+        for delay_us in [None, Some(20), Some(20_000)] {
+            let (r1, w1) = pipe().unwrap();
+            let (r2, w2) = pipe().unwrap();
+            let writer = std::thread::spawn(move || {
+                if let Some(us) = delay_us {
+                    std::thread::sleep(std::time::Duration::from_micros(us));
+                }
+                write_all(w2, b"x").unwrap();
+            });
+            let mut writer = Some(writer);
+            if delay_us.is_none() {
+                writer.take().unwrap().join().unwrap();
+            }
+            let mut ready = [true, false];
+            wait_readable_spinning(&[r1, r2], &mut ready, 100_000).unwrap();
+            assert_eq!(ready, [false, true], "answer after {delay_us:?} µs");
+            if let Some(w) = writer {
+                w.join().unwrap();
+            }
+            for fd in [r1, w1, r2, w2] {
+                close(fd).unwrap();
+            }
+        }
     }
 }

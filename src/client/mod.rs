@@ -55,6 +55,13 @@ pub enum Fallback {
 /// The signals forwarded to the job while it runs.
 const FORWARDED: [i32; 9] = crate::daemon::worker::FORWARDED;
 
+/// How long the client polls for the job's answer before it sleeps
+/// ([`fd::wait_readable_spinning`]): a trivial job answers within this,
+/// and not sleeping saves the wake-up (~50 µs of a ~290 µs start through
+/// the pool on the development VM; docs/benchmarks.md). A longer job costs
+/// at most this much CPU time more.
+const ANSWER_SPIN_NS: u64 = 100_000;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Auto,
@@ -379,6 +386,8 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
     // no longer proves that the job went unread.
     let mut sent_more = false;
     let mut arrived = Vec::new();
+    // Only the first wait spins: after it, the job is not a trivial one.
+    let mut spin = ANSWER_SPIN_NS;
     loop {
         loop {
             match ch.next_frame() {
@@ -427,7 +436,7 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
         }
         let mut ready = [false; 2];
         let watch = [ch.fd(), fwd.as_ref().map_or(-1, Forwarding::fd)];
-        match fd::wait_readable(&watch, &mut ready) {
+        match fd::wait_readable_spinning(&watch, &mut ready, std::mem::take(&mut spin)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return lost(heard, false, &e.to_string()),
