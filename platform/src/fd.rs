@@ -261,6 +261,28 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> io::Result<()> {
     }
 }
 
+/// [`read_to_end`] for output expected within microseconds (a command
+/// substitution of builtins): for the first `spin_ns` nanoseconds it
+/// waits without sleeping ([`wait_readable_spinning`]).
+pub fn read_to_end_spinning(fd: RawFd, out: &mut Vec<u8>, spin_ns: u64) -> io::Result<()> {
+    let start = crate::process::monotonic_ns();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let spun = crate::process::monotonic_ns().saturating_sub(start);
+        match wait_readable_spinning(&[fd], &mut [false], spin_ns.saturating_sub(spun)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        match read(fd, &mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => out.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Whence values for [`lseek`].
 pub enum Whence {
     Set,
@@ -476,6 +498,25 @@ mod tests {
             close(fd).unwrap();
         }
         assert!(!is_open(d));
+    }
+
+    /// All of the output, however it comes: some at once, more than one
+    /// read's worth, and the rest long after the spinning is over.
+    #[test]
+    fn spinning_read_gets_everything() {
+        let (r, w) = pipe().unwrap();
+        let writer = std::thread::spawn(move || {
+            write_all(w, &[b'a'; 20_000]).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            write_all(w, b"end").unwrap();
+            close(w).unwrap();
+        });
+        let mut out = Vec::new();
+        read_to_end_spinning(r, &mut out, 100_000).unwrap();
+        writer.join().unwrap();
+        close(r).unwrap();
+        assert_eq!(out.len(), 20_003);
+        assert!(out.starts_with(&[b'a'; 20_000]) && out.ends_with(b"end"));
     }
 
     /// Whether the answer comes before the wait, while it spins or after it
