@@ -11,7 +11,9 @@ windows; side by side they fill three (docs/architecture.md, "Hot text").
 
 How: run rush under ptrace, one instruction at a time, on the paths that
 start most often (a `-c` command through the daemon and directly, a
-script, an external command), and name the function of every instruction
+script, an external command) and in the copies of the shell that a
+command substitution, a subshell and a pipeline fork (each maps the text
+it touches afresh), and name the function of every instruction
 from the symbol table. The list is written as linker-script patterns with
 the hashes rustc puts in symbol names left out, so that it goes on
 matching after unrelated changes; a function it no longer names only
@@ -35,6 +37,10 @@ ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, 'src', 'bin', 'rush-hot.ld')
 
 PTRACE_TRACEME, PTRACE_GETREGS, PTRACE_SINGLESTEP = 0, 12, 9
+PTRACE_DETACH, PTRACE_SETOPTIONS = 17, 0x4200
+PTRACE_O_TRACEFORK, PTRACE_O_TRACEEXEC = 0x2, 0x10
+PTRACE_EVENT_EXEC = 4
+WALL = 0x40000000  # __WALL: wait for traced children of any kind
 RIP = 16  # index of rip in struct user_regs_struct (x86_64)
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -43,7 +49,9 @@ libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_v
 
 
 def trace(argv, env, stdin=None):
-    """Every distinct instruction address `argv` executes, first use first."""
+    """Every distinct instruction address `argv` executes, first use first,
+    in the process and in the copies of it that it forks (a command
+    substitution, a subshell), up to the program each of them `execve`s."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -58,22 +66,44 @@ def trace(argv, env, stdin=None):
     regs = (ctypes.c_ulong * 27)()
     seen, order = set(), []
     _, status = os.waitpid(pid, 0)
+    if not os.WIFSTOPPED(status):
+        sys.exit(f'hot_text: {argv} did not start under the tracer ({status:#x})')
+    libc.ptrace(PTRACE_SETOPTIONS, pid, None,
+                ctypes.c_void_p(PTRACE_O_TRACEFORK | PTRACE_O_TRACEEXEC))
+    tracees, ended = {pid}, None
+    libc.ptrace(PTRACE_SINGLESTEP, pid, None, None)
     deadline = time.monotonic() + 60
-    while os.WIFSTOPPED(status):
+    while tracees:
         if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
+            for t in tracees:
+                os.kill(t, 9)
             sys.exit(f'hot_text: {argv} still running after 60 s of single-stepping')
-        sig = os.WSTOPSIG(status)
-        if libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs)) == 0:
+        who, status = os.waitpid(-1, WALL)
+        if not os.WIFSTOPPED(status):
+            tracees.discard(who)
+            if who == pid:
+                ended = status
+            continue
+        tracees.add(who)  # a forked copy may stop before its fork is reported
+        sig, event = os.WSTOPSIG(status), status >> 16
+        if event == PTRACE_EVENT_EXEC:
+            # Another program from here on: not rush's text.
+            tracees.discard(who)
+            libc.ptrace(PTRACE_DETACH, who, None, None)
+            continue
+        if libc.ptrace(PTRACE_GETREGS, who, None, ctypes.byref(regs)) == 0:
             ip = regs[RIP]
             if ip not in seen:
                 seen.add(ip)
                 order.append(ip)
-        libc.ptrace(PTRACE_SINGLESTEP, pid, None, ctypes.c_void_p(0 if sig == 5 else sig))
-        _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        sys.exit(f'hot_text: {argv} failed under the tracer ({status:#x})')
+        # Stops of the tracer's own making (a step, a fork event, a new
+        # copy's first stop) deliver nothing; others deliver their signal.
+        deliver = 0 if sig in (5, 19) or event else sig
+        libc.ptrace(PTRACE_SINGLESTEP, who, None, ctypes.c_void_p(deliver))
+    if ended is None:
+        _, ended = os.waitpid(pid, 0)
+    if not os.WIFEXITED(ended) or os.WEXITSTATUS(ended) != 0:
+        sys.exit(f'hot_text: {argv} failed under the tracer ({ended:#x})')
     return order
 
 
@@ -178,6 +208,10 @@ def main():
             ([rush, '-c', 'echo test'], off),
             ([rush, script], off),
             ([rush, '-c', 'true; /bin/true "$@"', 'sh', 'a'], off),
+            # What a forked copy of the shell runs: each copy maps the
+            # windows of text it touches afresh (fork does not copy the
+            # page tables of file mappings), a command substitution too.
+            ([rush, '-c', 'x=$(echo a); (echo "$x"); echo b | { read y; }'], off),
         ]
         ips = []
         for argv, e in runs:
