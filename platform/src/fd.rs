@@ -261,6 +261,23 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> io::Result<()> {
     }
 }
 
+/// Give the CPU to whatever else is runnable on it. On Linux by a bare
+/// system call, through the `syscall` function the client already runs
+/// (to read the clock): libc's `sched_yield` lies outside the hot text
+/// (docs/architecture.md) and cost the client a page fault.
+fn yield_cpu() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: no arguments; it cannot fail.
+    unsafe {
+        libc::syscall(libc::SYS_sched_yield)
+    };
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    // SAFETY: no arguments; it cannot fail.
+    unsafe {
+        libc::sched_yield()
+    };
+}
+
 /// [`read_to_end`] for output expected within microseconds (a command
 /// substitution of builtins): for the first `spin_ns` nanoseconds it
 /// waits without sleeping ([`wait_readable_spinning`]).
@@ -408,8 +425,7 @@ pub fn wait_readable_spinning(fds: &[RawFd], ready: &mut [bool], spin_ns: u64) -
                 answered = true;
                 break;
             }
-            // SAFETY: no arguments; it cannot fail on Linux or the BSDs.
-            unsafe { libc::sched_yield() };
+            yield_cpu();
             if crate::process::monotonic_ns_syscall().saturating_sub(start) >= spin_ns {
                 break;
             }
