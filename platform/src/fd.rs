@@ -280,16 +280,21 @@ fn yield_cpu() {
 
 /// [`read_to_end`] for output expected within microseconds (a command
 /// substitution of builtins): for the first `spin_ns` nanoseconds it
-/// waits without sleeping ([`wait_readable_spinning`]).
+/// waits without sleeping ([`wait_readable_spinning`]), then with plain
+/// blocking reads, as [`read_to_end`] does.
 pub fn read_to_end_spinning(fd: RawFd, out: &mut Vec<u8>, spin_ns: u64) -> io::Result<()> {
     let start = crate::process::monotonic_ns();
     let mut chunk = [0u8; 8192];
+    let mut spinning = spin_ns > 0;
     loop {
-        let spun = crate::process::monotonic_ns().saturating_sub(start);
-        match wait_readable_spinning(&[fd], &mut [false], spin_ns.saturating_sub(spun)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+        if spinning {
+            let left = spin_ns.saturating_sub(crate::process::monotonic_ns() - start);
+            spinning = left > 0;
+            match wait_readable_spinning(&[fd], &mut [false], left) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
         }
         match read(fd, &mut chunk) {
             Ok(0) => return Ok(()),
