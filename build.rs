@@ -1,6 +1,8 @@
-//! Link `rush` with `src/bin/rush-hot.ld` on Linux: the functions a short
-//! run executes go side by side at the start of the text, so starting
-//! rush faults in three 64 KiB windows of code instead of thirteen
+//! Link `rush` and `rushd` with `src/bin/rush-hot.ld` on Linux: the
+//! functions a short run executes go side by side at the start of the
+//! text, so starting rush faults in three 64 KiB windows of code instead
+//! of thirteen, and a forked copy of the shell (in `rush`, or in a worker
+//! of `rushd`, which runs the same interpreter) fewer than it would
 //! (docs/architecture.md, "Hot text"; `just hot-text` regenerates the list).
 //! GNU ld and lld both take a script that only `INSERT`s a section into
 //! their default layout.
@@ -12,5 +14,6 @@ fn main() {
     if os == "linux" {
         let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
         println!("cargo::rustc-link-arg-bin=rush=-Wl,-T,{dir}/src/bin/rush-hot.ld");
+        println!("cargo::rustc-link-arg-bin=rushd=-Wl,-T,{dir}/src/bin/rush-hot.ld");
     }
 }
