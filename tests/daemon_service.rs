@@ -280,6 +280,69 @@ fn spawned_daemon_exits_when_idle_but_not_during_a_job() {
     }
 }
 
+/// A daemon started on first use by a client in another context (here
+/// `nice -n 5`) refuses the ordinary clients after it, which run their
+/// jobs directly. Their requests must not keep it up: it goes after its
+/// idle period all the same, and the next client starts one in its own
+/// context, which serves it.
+#[test]
+fn a_spawned_daemon_that_refuses_its_clients_still_goes_when_idle() {
+    for &b in backends() {
+        let d = OnDemand::new(b, "2");
+        let o = run(
+            d.command("nice")
+                .args(["-n", "5", RUSH, "-c", "echo first"]),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "first\n", "{b}: {}", o.stderr_str());
+        let pid = d.daemon_pid();
+        // Ordinary clients, one every 200 ms for up to 12 s: each is
+        // refused and runs its job directly.
+        let started = std::time::Instant::now();
+        let mut refused_seen = false;
+        while alive(pid) && started.elapsed() < Duration::from_secs(12) {
+            let o = run(
+                d.rush().arg("-c").arg("echo direct"),
+                None,
+                Duration::from_secs(20),
+            );
+            assert_eq!(o.stdout_str(), "direct\n", "{b}: {}", o.stderr_str());
+            refused_seen |= json_number(&d.status(), "context_refusals").is_some_and(|n| n > 0);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        assert!(refused_seen, "{b}: the niced daemon refused nobody");
+        assert!(
+            !alive(pid),
+            "{b}: refused clients kept the daemon up for {:?}",
+            started.elapsed()
+        );
+        assert!(d.log().contains("no job for 2s"), "{b}: {}", d.log());
+        // The next client starts a daemon in its own context.
+        let o = run(
+            d.rush().arg("-c").arg("echo again"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "again\n", "{b}");
+        assert_ne!(d.daemon_pid(), pid, "{b}");
+        let o = run(
+            d.rush()
+                .env("RUSH_DAEMON", "require")
+                .arg("-c")
+                .arg("echo served"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(0), "served\n".into()),
+            "{b}: {}",
+            o.stderr_str()
+        );
+    }
+}
+
 /// Start `rushd --foreground` as a service manager does with socket
 /// activation: `listener` at descriptor 3, `LISTEN_FDS=1`, and `LISTEN_PID`
 /// set to the pid of the process that runs rushd (`listen_pid` overrides it

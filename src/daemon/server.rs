@@ -1139,7 +1139,6 @@ impl Server {
     }
 
     fn on_job(&mut self, id: ConnId, job: Job, summary: JobSummary) {
-        self.last_job = Instant::now();
         if self.stopping {
             return self.send_message(
                 id,
@@ -1164,6 +1163,10 @@ impl Server {
                 },
             );
         }
+        // Only a job this daemon takes keeps it from its idle exit: one
+        // started by a client in another context (`nice make`) must not
+        // keep a daemon that refuses everyone it serves alive for ever.
+        self.last_job = Instant::now();
         if self.cfg.fork_mode {
             if self.live_workers >= self.cfg.queue_max.max(1) {
                 return self.refuse_busy(id);
@@ -1854,7 +1857,9 @@ impl Server {
                 Ok(())
             }
             Message::Tick => {
-                self.last_job = Instant::now();
+                // Not a sign of work by itself: a worker also ticks after
+                // handing over a client it would not serve. The jobs its
+                // own clients ran are on the scoreboard (`since_own_job`).
                 if self.exe_changed(false) {
                     self.upgrade();
                 }
