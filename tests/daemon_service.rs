@@ -42,6 +42,31 @@ impl OnDemand {
         self.command(RUSH)
     }
 
+    /// `rush -c command` that the daemon must run (`RUSH_DAEMON=require`).
+    fn required(&self, command: &str) -> Out {
+        run(
+            self.rush()
+                .env("RUSH_DAEMON", "require")
+                .arg("-c")
+                .arg(command),
+            None,
+            Duration::from_secs(20),
+        )
+    }
+
+    /// The daemon `pid` stopped for being idle (2 s), and the next client
+    /// starts another.
+    fn assert_replaced_after_idle(&self, b: &str, pid: i32) {
+        assert!(self.log().contains("no job for 2s"), "{b}: {}", self.log());
+        let o = run(
+            self.rush().arg("-c").arg("echo again"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "again\n", "{b}");
+        assert_ne!(self.daemon_pid(), pid, "{b}");
+    }
+
     /// `program` with the environment of [`OnDemand::rush`].
     fn command(&self, program: &str) -> Command {
         let mut c = Command::new(program);
@@ -171,14 +196,7 @@ fn racing_clients_start_exactly_one_daemon() {
             );
         }
         // Later clients use it.
-        let o = run(
-            d.rush()
-                .env("RUSH_DAEMON", "require")
-                .arg("-c")
-                .arg("echo served"),
-            None,
-            Duration::from_secs(20),
-        );
+        let o = d.required("echo served");
         assert_eq!(
             (o.code(), o.stdout_str()),
             (Some(0), "served\n".into()),
@@ -246,14 +264,7 @@ fn spawned_daemon_exits_when_idle_but_not_during_a_job() {
             "{b}: no daemon came up: {}",
             d.log()
         );
-        let o = run(
-            d.rush()
-                .env("RUSH_DAEMON", "require")
-                .arg("-c")
-                .arg("sleep 4; echo done"),
-            None,
-            Duration::from_secs(20),
-        );
+        let o = d.required("sleep 4; echo done");
         assert_eq!(
             (o.code(), o.stdout_str()),
             (Some(0), "done\n".into()),
@@ -268,15 +279,8 @@ fn spawned_daemon_exits_when_idle_but_not_during_a_job() {
             "{b}: the daemon is still up after its idle period"
         );
         assert!(!d.socket.exists(), "{b}");
-        assert!(d.log().contains("no job for 2s"), "{b}: {}", d.log());
         // The next client starts a new one.
-        let o = run(
-            d.rush().arg("-c").arg("echo again"),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "again\n", "{b}");
-        assert_ne!(d.daemon_pid(), pid, "{b}");
+        d.assert_replaced_after_idle(b, pid);
     }
 }
 
@@ -317,23 +321,9 @@ fn a_spawned_daemon_that_refuses_its_clients_still_goes_when_idle() {
             "{b}: refused clients kept the daemon up for {:?}",
             started.elapsed()
         );
-        assert!(d.log().contains("no job for 2s"), "{b}: {}", d.log());
         // The next client starts a daemon in its own context.
-        let o = run(
-            d.rush().arg("-c").arg("echo again"),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "again\n", "{b}");
-        assert_ne!(d.daemon_pid(), pid, "{b}");
-        let o = run(
-            d.rush()
-                .env("RUSH_DAEMON", "require")
-                .arg("-c")
-                .arg("echo served"),
-            None,
-            Duration::from_secs(20),
-        );
+        d.assert_replaced_after_idle(b, pid);
+        let o = d.required("echo served");
         assert_eq!(
             (o.code(), o.stdout_str()),
             (Some(0), "served\n".into()),
