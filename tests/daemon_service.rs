@@ -333,6 +333,74 @@ fn a_spawned_daemon_that_refuses_its_clients_still_goes_when_idle() {
     }
 }
 
+/// The same daemon stops long before its idle period once it has refused
+/// 16 clients in a row, serving none: its clients have moved on to another
+/// context, and the next one starts a daemon in its own.
+#[test]
+fn a_spawned_daemon_gives_way_to_clients_in_another_context() {
+    for &b in backends() {
+        let d = OnDemand::new(b, "60");
+        let o = run(
+            d.command("nice")
+                .args(["-n", "5", RUSH, "-c", "echo first"]),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "first\n", "{b}: {}", o.stderr_str());
+        let pid = d.daemon_pid();
+        let refused = |n: usize| {
+            for i in 0..n {
+                let o = run(
+                    d.rush().arg("-c").arg("echo direct"),
+                    None,
+                    Duration::from_secs(20),
+                );
+                assert_eq!(o.stdout_str(), "direct\n", "{b}: {}", o.stderr_str());
+                if i + 1 < n {
+                    assert!(alive(pid), "{b}: gone after {} refusals", i + 1);
+                }
+            }
+        };
+        refused(10);
+        // A client of its own kind it serves, which starts the count afresh.
+        let o = run(
+            d.command("nice")
+                .args(["-n", "5", RUSH, "-c", "echo niced"])
+                .env("RUSH_DAEMON", "require"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "niced\n", "{b}: {}", o.stderr_str());
+        refused(15);
+        assert!(alive(pid), "{b}: gone after 15 refusals since a job");
+        refused(1);
+        assert!(
+            eventually(Duration::from_secs(10), || !alive(pid)),
+            "{b}: still up after 16 refused clients"
+        );
+        assert!(
+            d.log()
+                .contains("16 clients in a row refused for their context"),
+            "{b}: {}",
+            d.log()
+        );
+        let o = run(
+            d.rush().arg("-c").arg("echo again"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "again\n", "{b}");
+        assert_ne!(d.daemon_pid(), pid, "{b}");
+        let o = d.required("echo served");
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(0), "served\n".into()),
+            "{b}: {}",
+            o.stderr_str()
+        );
+    }
+}
+
 /// Start `rushd --foreground` as a service manager does with socket
 /// activation: `listener` at descriptor 3, `LISTEN_FDS=1`, and `LISTEN_PID`
 /// set to the pid of the process that runs rushd (`listen_pid` overrides it

@@ -354,6 +354,7 @@ fn restart_in_place(exe: &std::path::Path, args: &[Vec<u8>]) -> i32 {
 /// start one each; all but one find the socket served and exit quietly.
 fn on_demand(mut cfg: Config, args: &[Vec<u8>]) -> i32 {
     cfg.idle_exit.get_or_insert(DEFAULT_ON_DEMAND_IDLE_EXIT);
+    cfg.on_demand = true;
     cfg.successor_args = Some(restart_args(args));
     let taking_over = std::env::var_os(platform::service::HANDOVER_ENV).is_some();
     if !taking_over && super::is_serving(&cfg.socket) {

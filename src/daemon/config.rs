@@ -35,6 +35,10 @@ pub struct Config {
     /// The listening socket came from the service manager (socket
     /// activation): it is not ours to unlink when the daemon stops.
     pub socket_activated: bool,
+    /// Started on first use (`rushd on-demand`): its context is that of
+    /// the client that started it, so it stops once it refuses every
+    /// client for theirs (see `Server::context_refused`).
+    pub on_demand: bool,
     /// Idle workers accept clients on the listening socket themselves and
     /// answer them directly, the daemon taking over only when every worker
     /// is busy (`RUSH_WORKER_ACCEPT`, default on where supported: Linux).
@@ -97,6 +101,7 @@ impl Config {
             request_timeout: Duration::from_secs(10),
             idle_exit: None,
             socket_activated: false,
+            on_demand: false,
             successor_args: None,
             worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
         };
@@ -190,6 +195,7 @@ mod tests {
             request_timeout: Duration::from_secs(1),
             idle_exit: None,
             socket_activated: false,
+            on_demand: false,
             successor_args: None,
             worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
         };

@@ -35,6 +35,10 @@ const OP_ACCEPT: u64 = 2;
 const OP_CLOSE: u64 = 3;
 const OP_WAIT: u64 = 4;
 
+/// How many clients in a row a daemon started on first use refuses for
+/// their context, serving none, before it stops (`Server::context_refused`).
+const REFUSALS_TO_STOP: u32 = 16;
+
 /// Tokens of the daemon itself: bit 63, which slab tokens never set (a
 /// slab index stays below 2^31: each entry is a connection, far fewer than
 /// any fd limit allows).
@@ -277,6 +281,10 @@ pub struct Server {
     /// When the last job arrived or ended: the idle-exit timer counts from
     /// here.
     last_job: Instant,
+    /// Clients refused in a row for their context, and since when, with
+    /// no job served in between (`context_refused`).
+    refused_in_row: u32,
+    refused_since: Option<Instant>,
     stats: Stats,
     baseline: super::Baseline,
     euid: u32,
@@ -406,6 +414,8 @@ impl Server {
             stopping: false,
             started: Instant::now(),
             last_job: Instant::now(),
+            refused_in_row: 0,
+            refused_since: None,
             stats: Stats::default(),
             baseline: super::Baseline::current(),
             euid: process::geteuid(),
@@ -1155,18 +1165,21 @@ impl Server {
             // A job must see the client's limits, scheduling, credentials
             // and namespaces; the workers have the daemon's. It runs
             // directly instead.
-            return self.send_message(
+            self.send_message(
                 id,
                 &Message::Error {
                     code: ErrorCode::Refused,
                     message: why.as_bytes().to_vec(),
                 },
             );
+            return self.context_refused(why);
         }
         // Only a job this daemon takes keeps it from its idle exit: one
         // started by a client in another context (`nice make`) must not
         // keep a daemon that refuses everyone it serves alive for ever.
         self.last_job = Instant::now();
+        self.refused_in_row = 0;
+        self.refused_since = None;
         if self.cfg.fork_mode {
             if self.live_workers >= self.cfg.queue_max.max(1) {
                 return self.refuse_busy(id);
@@ -2269,6 +2282,32 @@ impl Server {
         }
         let after = if busy { limit } else { limit - idle };
         self.driver.submit(IDLE_TOKEN, Op::Timeout { after });
+    }
+
+    /// A client was refused for its context. A daemon started on first use
+    /// took its context from the client that started it (`nice make`, a
+    /// cron job under `ionice`); once it has refused
+    /// [`REFUSALS_TO_STOP`] clients in a row and served none in between,
+    /// its clients are in another context now, and it stops: the next one
+    /// starts a daemon in its own. (Any daemon also stops after its idle
+    /// period, which refused jobs do not interrupt.)
+    fn context_refused(&mut self, why: &str) {
+        if !self.cfg.on_demand || self.stopping {
+            return;
+        }
+        let since = *self.refused_since.get_or_insert_with(Instant::now);
+        if self.since_own_job() < since.elapsed() {
+            // A worker served a client of its own meanwhile.
+            self.refused_in_row = 0;
+            self.refused_since = Some(Instant::now());
+        }
+        self.refused_in_row += 1;
+        if self.refused_in_row >= REFUSALS_TO_STOP {
+            self.begin_shutdown(&format!(
+                "{REFUSALS_TO_STOP} clients in a row refused for their context ({why}); \
+                 the next one starts a daemon in its own"
+            ));
+        }
     }
 
     /// How long since a worker last finished a job of a client of its own.
