@@ -55,9 +55,15 @@ impl OnDemand {
     }
 
     /// The daemon `pid` stopped for being idle (2 s), and the next client
-    /// starts another.
+    /// starts another, which serves it.
     fn assert_replaced_after_idle(&self, b: &str, pid: i32) {
         assert!(self.log().contains("no job for 2s"), "{b}: {}", self.log());
+        self.assert_replaced(b, pid);
+    }
+
+    /// The daemon `pid` is gone: the next client starts another, in its
+    /// own context, which then serves it.
+    fn assert_replaced(&self, b: &str, pid: i32) {
         let o = run(
             self.rush().arg("-c").arg("echo again"),
             None,
@@ -65,6 +71,37 @@ impl OnDemand {
         );
         assert_eq!(o.stdout_str(), "again\n", "{b}");
         assert_ne!(self.daemon_pid(), pid, "{b}");
+        let o = self.required("echo served");
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(0), "served\n".into()),
+            "{b}: {}",
+            o.stderr_str()
+        );
+    }
+
+    /// An ordinary client's job, which a daemon in another context refuses
+    /// and the client runs directly.
+    fn run_refused(&self, b: &str) {
+        let o = run(
+            self.rush().arg("-c").arg("echo direct"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "direct\n", "{b}: {}", o.stderr_str());
+    }
+
+    /// Start the daemon from a client under `nice -n 5`, so that it takes
+    /// that context; its pid.
+    fn start_niced(&self, b: &str) -> i32 {
+        let o = run(
+            self.command("nice")
+                .args(["-n", "5", RUSH, "-c", "echo first"]),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "first\n", "{b}: {}", o.stderr_str());
+        self.daemon_pid()
     }
 
     /// `program` with the environment of [`OnDemand::rush`].
@@ -293,25 +330,13 @@ fn spawned_daemon_exits_when_idle_but_not_during_a_job() {
 fn a_spawned_daemon_that_refuses_its_clients_still_goes_when_idle() {
     for &b in backends() {
         let d = OnDemand::new(b, "2");
-        let o = run(
-            d.command("nice")
-                .args(["-n", "5", RUSH, "-c", "echo first"]),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "first\n", "{b}: {}", o.stderr_str());
-        let pid = d.daemon_pid();
+        let pid = d.start_niced(b);
         // Ordinary clients, one every 200 ms for up to 12 s: each is
         // refused and runs its job directly.
         let started = std::time::Instant::now();
         let mut refused_seen = false;
         while alive(pid) && started.elapsed() < Duration::from_secs(12) {
-            let o = run(
-                d.rush().arg("-c").arg("echo direct"),
-                None,
-                Duration::from_secs(20),
-            );
-            assert_eq!(o.stdout_str(), "direct\n", "{b}: {}", o.stderr_str());
+            d.run_refused(b);
             refused_seen |= json_number(&d.status(), "context_refusals").is_some_and(|n| n > 0);
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -323,13 +348,6 @@ fn a_spawned_daemon_that_refuses_its_clients_still_goes_when_idle() {
         );
         // The next client starts a daemon in its own context.
         d.assert_replaced_after_idle(b, pid);
-        let o = d.required("echo served");
-        assert_eq!(
-            (o.code(), o.stdout_str()),
-            (Some(0), "served\n".into()),
-            "{b}: {}",
-            o.stderr_str()
-        );
     }
 }
 
@@ -340,22 +358,10 @@ fn a_spawned_daemon_that_refuses_its_clients_still_goes_when_idle() {
 fn a_spawned_daemon_gives_way_to_clients_in_another_context() {
     for &b in backends() {
         let d = OnDemand::new(b, "60");
-        let o = run(
-            d.command("nice")
-                .args(["-n", "5", RUSH, "-c", "echo first"]),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "first\n", "{b}: {}", o.stderr_str());
-        let pid = d.daemon_pid();
+        let pid = d.start_niced(b);
         let refused = |n: usize| {
             for i in 0..n {
-                let o = run(
-                    d.rush().arg("-c").arg("echo direct"),
-                    None,
-                    Duration::from_secs(20),
-                );
-                assert_eq!(o.stdout_str(), "direct\n", "{b}: {}", o.stderr_str());
+                d.run_refused(b);
                 if i + 1 < n {
                     assert!(alive(pid), "{b}: gone after {} refusals", i + 1);
                 }
@@ -384,20 +390,7 @@ fn a_spawned_daemon_gives_way_to_clients_in_another_context() {
             "{b}: {}",
             d.log()
         );
-        let o = run(
-            d.rush().arg("-c").arg("echo again"),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "again\n", "{b}");
-        assert_ne!(d.daemon_pid(), pid, "{b}");
-        let o = d.required("echo served");
-        assert_eq!(
-            (o.code(), o.stdout_str()),
-            (Some(0), "served\n".into()),
-            "{b}: {}",
-            o.stderr_str()
-        );
+        d.assert_replaced(b, pid);
     }
 }
 
