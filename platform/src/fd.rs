@@ -250,15 +250,7 @@ pub fn write_all(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
 
 /// Read everything until end of file, retrying on `EINTR`.
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> io::Result<()> {
-    let mut chunk = [0u8; 8192];
-    loop {
-        match read(fd, &mut chunk) {
-            Ok(0) => return Ok(()),
-            Ok(n) => out.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    read_to_end_spinning(fd, out, 0)
 }
 
 /// Give the CPU to whatever else is runnable on it. On Linux by a bare
@@ -281,7 +273,7 @@ fn yield_cpu() {
 /// [`read_to_end`] for output expected within microseconds (a command
 /// substitution of builtins): for the first `spin_ns` nanoseconds it
 /// waits without sleeping ([`wait_readable_spinning`]), then with plain
-/// blocking reads, as [`read_to_end`] does.
+/// blocking reads.
 pub fn read_to_end_spinning(fd: RawFd, out: &mut Vec<u8>, spin_ns: u64) -> io::Result<()> {
     let start = crate::process::monotonic_ns();
     let mut chunk = [0u8; 8192];
