@@ -210,7 +210,6 @@ enum Shape {
     General,
 }
 
-/// A compiled shell pattern.
 /// A compiled pattern's tokens and literal: most patterns are short, and
 /// a pattern is compiled each time it is evaluated (a `case` in a loop),
 /// so these live in the `Pattern` itself up to a size rather than on the
@@ -218,6 +217,7 @@ enum Shape {
 type Tokens = smallvec::SmallVec<[Token; 8]>;
 type Lit = smallvec::SmallVec<[u8; 16]>;
 
+/// A compiled shell pattern.
 #[derive(Clone, Debug)]
 pub struct Pattern {
     tokens: Tokens,
@@ -744,14 +744,8 @@ fn parse_bracket(pat: &[u8], start: usize, charset: Charset) -> Option<(Set, usi
                         continue;
                     }
                     if let Some(lo) = single_char(name, charset) {
-                        i = after;
-                        let hi = match range_end(pat, i, charset) {
-                            Some((hi, next)) => {
-                                i = next;
-                                hi
-                            }
-                            None => lo,
-                        };
+                        let hi;
+                        (hi, i) = range_end(pat, after, charset).unwrap_or((lo, after));
                         set.insert_range(lo, hi);
                         continue;
                     }
@@ -759,14 +753,8 @@ fn parse_bracket(pat: &[u8], start: usize, charset: Charset) -> Option<(Set, usi
             }
         }
         let (lo, next) = bracket_char(pat, i, charset)?;
-        i = next;
-        let hi = match range_end(pat, i, charset) {
-            Some((hi, next)) => {
-                i = next;
-                hi
-            }
-            None => lo,
-        };
+        let hi;
+        (hi, i) = range_end(pat, next, charset).unwrap_or((lo, next));
         set.insert_range(lo, hi);
     }
     if negate {
