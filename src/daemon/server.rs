@@ -1383,9 +1383,9 @@ impl Server {
         }
     }
 
-    /// Send `sig` to a job's process group and to its worker.
-    /// Deliver a client's signal as the connection watch does for a job
-    /// its worker took itself ([`platform::connwatch::forward_targets`]).
+    /// Deliver a client's signal to its job's process group and worker, as
+    /// the connection watch does for a job its worker took itself
+    /// ([`platform::connwatch::forward_targets`]).
     fn signal_job(&mut self, worker: ConnId, sig: i32, from_group: i32) {
         let Some(Role::Worker(w)) = self.conn(worker).map(|c| &c.role) else {
             return;

@@ -456,8 +456,8 @@ impl Worker<'_> {
     }
 
     /// Run `job` in this process with its descriptors (both ways a job
-    /// arrives: relayed by the daemon, or from a client of its own).
-    /// Run a job; `relayed`: the daemon passes the client's signals on.
+    /// arrives: `relayed` by the daemon, which then passes the client's
+    /// signals on, or from a client of its own).
     fn serve(&mut self, job: &JobRequest, fds: Vec<OwnedFd>, relayed: bool) -> JobResult {
         serve(
             &mut self.internal,
