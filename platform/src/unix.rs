@@ -277,9 +277,23 @@ pub fn accept(listener: RawFd) -> io::Result<OwnedFd> {
 /// The effective uid of the process at the other end of `fd`
 /// (`SO_PEERCRED` on Linux, `getpeereid` on the BSDs and macOS).
 pub fn peer_uid(fd: RawFd) -> io::Result<u32> {
+    peer_ids(fd).map(|(uid, _)| uid)
+}
+
+/// The pid of the process that connected at the other end of `fd` (see
+/// [`peer_ids`]).
+pub fn peer_pid(fd: RawFd) -> Option<i32> {
+    peer_ids(fd).ok()?.1
+}
+
+/// The effective uid of the process at the other end of `fd` and its pid
+/// as this process's PID namespace numbers it (0 when it has no number
+/// here: a client that reports another pid for itself lives in another
+/// PID namespace; `None` where the system does not tell), in one query.
+pub fn peer_ids(fd: RawFd) -> io::Result<(u32, Option<i32>)> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
-        peer_cred(fd).map(|cred| cred.uid)
+        peer_cred(fd).map(|cred| (cred.uid, Some(cred.pid)))
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     {
@@ -287,23 +301,7 @@ pub fn peer_uid(fd: RawFd) -> io::Result<u32> {
         let mut gid: libc::gid_t = 0;
         // SAFETY: `uid` and `gid` are valid for getpeereid to fill.
         cvt(unsafe { libc::getpeereid(fd, &mut uid, &mut gid) })?;
-        Ok(uid)
-    }
-}
-
-/// The pid of the process that connected at the other end of `fd`, as
-/// this process's PID namespace numbers it (0 when it has no number
-/// here): a client that reports another pid for itself lives in another
-/// PID namespace. `None` where the system does not tell.
-pub fn peer_pid(fd: RawFd) -> Option<i32> {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        peer_cred(fd).ok().map(|cred| cred.pid)
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    {
-        let _ = fd;
-        None
+        Ok((uid, None))
     }
 }
 

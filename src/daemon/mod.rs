@@ -76,15 +76,22 @@ impl Baseline {
 
     /// Why this process cannot run a job from the client at the other end
     /// of `conn`, which says its pid is `pid` and its context `context`,
-    /// as the client would run it itself; `None` when it can. The kernel
-    /// numbers a peer in our own PID namespace, so a client that numbers
-    /// itself differently lives in another; a connection belongs to the
+    /// as the client would run it itself; `None` when it can. `peer_pid` is
+    /// the pid the kernel gives that client ([`platform::unix::peer_ids`]):
+    /// it numbers a peer in our own PID namespace, so a client that numbers
+    /// itself differently lives in another. A connection belongs to the
     /// connecting process's network namespace.
-    pub(crate) fn refusal(&self, conn: RawFd, pid: i32, context: &Context) -> Option<&'static str> {
+    pub(crate) fn refusal(
+        &self,
+        conn: RawFd,
+        peer_pid: Option<i32>,
+        pid: i32,
+        context: &Context,
+    ) -> Option<&'static str> {
         if let Some(why) = self.context.mismatch(context) {
             return Some(why);
         }
-        if platform::unix::peer_pid(conn).is_some_and(|p| p != pid) {
+        if peer_pid.is_some_and(|p| p != pid) {
             return Some("the client is in another PID namespace than rushd");
         }
         if self.netns.is_some() && platform::unix::netns_cookie(conn) != self.netns {

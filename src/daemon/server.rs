@@ -1159,7 +1159,11 @@ impl Server {
             );
         }
         let raw = self.conn(id).map_or(-1, |c| c.raw);
-        if let Some(why) = self.baseline.refusal(raw, summary.pid, &summary.context) {
+        let peer_pid = platform::unix::peer_pid(raw);
+        if let Some(why) = self
+            .baseline
+            .refusal(raw, peer_pid, summary.pid, &summary.context)
+        {
             self.stats.context_refusals += 1;
             self.stats.last_refusal = why;
             // A job must see the client's limits, scheduling, credentials

@@ -581,9 +581,9 @@ impl Worker<'_> {
     /// Serve the jobs of a client this worker accepted, until its last one
     /// or until the connection is handed to the daemon.
     fn serve_client(&mut self, conn: OwnedFd) {
-        match platform::unix::peer_uid(conn.as_raw_fd()) {
-            Ok(uid) if uid == self.euid => {}
-            Ok(uid) => {
+        let peer_pid = match platform::unix::peer_ids(conn.as_raw_fd()) {
+            Ok((uid, pid)) if uid == self.euid => pid,
+            Ok((uid, _)) => {
                 return note(
                     &self.internal,
                     &format!("refused a connection from uid {uid}"),
@@ -595,7 +595,7 @@ impl Worker<'_> {
                     &format!("cannot read a peer's credentials: {e}"),
                 );
             }
-        }
+        };
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         let mut fds: Vec<OwnedFd> = Vec::new();
@@ -610,7 +610,8 @@ impl Worker<'_> {
                     break;
                 }
             };
-            let Some(job) = self.own_job(conn.as_raw_fd(), &buf[..used], fds.len()) else {
+            let Some(job) = self.own_job(conn.as_raw_fd(), peer_pid, &buf[..used], fds.len())
+            else {
                 self.handoff(conn, &buf, fds);
                 break;
             };
@@ -637,7 +638,13 @@ impl Worker<'_> {
     /// anything else (another kind of request, a malformed one, a client
     /// whose context differs) goes to the daemon, which answers it as it
     /// always does.
-    fn own_job(&self, conn: RawFd, frame: &[u8], nfds: usize) -> Option<JobRequest> {
+    fn own_job(
+        &self,
+        conn: RawFd,
+        peer_pid: Option<i32>,
+        frame: &[u8],
+        nfds: usize,
+    ) -> Option<JobRequest> {
         let (h, payload, _) = split(frame).ok()??;
         if h.kind != Kind::Job || usize::from(h.nfds) != nfds {
             return None;
@@ -646,7 +653,10 @@ impl Worker<'_> {
             return None;
         };
         let room = job.fds.iter().all(|&t| t < self.internal.base);
-        let same = self.baseline.refusal(conn, job.pid, &job.context).is_none();
+        let same = self
+            .baseline
+            .refusal(conn, peer_pid, job.pid, &job.context)
+            .is_none();
         (same && room).then_some(job)
     }
 
