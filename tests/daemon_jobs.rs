@@ -441,3 +441,50 @@ echo "shell got it $n time(s)"
         r.stop();
     }
 }
+
+/// A job's background processes that outlive it are its worker's children
+/// (run directly, the shell exits and `init` reaps them): each is reaped
+/// when it ends, whether its worker is waiting for a client then or running
+/// another job, and whether the worker took the client itself or the
+/// daemon relayed the job. Before, each stayed a zombie as long as its
+/// worker lived. (Linux: it reads the worker's children from `/proc`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn processes_a_job_leaves_behind_are_reaped() {
+    for &b in backends() {
+        for accept in ["1", "0"] {
+            let d = Daemon::with_pool_env(b, 1, &[("RUSH_WORKER_ACCEPT", accept)]);
+            let worker = worker_pids(&d.status())[0];
+            // Its one child between jobs is its process-group anchor.
+            let only_anchor = || {
+                let c = children_of(worker);
+                c.len() == 1 && c[0].1 != "Z"
+            };
+            let job = |script: &str| {
+                let o = run(
+                    d.rush().arg("-c").arg(script),
+                    None,
+                    Duration::from_secs(10),
+                );
+                assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
+                o
+            };
+            let o = job("sleep 0.2 & (sleep 0.3; :) & echo started");
+            assert_eq!(o.stdout_str(), "started\n", "{b}");
+            assert!(
+                eventually(Duration::from_secs(5), only_anchor),
+                "{b}, accept {accept}: ended while idle: {:?}",
+                children_of(worker)
+            );
+            job("sleep 0.2 &");
+            job("sleep 0.6");
+            job("echo builtin only");
+            assert!(
+                eventually(Duration::from_secs(5), only_anchor),
+                "{b}, accept {accept}: ended during a job: {:?}",
+                children_of(worker)
+            );
+            d.stop();
+        }
+    }
+}

@@ -54,6 +54,43 @@ pub fn reap_any() -> Option<(Pid, WaitStatus)> {
     }
 }
 
+/// Reap every child that has ended except `keep`, without blocking, and
+/// return how many. A `keep` that has ended is left a zombie (its pid and
+/// process group still name it, and its owner reaps it), and the ones
+/// behind it wait for the next call.
+pub fn reap_ended_except(keep: Pid) -> usize {
+    let mut reaped = 0;
+    loop {
+        // SAFETY: siginfo_t is plain old data; all-zero is a valid value.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `info` is valid for waitid to fill; WNOWAIT only looks.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_ALL,
+                0,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        if r != 0 {
+            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return reaped;
+        }
+        // SAFETY: waitid filled `info` for a child (or left it zeroed when
+        // none has ended), so the pid field is the one set.
+        let pid = unsafe { info.si_pid() };
+        if pid == 0 || pid == keep {
+            return reaped;
+        }
+        match try_reap(pid) {
+            Ok(Some(_)) => reaped += 1,
+            _ => return reaped,
+        }
+    }
+}
+
 /// Ask the kernel to send `signal` to this process when its parent dies
 /// (`PR_SET_PDEATHSIG`; Linux only, a no-op elsewhere, where callers poll
 /// [`crate::process::getppid`] instead). Returns whether it is in force.

@@ -228,6 +228,9 @@ struct Worker<'a> {
     /// The `Error` frame it answers a client that sends anything but a
     /// signal while its job runs.
     bad_request: Vec<u8>,
+    /// A job has started processes, which may outlive it as this worker's
+    /// children ([`Worker::reap_leftovers`]).
+    had_children: bool,
 }
 
 /// The worker process: never returns.
@@ -336,6 +339,7 @@ pub fn main(
         buf: Vec::with_capacity(64 * 1024),
         cancelling,
         bad_request,
+        had_children: false,
     };
     if let Some((b, slot)) = w.board {
         b.set_pid(slot, w.me);
@@ -398,6 +402,7 @@ impl Worker<'_> {
                     }
                 }
             }
+            self.reap_leftovers();
             let on_listener = self
                 .board
                 .is_some_and(|(b, slot)| b.state(slot) == state::LISTENING);
@@ -440,6 +445,22 @@ impl Worker<'_> {
         }
     }
 
+    /// Reap the background processes earlier jobs left behind. Run
+    /// directly, a shell that exits leaves them to `init`; here they stay
+    /// the worker's children, and each would stay a zombie for as long as
+    /// the worker lives. From the first job that starts a process on,
+    /// SIGCHLD is caught between jobs, so that one that ends while the
+    /// worker waits interrupts the wait and is reaped here; [`serve`] puts
+    /// the default back before each job.
+    fn reap_leftovers(&mut self) {
+        if !self.had_children {
+            return;
+        }
+        let _ = signal::ensure_disposition(signal::SIGCHLD, Disposition::Catch);
+        signal::clear_pending(signal::SIGCHLD);
+        platform::child::reap_ended_except(self.anchor.pid);
+    }
+
     /// A message from the daemon.
     fn on_message(&mut self, msg: Message, fds: Vec<OwnedFd>) {
         match msg {
@@ -477,6 +498,7 @@ impl Worker<'_> {
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
         let result = self.serve(job, fds, true);
+        self.had_children |= result.spawned;
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
@@ -729,6 +751,7 @@ impl Worker<'_> {
             b.set_state(slot, state::NONE);
             self.exit_now_retired();
         }
+        self.had_children |= result.as_ref().is_none_or(|r| r.spawned);
         if let Some(r) = result.filter(|_| !gone) {
             let mut out = Vec::with_capacity(16);
             Message::Exit(exit_status(r.outcome)).encode(&mut out);
@@ -920,6 +943,10 @@ fn serve(
     warm: &crate::shell::warm::WarmRef,
     relayed_by: Option<i32>,
 ) -> JobResult {
+    // Caught between jobs once a job has left children
+    // (`Worker::reap_leftovers`); the job has it at its default, as
+    // directly. No system call while it is.
+    let _ = signal::ensure_disposition(signal::SIGCHLD, Disposition::Default);
     // The directory comes last (after the descriptors the job keeps) and
     // is used and closed first, before its number can be in the way.
     let in_dir = match fds.pop() {
