@@ -445,46 +445,109 @@ echo "shell got it $n time(s)"
 /// A job's background processes that outlive it are its worker's children
 /// (run directly, the shell exits and `init` reaps them): each is reaped
 /// when it ends, whether its worker is waiting for a client then or running
-/// another job, and whether the worker took the client itself or the
-/// daemon relayed the job. Before, each stayed a zombie as long as its
+/// another job. Before, each stayed a zombie as long as its
 /// worker lived. (Linux: it reads the worker's children from `/proc`.)
 #[cfg(target_os = "linux")]
 #[test]
 fn processes_a_job_leaves_behind_are_reaped() {
     for &b in backends() {
-        for accept in ["1", "0"] {
-            let d = Daemon::with_pool_env(b, 1, &[("RUSH_WORKER_ACCEPT", accept)]);
-            let worker = worker_pids(&d.status())[0];
-            // Its one child between jobs is its process-group anchor.
-            let only_anchor = || {
-                let c = children_of(worker);
-                c.len() == 1 && c[0].1 != "Z"
-            };
-            let job = |script: &str| {
-                let o = run(
-                    d.rush().arg("-c").arg(script),
-                    None,
-                    Duration::from_secs(10),
-                );
-                assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
-                o
-            };
-            let o = job("sleep 0.2 & (sleep 0.3; :) & echo started");
-            assert_eq!(o.stdout_str(), "started\n", "{b}");
-            assert!(
-                eventually(Duration::from_secs(5), only_anchor),
-                "{b}, accept {accept}: ended while idle: {:?}",
-                children_of(worker)
+        let d = Daemon::with_pool(b, 1);
+        let worker = worker_pids(&d.status())[0];
+        // Its one child between jobs is its process-group anchor.
+        let only_anchor = || {
+            let c = children_of(worker);
+            c.len() == 1 && c[0].1 != "Z"
+        };
+        let job = |script: &str| {
+            let o = run(
+                d.rush().arg("-c").arg(script),
+                None,
+                Duration::from_secs(10),
             );
-            job("sleep 0.2 &");
-            job("sleep 0.6");
-            job("echo builtin only");
-            assert!(
-                eventually(Duration::from_secs(5), only_anchor),
-                "{b}, accept {accept}: ended during a job: {:?}",
-                children_of(worker)
+            assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
+            o
+        };
+        let o = job("sleep 0.2 & (sleep 0.3; :) & echo started");
+        assert_eq!(o.stdout_str(), "started\n", "{b}");
+        assert!(
+            eventually(Duration::from_secs(5), only_anchor),
+            "{b}: ended while idle: {:?}",
+            children_of(worker)
+        );
+        job("sleep 0.2 &");
+        job("sleep 0.6");
+        job("echo builtin only");
+        assert!(
+            eventually(Duration::from_secs(5), only_anchor),
+            "{b}: ended during a job: {:?}",
+            children_of(worker)
+        );
+        d.stop();
+    }
+}
+
+/// The process group of a worker's jobs outlives a job that started
+/// processes and waited for all of them (no anchor to fork again before
+/// the next client), but not one whose background process still runs
+/// there: the next job gets a fresh group, so that ending it cannot reach
+/// that process. (Linux: it reads the worker's children from `/proc`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_jobs_group_is_kept_only_when_it_has_emptied() {
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 1);
+        let worker = worker_pids(&d.status())[0];
+        // Its one live child but for `other`: the anchor of the group.
+        let anchor = |other: i32| {
+            let live: Vec<i32> = children_of(worker)
+                .into_iter()
+                .filter(|&(p, ref state)| state != "Z" && p != other)
+                .map(|(p, _)| p)
+                .collect();
+            assert_eq!(live.len(), 1, "{b}: the worker's children: {live:?}");
+            live[0]
+        };
+        let job = |script: &str| {
+            let o = run(
+                d.rush().arg("-c").arg(script),
+                None,
+                Duration::from_secs(10),
             );
-            d.stop();
-        }
+            assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
+            o.stdout_str()
+        };
+        let first = anchor(0);
+        job("/bin/true; x=$(echo a); (echo b) | cat");
+        // Relayed jobs always get a fresh group (the daemon may still be
+        // killing the old one for a cancelled job).
+        let kept = anchor(0) == first;
+        assert_eq!(
+            kept,
+            b != "relay",
+            "{b}: a job that waited for its processes"
+        );
+        let first = anchor(0);
+        // The background process keeps the group: the next job has another.
+        let pid: i32 = job("sleep 3 & echo $!").trim().parse().expect("pid");
+        assert!(
+            eventually(Duration::from_secs(5), || {
+                children_of(worker).iter().all(|&(p, _)| p != first)
+            }),
+            "{b}: the old anchor is still there"
+        );
+        let second = anchor(pid);
+        assert_ne!(second, first, "{b}");
+        // Ending the next job's group (its client killed) spares it.
+        let mut c = d.spawn_job("sleep 30", "require");
+        std::thread::sleep(Duration::from_millis(300));
+        c.kill().expect("kill the client");
+        let _ = c.wait();
+        assert!(
+            eventually(Duration::from_secs(5), || job("echo ok") == "ok\n"
+                && alive(pid)),
+            "{b}: the earlier job's background process was killed"
+        );
+        let _ = platform::process::kill(pid, signal::SIGKILL);
+        d.stop();
     }
 }

@@ -14,8 +14,9 @@
 //! Per job: install each descriptor at the number the client had it;
 //! `fchdir` to the client's directory; set the umask and signal state; run
 //! the job ([`run_job`]); restore the baseline (close what was installed,
-//! 0–2 included, cwd `/`, umask, signals); after a job that started
-//! processes, a fresh process-group anchor.
+//! 0–2 included, cwd `/`, umask, signals); after a job that left a
+//! process running in its group (or a relayed job that started any), a
+//! fresh process-group anchor.
 //!
 //! The job's processes run in the process group of an *anchor*: a child
 //! that only sleeps, so the group exists before the job starts and is not
@@ -539,6 +540,32 @@ impl Worker<'_> {
         process::exit_now(0)
     }
 
+    /// After a job that started processes: has its group emptied, but
+    /// for the anchor? Then the next job can have the same group, and the
+    /// worker saves forking a new anchor and ending the old one, which a
+    /// client arriving at once would wait for. Most jobs that start
+    /// processes wait for all of them (a make recipe); a background one
+    /// still running keeps the group, and the next job gets a fresh one.
+    /// Only for jobs of the worker's own clients: the daemon, which
+    /// cancels the jobs it relays by killing their group again and again
+    /// until it reads their end, could otherwise reach the next job.
+    ///
+    /// The anchor steps into the worker's group for a moment: if no
+    /// process is left in its own, that group is gone (`kill` says there
+    /// is no such group), and the anchor, stepping back, makes it anew
+    /// under the same number, its pid.
+    fn anchor_alone(&mut self) -> bool {
+        // Ended children in the group would keep it.
+        self.reap_leftovers();
+        let pid = self.anchor.pid;
+        if process::setpgid(pid, self.me).is_err() {
+            return false;
+        }
+        let empty =
+            process::kill(-pid, 0).is_err_and(|e| e.raw_os_error() == Some(platform::errno::ESRCH));
+        process::setpgid(pid, pid).is_ok() && empty
+    }
+
     fn replace_anchor(&mut self) {
         let old = std::mem::replace(&mut self.anchor, Anchor { pid: 0 });
         old.retire();
@@ -763,7 +790,7 @@ impl Worker<'_> {
                 b.set_state(slot, state::NONE);
                 self.exit_now_retired();
             }
-            if r.spawned {
+            if r.spawned && !self.anchor_alone() {
                 self.replace_anchor();
             }
         } else {
