@@ -34,9 +34,10 @@ fn busy_daemon_makes_the_client_run_the_job_itself() {
             },
         );
         let marker = d.dir.path().join("running");
-        // One job holds the only worker, one waits in the queue...
+        // One job holds the only worker (its `sleep` not last: a last
+        // utility runs in the client), one waits in the queue...
         let mut first = d.spawn_job(
-            &format!("echo x > '{}'; sleep 2", marker.display()),
+            &format!("echo x > '{}'; sleep 2; true", marker.display()),
             "require",
         );
         wait_for_file(&marker);
@@ -96,8 +97,9 @@ fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
         let marker = d.dir.path().join("running");
         let before = worker_pids(&d.status());
         assert_eq!(before.len(), 1, "{b}");
+        // (`sleep` not last: a last utility runs in the client.)
         let mut client = d.spawn_job(
-            &format!("echo x > '{}'; sleep 30", marker.display()),
+            &format!("echo x > '{}'; sleep 30; true", marker.display()),
             "require",
         );
         wait_for_file(&marker);
@@ -149,9 +151,13 @@ fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
         let d = Daemon::with_pool(b, 1);
         let pids_file = d.dir.path().join("pids");
         let worker = worker_pids(&d.status());
-        // A background process and a foreground one, both in the job.
+        // A background process and a foreground one, both in the job (the
+        // foreground one not last: a last utility runs in the client).
         let mut client = d.spawn_job(
-            &format!("sleep 60 & echo $! > '{}'; sleep 60", pids_file.display()),
+            &format!(
+                "sleep 60 & echo $! > '{}'; sleep 60; true",
+                pids_file.display()
+            ),
             "require",
         );
         let bg: i32 = wait_for_file(&pids_file).trim().parse().expect("pid");

@@ -551,3 +551,116 @@ fn a_jobs_group_is_kept_only_when_it_has_emptied() {
         d.stop();
     }
 }
+
+/// A job's last utility, which a shell run directly replaces itself with,
+/// runs in the client's own process: it has the client's pid (the job's
+/// `$$`) and parent, and its CPU time is the client's, as directly. Jobs
+/// the daemon relays (`relay`) keep it in the worker.
+#[test]
+fn a_jobs_last_utility_runs_in_the_clients_place() {
+    let parent = std::process::id().to_string();
+    let mut runners = vec![Runner::new(Via::Direct)];
+    runners.extend(backends().iter().map(|&b| Runner::new(Via::Pool(b))));
+    for r in runners {
+        let via = r.via;
+        let handed = via != Via::Pool("relay");
+        for script in [
+            r#"echo "$$ $PPID"; sh -c 'echo "$$ $PPID"'"#,
+            r#"echo "$$ $PPID"; exec sh -c 'echo "$$ $PPID"'"#,
+        ] {
+            let o = r.sh(script, None);
+            let lines: Vec<&str> = o
+                .stdout
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| std::str::from_utf8(l).unwrap_or(""))
+                .collect();
+            assert_eq!(lines.len(), 2, "{via:?}: {o:?}");
+            assert!(
+                lines[0].ends_with(&format!(" {parent}")),
+                "{via:?}: {lines:?}"
+            );
+            assert_eq!(lines[1] == lines[0], handed, "{via:?}: {script}: {lines:?}");
+        }
+        // Its CPU time is charged to the client's parent: `times` in a
+        // shell that ran the client counts it.
+        let client = r.command();
+        let mut outer = Command::new("/bin/sh");
+        for (k, v) in client.get_envs() {
+            if let Some(v) = v {
+                outer.env(k, v);
+            }
+        }
+        let busy = "sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'";
+        outer
+            .arg("-c")
+            .arg(r#""$0" -c "$1"; times"#)
+            .arg(RUSH)
+            .arg(busy);
+        let o = run(&mut outer, None, Duration::from_secs(60));
+        let children = o.stdout_str().lines().nth(1).map_or(0.0, |l| {
+            l.split_whitespace()
+                .filter_map(|t| {
+                    let (m, s) = t.trim_end_matches('s').split_once('m')?;
+                    Some(m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
+                })
+                .sum::<f64>()
+        });
+        if handed {
+            assert!(
+                children > 0.05,
+                "{via:?}: children's CPU time {children} s: {o:?}"
+            );
+        }
+        r.stop();
+    }
+}
+
+/// When the client cannot run the utility handed to it, it ends as the
+/// shell would have directly: a file in no executable format runs as a
+/// script (for a command, not for `exec`), anything else is reported with
+/// the shell's prefix and status 126 or 127.
+#[test]
+fn a_handed_utility_that_cannot_run_fails_as_directly() {
+    let dir = TempDir::new("handed");
+    let script = dir.path().join("no-shebang");
+    std::fs::write(&script, "echo \"script $0 $1\"; exit 3\n").expect("write");
+    let plain = dir.path().join("not-executable");
+    std::fs::write(&plain, "echo never\n").expect("write");
+    let missing = dir.path().join("missing");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cases: Vec<String> = [&script, &plain, &missing]
+        .iter()
+        .flat_map(|p| {
+            let p = p.display();
+            [format!("echo before; '{p}' arg"), format!("exec '{p}' arg")]
+        })
+        .collect();
+    let direct = Runner::new(Via::Direct);
+    let expected: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
+    for &b in backends() {
+        let r = Runner::new(Via::Pool(b));
+        for (case, want) in cases.iter().zip(&expected) {
+            let got = r.sh(case, None);
+            assert_eq!(got.code(), want.code(), "{b}: {case}: {got:?}");
+            assert_eq!(got.stdout, want.stdout, "{b}: {case}");
+            assert_eq!(got.stderr_str(), want.stderr_str(), "{b}: {case}");
+        }
+        r.stop();
+    }
+    direct.stop();
+    // What directly gives, for the record.
+    let codes: Vec<Option<i32>> = expected.iter().map(Out::code).collect();
+    assert_eq!(
+        codes,
+        [
+            Some(3),
+            Some(126),
+            Some(126),
+            Some(126),
+            Some(127),
+            Some(127)
+        ]
+    );
+}

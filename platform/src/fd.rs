@@ -119,6 +119,13 @@ pub fn is_open(fd: RawFd) -> bool {
     unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
 }
 
+/// Is `fd` open and close-on-exec? (False for a closed number.)
+pub fn is_cloexec(fd: RawFd) -> bool {
+    // SAFETY: fcntl(F_GETFD) has no memory-safety preconditions.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+    flags != -1 && flags & libc::FD_CLOEXEC != 0
+}
+
 /// Set or clear close-on-exec on `fd`.
 pub fn set_cloexec(fd: RawFd, on: bool) -> io::Result<()> {
     // SAFETY: fcntl(F_GETFD) has no memory-safety preconditions.

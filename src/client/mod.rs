@@ -25,6 +25,7 @@ use platform::process;
 use platform::signal::{self, Disposition};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
+mod exec;
 pub mod spawn;
 
 /// The status `rush` exits with when `RUSH_DAEMON=require` and no daemon
@@ -264,7 +265,12 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         .map_err(|e| refused(Fallback::NoDaemon, format!("send: {e}")))?;
     drop(cwd_fd);
     drop(frame);
-    wait(ch, fwd)
+    let sent = exec::Sent {
+        fds,
+        ignored,
+        blocked: parts.blocked,
+    };
+    wait(ch, fwd, &sent)
 }
 
 /// Signals ignored in this process (bit n = signal n), as `rush` inherited
@@ -380,7 +386,7 @@ enum Heard {
 }
 
 /// Wait for the job's end, forwarding signals. Returns only to fall back.
-fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
+fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Result<Never, Why> {
     let mut heard = Heard::Nothing;
     // Whether anything was sent after the job: then a reset connection
     // no longer proves that the job went unread.
@@ -391,7 +397,7 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
     loop {
         loop {
             match ch.next_frame() {
-                Ok(Some((m, _fds))) => match m {
+                Ok(Some((m, fds))) => match m {
                     Message::Started { .. } => heard = Heard::Started,
                     Message::Queued if heard == Heard::Nothing => heard = Heard::Queued,
                     Message::Exit(status) => {
@@ -400,6 +406,13 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>) -> Result<Never, Why> {
                         // (`die_of` resets the one signal it needs).
                         std::mem::forget(fwd);
                         finish(status)
+                    }
+                    Message::Exec(req) => {
+                        // The job ended in a utility for this process to
+                        // become; the connection and the signal descriptor
+                        // go with the exec.
+                        std::mem::forget(fwd);
+                        exec::become_utility(req, fds, sent)
                     }
                     Message::Busy if heard != Heard::Started => {
                         return Err(refused(

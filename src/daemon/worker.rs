@@ -480,7 +480,12 @@ impl Worker<'_> {
     /// Run `job` in this process with its descriptors (both ways a job
     /// arrives: `relayed` by the daemon, which then passes the client's
     /// signals on, or from a client of its own).
-    fn serve(&mut self, job: &JobRequest, fds: Vec<OwnedFd>, relayed: bool) -> JobResult {
+    fn serve(
+        &mut self,
+        job: &JobRequest,
+        fds: Vec<OwnedFd>,
+        relayed: bool,
+    ) -> (JobResult, Vec<OwnedFd>) {
         serve(
             &mut self.internal,
             job,
@@ -498,7 +503,7 @@ impl Worker<'_> {
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
-        let result = self.serve(job, fds, true);
+        let (result, _) = self.serve(job, fds, true);
         self.had_children |= result.spawned;
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
@@ -773,18 +778,25 @@ impl Worker<'_> {
                 .into_bytes(),
             }
             .encode(&mut out);
-            let _ = send_small(conn, &out);
+            let _ = send_small(conn, &out, &[]);
             b.job_ended(slot, process::monotonic_ns());
             b.set_state(slot, state::NONE);
             self.exit_now_retired();
         }
-        self.had_children |= result.as_ref().is_none_or(|r| r.spawned);
-        if let Some(r) = result.filter(|_| !gone) {
+        self.had_children |= result.as_ref().is_none_or(|(r, _)| r.spawned);
+        if let Some((r, kept)) = result.filter(|_| !gone) {
             let mut out = Vec::with_capacity(16);
-            Message::Exit(exit_status(r.outcome)).encode(&mut out);
-            if send_small(conn, &out).is_ok() {
+            // The watch is off: the client that execs the utility handed to
+            // it closes the connection, which is no cancellation.
+            let fds: Vec<RawFd> = kept.iter().map(AsRawFd::as_raw_fd).collect();
+            match r.exec {
+                Some(ref exec) => exec.encode(&mut out),
+                None => Message::Exit(exit_status(r.outcome)).encode(&mut out),
+            }
+            if send_small(conn, &out, &fds).is_ok() {
                 served = Served::Answered;
             }
+            drop(kept);
             if r.retire {
                 b.job_ended(slot, process::monotonic_ns());
                 b.set_state(slot, state::NONE);
@@ -913,14 +925,17 @@ fn read_frame(conn: RawFd, buf: &mut Vec<u8>, fds: &mut Vec<OwnedFd>, wait: Dura
     }
 }
 
-/// Send a small frame on a non-blocking connection, waiting a little if
-/// its buffer is full.
-fn send_small(conn: RawFd, bytes: &[u8]) -> io::Result<()> {
+/// Send a frame on a non-blocking connection, the descriptors with its
+/// first byte, waiting a little whenever its buffer is full.
+fn send_small(conn: RawFd, bytes: &[u8], mut fds: &[RawFd]) -> io::Result<()> {
     let mut rest = bytes;
     let mut tries = 0;
     while !rest.is_empty() {
-        match platform::unix::send_with_fds(conn, rest, &[], true) {
-            Ok(n) => rest = &rest[n..],
+        match platform::unix::send_with_fds(conn, rest, fds, true) {
+            Ok(n) => {
+                rest = &rest[n..];
+                fds = &[];
+            }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 100 => {
                 tries += 1;
                 platform::child::sleep_ms(10);
@@ -969,7 +984,7 @@ fn serve(
     baseline_umask: u32,
     warm: &crate::shell::warm::WarmRef,
     relayed_by: Option<i32>,
-) -> JobResult {
+) -> (JobResult, Vec<OwnedFd>) {
     // Caught between jobs once a job has left children
     // (`Worker::reap_leftovers`); the job has it at its default, as
     // directly. No system call while it is.
@@ -996,11 +1011,13 @@ fn serve(
             &format!("cannot install the client's descriptors: {e}"),
         );
         restore(internal, baseline_umask);
-        return JobResult {
+        let result = JobResult {
             outcome: JobOutcome::Exited(126),
             retire: false,
             spawned: false,
+            exec: None,
         };
+        return (result, Vec::new());
     }
     // Between jobs the umask is the baseline and the mask empty (`restore`):
     // only a difference costs a system call.
@@ -1023,10 +1040,39 @@ fn serve(
         worker_caught: worker_caught(),
         warm: Some(warm),
         relayed_by,
+        may_hand_back: relayed_by.is_none() && job.flags & JOB_LAST != 0,
     };
-    let result = crate::shell::job::run_job(&ctx);
+    let mut result = crate::shell::job::run_job(&ctx);
+    let mut kept = Vec::new();
+    if let Some(exec) = &result.exec {
+        match keep_for_exec(internal, exec) {
+            Ok(fds) => kept = fds,
+            Err(e) => {
+                let line = format!("rush: cannot hand the command to the client: {e}\n");
+                let _ = fd::write_all(2, line.as_bytes());
+                result.exec = None;
+                result.outcome = JobOutcome::Exited(126);
+            }
+        }
+    }
     restore(internal, baseline_umask);
-    result
+    (result, kept)
+}
+
+/// For a job that handed its last utility to the client: copies, above
+/// the job's numbers (`restore` closes those), of the descriptors the
+/// utility inherits, in the request's order, then of the job's directory.
+fn keep_for_exec(
+    internal: &Internal,
+    exec: &crate::proto::ExecRequest,
+) -> io::Result<Vec<OwnedFd>> {
+    let mut kept = Vec::with_capacity(exec.fds.len() + 1);
+    for &n in &exec.fds {
+        kept.push(fd::dup_above_owned(n, internal.base)?);
+    }
+    let cwd = fd::open_cwd()?;
+    kept.push(fd::dup_above_owned(cwd.as_raw_fd(), internal.base)?);
+    Ok(kept)
 }
 
 /// Close everything below the internal descriptors (0–2 included: a worker

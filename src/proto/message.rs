@@ -3,6 +3,100 @@
 use super::codec::{Reader, Writer};
 use super::{FrameError, HEADER_LEN, Header, Kind, MAX_FDS, MAX_PAYLOAD};
 
+/// The job's last command, for the client to run in its own place
+/// (worker → client, instead of `Exit`): the worker ran the job up to an
+/// external utility that a shell run directly would have replaced itself
+/// with, and the client does exactly that, so the utility gets the
+/// client's pid, parent, process group and resource accounting, as
+/// directly. The frame carries `1 + fds.len()` descriptors: the ones the
+/// utility inherits, to be installed at the numbers in `fds` (every other
+/// descriptor of the client's closed), then the job's working directory.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ExecRequest {
+    /// The utility, as found on `PATH`.
+    pub path: Vec<u8>,
+    /// Its arguments, `argv[0]` included.
+    pub argv: Vec<Vec<u8>>,
+    /// Its environment, `KEY=VALUE` entries.
+    pub env: Vec<Vec<u8>>,
+    /// The file mode creation mask to set.
+    pub umask: u32,
+    /// Signals to ignore (bit n = signal n); every other one is set to its
+    /// default.
+    pub ignored: u64,
+    /// [`EXEC_AS_COMMAND`], or 0 for the `exec` builtin.
+    pub flags: u32,
+    /// How the shell begins a diagnostic (`rush: -c: line 1`), for the
+    /// message should the client fail to run the utility.
+    pub prefix: Vec<u8>,
+    /// The numbers to install the descriptors at.
+    pub fds: Vec<i32>,
+}
+
+impl ExecRequest {
+    /// Encode as a frame (what `Message::Exec` encodes, without a copy).
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let at = begin_frame(out, Kind::Exec, 1 + self.fds.len());
+        self.write(&mut Writer::new(out));
+        end_frame(out, at);
+    }
+
+    fn write(&self, w: &mut Writer<'_>) {
+        w.bytes(&self.path)
+            .u32(self.umask)
+            .u64(self.ignored)
+            .u32(self.flags)
+            .bytes(&self.prefix)
+            .u32(self.fds.len() as u32);
+        for &fd in &self.fds {
+            w.i32(fd);
+        }
+        w.strings(self.argv.iter().map(Vec::as_slice));
+        w.strings(self.env.iter().map(Vec::as_slice));
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<ExecRequest, FrameError> {
+        let path = r.bytes()?.to_vec();
+        let umask = r.u32()?;
+        if umask > 0o777 {
+            return Err(FrameError::BadField("umask"));
+        }
+        let ignored = r.u64()?;
+        let flags = r.u32()?;
+        if flags & !EXEC_AS_COMMAND != 0 {
+            return Err(FrameError::BadField("exec flags"));
+        }
+        let prefix = r.bytes()?.to_vec();
+        let mut fds = Vec::new();
+        read_fd_list(r, |fd| fds.push(fd))?;
+        let argv = r.strings()?;
+        let env = r.strings()?;
+        if path.is_empty() || path.contains(&0) {
+            return Err(FrameError::BadField("path"));
+        }
+        if argv.is_empty() {
+            return Err(FrameError::BadField("argv"));
+        }
+        no_nul(&argv, "argv")?;
+        no_nul(&env, "env")?;
+        Ok(ExecRequest {
+            path,
+            argv,
+            env,
+            umask,
+            ignored,
+            flags,
+            prefix,
+            fds,
+        })
+    }
+}
+
+/// [`ExecRequest::flags`]: the utility ends a command, not an `exec`: a
+/// file that is no executable format runs as a script, and a missing one
+/// is "not found" (XCU 2.9.1.1).
+pub const EXEC_AS_COMMAND: u32 = 1;
+
 /// A job, as the client sends it. The frame carries `1 + fds.len()`
 /// descriptors: first the client's current directory (opened `O_PATH` or
 /// `O_DIRECTORY`), then the client's descriptors, to be installed at the
@@ -203,6 +297,8 @@ pub enum Message {
     /// The daemon holds the job in its queue: it has not started, and if
     /// the connection ends before `Started` the client runs it itself.
     Queued,
+    /// Run the job's last command in the client's own process.
+    Exec(ExecRequest),
     /// A worker is idle (worker → daemon), with the process group its next
     /// job will run in, and whether it waits on the listening socket too
     /// (else only for the daemon's jobs).
@@ -561,6 +657,7 @@ impl Message {
             Message::Status(_) => Kind::Status,
             Message::Stopping => Kind::Stopping,
             Message::Queued => Kind::Queued,
+            Message::Exec(_) => Kind::Exec,
             Message::Ready { .. } => Kind::Ready,
             Message::Handoff { .. } => Kind::Handoff,
             Message::Saturated => Kind::Saturated,
@@ -575,19 +672,22 @@ impl Message {
         match self {
             Message::Job(j) => 1 + j.fds.len(),
             Message::Handoff { nfds, .. } => *nfds,
+            Message::Exec(e) => 1 + e.fds.len(),
             _ => 0,
         }
     }
 
     /// Append the message as one frame to `out`.
     pub fn encode(&self, out: &mut Vec<u8>) {
-        if let Message::Job(j) = self {
-            return j.encode(out);
+        match self {
+            Message::Job(j) => return j.encode(out),
+            Message::Exec(e) => return e.encode(out),
+            _ => {}
         }
         let at = begin_frame(out, self.kind(), self.nfds());
         let mut w = Writer::new(out);
         match self {
-            Message::Job(_) => {}
+            Message::Job(_) | Message::Exec(_) => {}
             Message::Signal { signal, from_group } => {
                 w.i32(*signal).i32(*from_group);
             }
@@ -659,7 +759,7 @@ impl Message {
         if payload.len() != header.len as usize || header.len > MAX_PAYLOAD {
             return Err(FrameError::Truncated);
         }
-        if !matches!(header.kind, Kind::Job | Kind::Handoff) && header.nfds != 0 {
+        if !matches!(header.kind, Kind::Job | Kind::Handoff | Kind::Exec) && header.nfds != 0 {
             return Err(FrameError::FdMismatch {
                 declared: header.nfds.into(),
                 got: 0,
@@ -706,6 +806,16 @@ impl Message {
             Kind::Busy => Message::Busy,
             Kind::Stopping => Message::Stopping,
             Kind::Queued => Message::Queued,
+            Kind::Exec => {
+                let e = ExecRequest::read(&mut r)?;
+                if 1 + e.fds.len() != usize::from(header.nfds) {
+                    return Err(FrameError::FdMismatch {
+                        declared: header.nfds.into(),
+                        got: 1 + e.fds.len(),
+                    });
+                }
+                Message::Exec(e)
+            }
             Kind::Started => Message::Started {
                 worker: r.i32()?,
                 pgid: r.i32()?,
@@ -810,6 +920,40 @@ mod tests {
         }
     }
 
+    fn sample_exec() -> ExecRequest {
+        ExecRequest {
+            path: b"/bin/echo".to_vec(),
+            argv: vec![b"echo".to_vec(), b"\xff".to_vec()],
+            env: vec![b"A=1".to_vec()],
+            umask: 0o077,
+            ignored: 1 << 2,
+            flags: EXEC_AS_COMMAND,
+            prefix: b"rush: -c: line 1".to_vec(),
+            fds: vec![0, 1, 2, 9],
+        }
+    }
+
+    #[test]
+    fn a_bad_exec_request_is_refused() {
+        let bad = |f: &dyn Fn(&mut ExecRequest)| {
+            let mut e = sample_exec();
+            f(&mut e);
+            let mut buf = Vec::new();
+            Message::Exec(e).encode(&mut buf);
+            let (h, payload, _) = split(&buf).unwrap().unwrap();
+            Message::decode(&h, payload).unwrap_err()
+        };
+        assert_eq!(bad(&|e| e.path.clear()), FrameError::BadField("path"));
+        assert_eq!(bad(&|e| e.argv.clear()), FrameError::BadField("argv"));
+        assert_eq!(bad(&|e| e.env[0].push(0)), FrameError::BadField("env"));
+        assert_eq!(bad(&|e| e.umask = 0o1000), FrameError::BadField("umask"));
+        assert_eq!(bad(&|e| e.flags = 2), FrameError::BadField("exec flags"));
+        assert_eq!(
+            bad(&|e| e.fds.push(1)),
+            FrameError::BadField("duplicate fd number")
+        );
+    }
+
     #[test]
     fn every_kind_round_trips() {
         for m in [
@@ -847,6 +991,7 @@ mod tests {
             }),
             Message::Stopping,
             Message::Queued,
+            Message::Exec(sample_exec()),
             Message::Ready {
                 pid: 1,
                 pgid: 2,

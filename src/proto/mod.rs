@@ -14,7 +14,8 @@ pub mod message;
 mod props;
 
 pub use message::{
-    ErrorCode, ExitStatus, JobRequest, Message, StatusReport, WorkerReport, WorkerState,
+    EXEC_AS_COMMAND, ErrorCode, ExecRequest, ExitStatus, JobRequest, Message, StatusReport,
+    WorkerReport, WorkerState,
 };
 
 use std::fmt;
@@ -22,7 +23,7 @@ use std::fmt;
 /// The first four bytes of every frame.
 pub const MAGIC: [u8; 4] = *b"RUSH";
 /// The protocol version; a peer speaking another is refused.
-pub const VERSION: u8 = 5;
+pub const VERSION: u8 = 6;
 /// The size of [`Header`] on the wire.
 pub const HEADER_LEN: usize = 12;
 /// The largest payload accepted: argv and environment together may be
@@ -49,6 +50,7 @@ pub enum Kind {
     Status = 20,
     Stopping = 21,
     Queued = 22,
+    Exec = 23,
     Ready = 32,
     Handoff = 33,
     Saturated = 34,
@@ -72,6 +74,7 @@ impl Kind {
             20 => Kind::Status,
             21 => Kind::Stopping,
             22 => Kind::Queued,
+            23 => Kind::Exec,
             32 => Kind::Ready,
             33 => Kind::Handoff,
             34 => Kind::Saturated,

@@ -38,6 +38,9 @@ pub struct JobContext<'a> {
     /// The daemon's pid when it, not the client, passes the client's
     /// signals on to this job (a relayed job).
     pub relayed_by: Option<i32>,
+    /// The client waits on its own connection for this job's end alone:
+    /// the job's last utility may be handed to it ([`JobResult::exec`]).
+    pub may_hand_back: bool,
 }
 
 /// How a job ended.
@@ -48,7 +51,7 @@ pub enum JobOutcome {
 }
 
 /// A job's outcome, and whether the worker that ran it can run another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobResult {
     pub outcome: JobOutcome,
     /// The job changed process state a worker cannot restore (resource
@@ -57,6 +60,11 @@ pub struct JobResult {
     /// The job started child processes (which may outlive it in its process
     /// group): the next job needs a fresh group.
     pub spawned: bool,
+    /// The job ended by handing its last utility to the client, which
+    /// runs it in its own process: this goes to the client instead of
+    /// the outcome, with the descriptors the utility inherits, which are
+    /// still open at their numbers in this process.
+    pub exec: Option<crate::proto::ExecRequest>,
 }
 
 /// Run a client's job in this worker process and put the process's signal
@@ -72,6 +80,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     sh.signal_relay = ctx.relayed_by;
     sh.client_job = true;
     sh.warm = ctx.warm.cloned();
+    sh.may_hand_back = ctx.may_hand_back;
     // The worker's CPU time so far (earlier jobs, its own start, the
     // children it reaped) is not the job's.
     sh.times_base = platform::process::times();
@@ -96,6 +105,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         outcome,
         retire: sh.limits_changed,
         spawned: sh.spawned_children,
+        exec: sh.hand_back.take(),
     }
 }
 

@@ -22,6 +22,13 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         return Err(Divert::Exit(status::NOT_FOUND));
     };
     let env = sh.vars.environ();
+    if sh.may_hand_back_exec() {
+        // The client becomes the utility, as this shell would directly.
+        match sh.try_hand_back(&path, fields, &env, 0) {
+            Ok(()) => return Err(Divert::Replaced(status::SUCCESS)),
+            Err(back) => fields = back,
+        }
+    }
     if sh.is_worker() {
         return exec_in_worker(sh, &path, fields, &env);
     }

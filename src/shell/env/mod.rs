@@ -203,6 +203,13 @@ pub struct Shell {
     /// This shell has started a child process (a worker then gives the next
     /// job a fresh process group).
     pub spawned_children: bool,
+    /// In a daemon job whose client waits on its own connection: the
+    /// last command, where a direct shell would replace itself with a
+    /// utility, is handed to the client to run in its own process
+    /// instead ([`Shell::hand_back`] holds it).
+    pub may_hand_back: bool,
+    /// The utility handed to the client, once the job has ended so.
+    pub hand_back: Option<crate::proto::ExecRequest>,
     /// In a daemon worker: parsed scripts and startup definitions kept
     /// between jobs (see `shell::warm`).
     pub warm: Option<crate::shell::warm::WarmRef>,
@@ -258,6 +265,8 @@ impl Shell {
             client_runs: std::cell::Cell::new(None),
             client_job: false,
             spawned_children: false,
+            may_hand_back: false,
+            hand_back: None,
             warm: None,
             jc: None,
             own_group: false,

@@ -109,6 +109,17 @@ impl Traps {
         self.actions.get(sig as usize).unwrap_or(&Action::Default)
     }
 
+    /// The signals ignored now (bit n = signal n): those ignored on entry
+    /// and those trapped with an empty action.
+    pub fn ignored_now(&self) -> u64 {
+        self.actions
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, a)| **a == Action::Ignore)
+            .fold(self.ignored_on_entry, |m, (n, _)| m | signal::bit(n as i32))
+    }
+
     /// Is any command trap set (other than EXIT)?
     pub fn any_command_trap(&self) -> bool {
         self.actions

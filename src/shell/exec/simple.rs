@@ -282,7 +282,8 @@ impl Shell {
             };
             return Ok(());
         };
-        if last && self.may_replace_process() {
+        let hand_back = last && self.may_hand_back();
+        if hand_back || last && self.may_replace_process() {
             // Saved (close-on-exec) copies keep the shell's own stderr for
             // `set -x`; the exec takes them away.
             let Ok(saved) = self.apply_redirects(&cmd.redirects, true) else {
@@ -297,6 +298,17 @@ impl Shell {
                 self.trace(&traced, &fields, saved.mark());
             }
             let env = self.vars.environ();
+            if hand_back {
+                match self.try_hand_back(&path, fields, &env, crate::proto::EXEC_AS_COMMAND) {
+                    Ok(()) => return Err(Divert::Exit(status::SUCCESS)),
+                    Err(back) => fields = back,
+                }
+                let status = match self.spawn_utility(&path, &mut fields, &env) {
+                    Ok(pid) => self.wait_foreground(pid),
+                    Err(err) => self.exec_failure(&fields[0].clone(), &path, err, &env, &fields),
+                };
+                return Err(Divert::Exit(status));
+            }
             let err = self.exec_utility(&path, &mut fields, &env);
             return Err(Divert::Exit(self.exec_failure(
                 &fields[0].clone(),
@@ -334,6 +346,67 @@ impl Shell {
             && *self.traps.action(0) == Action::Default
             && !self.interactive
             && !self.traps.any_command_trap()
+    }
+
+    /// May the job's last utility go to the daemon client to run in its
+    /// own place? When a direct shell would replace itself with it, and
+    /// this shell is the job's own (not a subshell) with nothing a client
+    /// could not take on: resource limits the job changed.
+    fn may_hand_back(&self) -> bool {
+        use crate::shell::env::traps::Action;
+        self.may_hand_back_exec()
+            && *self.traps.action(0) == Action::Default
+            && !self.interactive
+            && !self.traps.any_command_trap()
+    }
+
+    /// May `exec utility` go to the client (see [`Shell::may_hand_back`])?
+    /// In the job's own shell, with resource limits as the client's.
+    pub fn may_hand_back_exec(&self) -> bool {
+        self.may_hand_back && !self.is_subshell && !self.limits_changed
+    }
+
+    /// End the job by handing `path` to the client (see
+    /// [`crate::proto::ExecRequest`]), with the descriptors open now that
+    /// an exec would leave it; their numbers go in the request, and the
+    /// worker passes the descriptors on. `flags`: how the client reports a
+    /// failure (`EXEC_AS_COMMAND`: as for a command, not for the `exec`
+    /// builtin). The arguments come back when the descriptors cannot all
+    /// go (more than a message carries, or beyond the numbers scanned):
+    /// the caller then runs the utility here.
+    pub fn try_hand_back(
+        &mut self,
+        path: &[u8],
+        fields: Vec<Vec<u8>>,
+        env: &[Vec<u8>],
+        flags: u32,
+    ) -> Result<(), Vec<Vec<u8>>> {
+        let mut open = [0; platform::fd::SCAN_LIMIT];
+        let n = platform::fd::open_fds(&mut open);
+        let fds: Vec<i32> = open[..n]
+            .iter()
+            .copied()
+            .filter(|&fd| !platform::fd::is_cloexec(fd))
+            .collect();
+        let scanned_all = platform::fd::high_water() < platform::fd::SCAN_LIMIT as i32;
+        if !scanned_all || fds.len() >= crate::proto::MAX_FDS {
+            return Err(fields);
+        }
+        self.hand_back = Some(crate::proto::ExecRequest {
+            path: path.to_vec(),
+            argv: fields,
+            // (Entries are kept NUL-terminated for execve.)
+            env: env
+                .iter()
+                .map(|e| e.strip_suffix(&[0]).unwrap_or(e).to_vec())
+                .collect(),
+            umask: platform::process::get_umask(),
+            ignored: self.traps.ignored_now(),
+            flags,
+            prefix: self.diag_prefix(),
+            fds,
+        });
+        Ok(())
     }
 
     /// Report why a utility could not run and give the status for it: 127

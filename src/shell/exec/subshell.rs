@@ -297,21 +297,42 @@ impl Shell {
         let fields = fields.to_vec();
         let env: Vec<Vec<u8>> = env.to_vec();
         let pid = self.fork_subshell(move |sh| {
-            let mut fresh = Shell::new(ProcessRole::Direct, sh.traps.ignored_on_entry());
-            fresh.shell_pid = sh.shell_pid;
-            fresh.is_subshell = true;
-            let env_iter = env.iter().map(|e| e.strip_suffix(&[0]).unwrap_or(e));
-            fresh.vars.import(env_iter);
-            crate::shell::cli::init_variables(&mut fresh);
-            fresh.arg0 = fields[0].clone();
-            fresh.positional = fields[1..].to_vec();
-            let r = crate::shell::cli::run_script_file(&mut fresh, &path);
-            let status = fresh.finish(r);
-            Err(Divert::Exit(status))
+            let ignored = sh.traps.ignored_on_entry();
+            Err(Divert::Exit(script_in_fresh_shell(
+                ignored,
+                sh.shell_pid,
+                &path,
+                &env,
+                &fields,
+            )))
         });
         match pid {
             Ok(pid) => self.wait_foreground(pid),
             Err(d) => d.exit_status(status::NOT_EXECUTABLE),
         }
     }
+}
+
+/// Run `path`, a file that is not in an executable format, as a shell
+/// script (XCU 2.9.1.1) in a fresh shell in this process, with `fields` as
+/// its `$0` and arguments and `env` (entries may end in a NUL) as its
+/// environment: its exit status. `ignored_on_entry` and `shell_pid` are
+/// the invoking shell's.
+pub fn script_in_fresh_shell(
+    ignored_on_entry: u64,
+    shell_pid: Pid,
+    path: &[u8],
+    env: &[Vec<u8>],
+    fields: &[Vec<u8>],
+) -> i32 {
+    let mut fresh = Shell::new(ProcessRole::Direct, ignored_on_entry);
+    fresh.shell_pid = shell_pid;
+    fresh.is_subshell = true;
+    let env_iter = env.iter().map(|e| e.strip_suffix(&[0]).unwrap_or(e));
+    fresh.vars.import(env_iter);
+    crate::shell::cli::init_variables(&mut fresh);
+    fresh.arg0 = fields[0].clone();
+    fresh.positional = fields[1..].to_vec();
+    let r = crate::shell::cli::run_script_file(&mut fresh, path);
+    fresh.finish(r)
 }

@@ -1,0 +1,153 @@
+//! Running the utility a worker hands back (`Message::Exec`) in the
+//! client's own process.
+//!
+//! A shell run directly replaces itself with the last utility of its
+//! command string. A worker cannot, so it runs the job up to that utility
+//! and sends it here with the descriptors it inherits, its directory,
+//! umask, environment and ignored signals; the client puts its process
+//! in that state and execs it. The utility then has the pid, parent,
+//! process group, session and resource accounting it would have had
+//! directly, and no worker waits for it.
+
+use crate::proto::ExecRequest;
+use crate::shell::exec::subshell::script_in_fresh_shell;
+use platform::fd;
+use platform::process;
+use platform::signal::{self, Disposition};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// What the client was when it sent the job.
+pub(super) struct Sent<'a> {
+    /// Its own descriptors, which it passed: those the utility does not
+    /// inherit are closed.
+    pub fds: &'a [RawFd],
+    /// The signals it had ignored.
+    pub ignored: u64,
+    /// Its signal mask.
+    pub blocked: u64,
+}
+
+/// Become the utility `req` names: install `received` (the descriptors of
+/// `req.fds`, then the directory), set the rest of its state and exec it.
+/// Should that fail, end as the direct shell would: for a command, a file
+/// in no executable format runs as a script; anything else is reported
+/// with the job's prefix (status 127 for a missing file, 126 otherwise).
+///
+/// The caller's connection and signal descriptors are left open, unowned:
+/// they are close-on-exec, and one of the numbers installed here may be
+/// theirs.
+pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Sent<'_>) -> ! {
+    if received.len() != req.fds.len() + 1 {
+        fail(&req, "the job's descriptors did not arrive", 126);
+    }
+    if let Err(e) = install(&req.fds, received, sent.fds) {
+        fail(
+            &req,
+            &format!("cannot take the job's descriptors: {e}"),
+            126,
+        );
+    }
+    process::set_umask(req.umask);
+    set_signals(req.ignored, sent);
+    let mut path = req.path.clone();
+    path.push(0);
+    let mut argv = req.argv.clone();
+    let mut env = req.env.clone();
+    for s in argv.iter_mut().chain(env.iter_mut()) {
+        s.push(0);
+    }
+    let err = platform::spawn::exec(&path, &argv, &env);
+    let name = String::from_utf8_lossy(&req.argv[0]).into_owned();
+    let command = req.flags & crate::proto::EXEC_AS_COMMAND != 0;
+    let status = match err.raw_os_error() {
+        Some(code) if command && code == platform::errno::ENOEXEC => script_in_fresh_shell(
+            sent.ignored,
+            process::getpid(),
+            &req.path,
+            &req.env,
+            &req.argv,
+        ),
+        Some(code) if command && code == platform::errno::ENOENT => {
+            fail(&req, &format!("{name}: not found"), 127)
+        }
+        Some(code) if code == platform::errno::ENOENT => fail(
+            &req,
+            &format!("{name}: {}", crate::shell::builtins::describe_error(&err)),
+            127,
+        ),
+        _ => fail(
+            &req,
+            &format!("{name}: {}", crate::shell::builtins::describe_error(&err)),
+            126,
+        ),
+    };
+    process::exit_now(status)
+}
+
+/// Put `received` (directory last) at `targets`, not close-on-exec, and
+/// close what of `own` is not among them; change to the directory.
+fn install(targets: &[RawFd], mut received: Vec<OwnedFd>, own: &[RawFd]) -> std::io::Result<()> {
+    let Some(dir) = received.pop() else {
+        return Err(std::io::Error::from_raw_os_error(platform::errno::EINVAL));
+    };
+    process::fchdir(dir.as_raw_fd())?;
+    drop(dir);
+    // Above every number in play first, so that placing one cannot close
+    // another not yet placed.
+    let floor = targets
+        .iter()
+        .chain(own)
+        .copied()
+        .chain(received.iter().map(AsRawFd::as_raw_fd))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let lifted: Vec<OwnedFd> = received
+        .iter()
+        .map(|f| fd::dup_above_owned(f.as_raw_fd(), floor))
+        .collect::<std::io::Result<_>>()?;
+    drop(received);
+    for (from, &to) in lifted.iter().zip(targets) {
+        fd::dup2(from.as_raw_fd(), to)?;
+    }
+    for &n in own {
+        if !targets.contains(&n) {
+            let _ = fd::close(n);
+        }
+    }
+    // Close-on-exec: the exec closes them.
+    std::mem::forget(lifted);
+    Ok(())
+}
+
+/// Ignore what the job ignored, every other signal at its default, and
+/// the mask the client came with.
+fn set_signals(ignored: u64, sent: &Sent<'_>) {
+    // Off Linux the client caught the forwarded signals and wrote them
+    // to a pipe (`Forwarding::Pipe`).
+    signal::set_wakeup_fd(None);
+    for sig in 1..signal::NSIG {
+        if sig == signal::SIGKILL || sig == signal::SIGSTOP {
+            continue;
+        }
+        let bit = signal::bit(sig);
+        let caught = signal::caught_set() & bit != 0;
+        if ignored & bit != 0 && sent.ignored & bit == 0 {
+            let _ = signal::set_disposition(sig, Disposition::Ignore);
+        } else if ignored & bit == 0 && (caught || sent.ignored & bit != 0) {
+            let _ = signal::set_disposition(sig, Disposition::Default);
+        }
+    }
+    let _ = signal::set_blocked(sent.blocked);
+}
+
+/// Say why the utility could not run, as the job's shell would, and end
+/// with `status`.
+fn fail(req: &ExecRequest, message: &str, status: i32) -> ! {
+    let mut line = req.prefix.clone();
+    line.extend_from_slice(b": ");
+    line.extend_from_slice(message.as_bytes());
+    line.push(b'\n');
+    let _ = fd::write_all(2, &line);
+    process::exit_now(status)
+}
