@@ -561,6 +561,7 @@ fn a_jobs_last_utility_runs_in_the_clients_place() {
     let parent = std::process::id().to_string();
     let mut runners = vec![Runner::new(Via::Direct)];
     runners.extend(backends().iter().map(|&b| Runner::new(Via::Pool(b))));
+    let mut direct_fds: Option<String> = None;
     for r in runners {
         let via = r.via;
         let handed = via != Via::Pool("relay");
@@ -582,6 +583,24 @@ fn a_jobs_last_utility_runs_in_the_clients_place() {
             );
             assert_eq!(lines[1] == lines[0], handed, "{via:?}: {script}: {lines:?}");
         }
+        // The directory, umask and descriptors the job left it.
+        let o = r.sh(
+            "cd /; umask 027; exec 7</dev/null 8>&-; \
+             sh -c 'pwd; umask; (: <&7) 2>/dev/null && echo 7 open'",
+            None,
+        );
+        assert_eq!(o.stdout_str(), "/\n0027\n7 open\n", "{via:?}: {o:?}");
+        // Its descriptors, as directly: the client's stdin closed, 3 to 6
+        // open (some arrive at those numbers: the client moves them).
+        let o = r.sh(
+            "exec 3</dev/null 4<&3 5<&3 6<&3 0<&-; \
+             for n in 0 3 6; do sh -c \"(: <&$n) 2>/dev/null && echo $n\"; done; \
+             exec sh -c '(: <&6) && echo 6 open'",
+            Some(b"input"),
+        );
+        let fds = o.stdout_str();
+        let want = direct_fds.get_or_insert_with(|| fds.clone());
+        assert_eq!(&fds, want, "{via:?}: {o:?}");
         // Its CPU time is charged to the client's parent: `times` in a
         // shell that ran the client counts it.
         let client = r.command();

@@ -95,8 +95,16 @@ pub fn dup2(from: RawFd, to: RawFd) -> io::Result<()> {
 
 /// Duplicate `fd` to the lowest free number at or above `min`, close-on-exec.
 pub fn dup_above(fd: RawFd, min: RawFd) -> io::Result<RawFd> {
+    // musl's fcntl follows F_DUPFD_CLOEXEC with an F_SETFD of its own, for
+    // kernels older than 2.6.24: one system call more on every saved
+    // redirection and every job's connection. The call itself suffices.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     // SAFETY: fcntl(F_DUPFD_CLOEXEC) has no memory-safety preconditions.
-    cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) }).map(noted)
+    let r = unsafe { libc::syscall(libc::SYS_fcntl, fd, libc::F_DUPFD_CLOEXEC, min) } as RawFd;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) has no memory-safety preconditions.
+    let r = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) };
+    cvt(r).map(noted)
 }
 
 /// [`dup_above`], returning an owned descriptor.

@@ -23,6 +23,8 @@ pub(super) struct Sent<'a> {
     pub fds: &'a [RawFd],
     /// The signals it had ignored.
     pub ignored: u64,
+    /// Its umask.
+    pub umask: u32,
     /// Its signal mask.
     pub blocked: u64,
 }
@@ -37,17 +39,20 @@ pub(super) struct Sent<'a> {
 /// they are close-on-exec, and one of the numbers installed here may be
 /// theirs.
 pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Sent<'_>) -> ! {
-    if received.len() != req.fds.len() + 1 {
+    if received.len() != req.nfds() {
         fail(&req, "the job's descriptors did not arrive", 126);
     }
-    if let Err(e) = install(&req.fds, received, sent.fds) {
+    let with_dir = req.flags & crate::proto::EXEC_CWD != 0;
+    if let Err(e) = install(&req.fds, received, with_dir, sent.fds) {
         fail(
             &req,
             &format!("cannot take the job's descriptors: {e}"),
             126,
         );
     }
-    process::set_umask(req.umask);
+    if req.umask != sent.umask {
+        process::set_umask(req.umask);
+    }
     set_signals(req.ignored, sent);
     let mut path = req.path.clone();
     path.push(0);
@@ -84,29 +89,45 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
     process::exit_now(status)
 }
 
-/// Put `received` (directory last) at `targets`, not close-on-exec, and
-/// close what of `own` is not among them; change to the directory.
-fn install(targets: &[RawFd], mut received: Vec<OwnedFd>, own: &[RawFd]) -> std::io::Result<()> {
-    let Some(dir) = received.pop() else {
-        return Err(std::io::Error::from_raw_os_error(platform::errno::EINVAL));
+/// Put `received` (then the directory, `with_dir`) at `targets`, not
+/// close-on-exec, and close what of `own` is not among them; change to
+/// the directory. What is left open is close-on-exec: the exec closes it.
+fn install(
+    targets: &[RawFd],
+    mut received: Vec<OwnedFd>,
+    with_dir: bool,
+    own: &[RawFd],
+) -> std::io::Result<()> {
+    if with_dir {
+        let Some(dir) = received.pop() else {
+            return Err(std::io::Error::from_raw_os_error(platform::errno::EINVAL));
+        };
+        process::fchdir(dir.as_raw_fd())?;
+    }
+    // Usually no received descriptor sits on a number to fill (they come
+    // at the lowest free numbers, above the client's own): each goes to
+    // its place at once. Else all are lifted above every number in play
+    // first, so that placing one cannot close another not yet placed.
+    let clear = !received.iter().any(|f| targets.contains(&f.as_raw_fd()));
+    let lifted: Vec<OwnedFd> = if clear {
+        received
+    } else {
+        let floor = targets
+            .iter()
+            .chain(own)
+            .copied()
+            .chain(received.iter().map(AsRawFd::as_raw_fd))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let lifted = received
+            .iter()
+            .map(|f| fd::dup_above_owned(f.as_raw_fd(), floor))
+            .collect::<std::io::Result<_>>()?;
+        // Closed now, not after their numbers have been filled.
+        drop(received);
+        lifted
     };
-    process::fchdir(dir.as_raw_fd())?;
-    drop(dir);
-    // Above every number in play first, so that placing one cannot close
-    // another not yet placed.
-    let floor = targets
-        .iter()
-        .chain(own)
-        .copied()
-        .chain(received.iter().map(AsRawFd::as_raw_fd))
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let lifted: Vec<OwnedFd> = received
-        .iter()
-        .map(|f| fd::dup_above_owned(f.as_raw_fd(), floor))
-        .collect::<std::io::Result<_>>()?;
-    drop(received);
     for (from, &to) in lifted.iter().zip(targets) {
         fd::dup2(from.as_raw_fd(), to)?;
     }
@@ -115,7 +136,6 @@ fn install(targets: &[RawFd], mut received: Vec<OwnedFd>, own: &[RawFd]) -> std:
             let _ = fd::close(n);
         }
     }
-    // Close-on-exec: the exec closes them.
     std::mem::forget(lifted);
     Ok(())
 }

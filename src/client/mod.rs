@@ -268,6 +268,7 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     let sent = exec::Sent {
         fds,
         ignored,
+        umask,
         blocked: parts.blocked,
     };
     wait(ch, fwd, &sent)

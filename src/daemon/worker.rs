@@ -1061,7 +1061,8 @@ fn serve(
 
 /// For a job that handed its last utility to the client: copies, above
 /// the job's numbers (`restore` closes those), of the descriptors the
-/// utility inherits, in the request's order, then of the job's directory.
+/// utility inherits, in the request's order, then of the job's directory
+/// if the job changed it.
 fn keep_for_exec(
     internal: &Internal,
     exec: &crate::proto::ExecRequest,
@@ -1070,8 +1071,10 @@ fn keep_for_exec(
     for &n in &exec.fds {
         kept.push(fd::dup_above_owned(n, internal.base)?);
     }
-    let cwd = fd::open_cwd()?;
-    kept.push(fd::dup_above_owned(cwd.as_raw_fd(), internal.base)?);
+    if exec.flags & crate::proto::EXEC_CWD != 0 {
+        let cwd = fd::open_cwd()?;
+        kept.push(fd::dup_above_owned(cwd.as_raw_fd(), internal.base)?);
+    }
     Ok(kept)
 }
 

@@ -8,9 +8,9 @@ use super::{FrameError, HEADER_LEN, Header, Kind, MAX_FDS, MAX_PAYLOAD};
 /// external utility that a shell run directly would have replaced itself
 /// with, and the client does exactly that, so the utility gets the
 /// client's pid, parent, process group and resource accounting, as
-/// directly. The frame carries `1 + fds.len()` descriptors: the ones the
-/// utility inherits, to be installed at the numbers in `fds` (every other
-/// descriptor of the client's closed), then the job's working directory.
+/// directly. The frame carries the descriptors the utility inherits, to be
+/// installed at the numbers in `fds` (every other descriptor of the
+/// client's closed), then, with [`EXEC_CWD`], the job's working directory.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ExecRequest {
     /// The utility, as found on `PATH`.
@@ -24,7 +24,7 @@ pub struct ExecRequest {
     /// Signals to ignore (bit n = signal n); every other one is set to its
     /// default.
     pub ignored: u64,
-    /// [`EXEC_AS_COMMAND`], or 0 for the `exec` builtin.
+    /// [`EXEC_AS_COMMAND`] (not set for the `exec` builtin), [`EXEC_CWD`].
     pub flags: u32,
     /// How the shell begins a diagnostic (`rush: -c: line 1`), for the
     /// message should the client fail to run the utility.
@@ -34,9 +34,14 @@ pub struct ExecRequest {
 }
 
 impl ExecRequest {
+    /// The descriptors its frame carries.
+    pub fn nfds(&self) -> usize {
+        self.fds.len() + usize::from(self.flags & EXEC_CWD != 0)
+    }
+
     /// Encode as a frame (what `Message::Exec` encodes, without a copy).
     pub fn encode(&self, out: &mut Vec<u8>) {
-        let at = begin_frame(out, Kind::Exec, 1 + self.fds.len());
+        let at = begin_frame(out, Kind::Exec, self.nfds());
         self.write(&mut Writer::new(out));
         end_frame(out, at);
     }
@@ -63,7 +68,7 @@ impl ExecRequest {
         }
         let ignored = r.u64()?;
         let flags = r.u32()?;
-        if flags & !EXEC_AS_COMMAND != 0 {
+        if flags & !(EXEC_AS_COMMAND | EXEC_CWD) != 0 {
             return Err(FrameError::BadField("exec flags"));
         }
         let prefix = r.bytes()?.to_vec();
@@ -96,6 +101,11 @@ impl ExecRequest {
 /// file that is no executable format runs as a script, and a missing one
 /// is "not found" (XCU 2.9.1.1).
 pub const EXEC_AS_COMMAND: u32 = 1;
+
+/// [`ExecRequest::flags`]: the frame's last descriptor is the job's
+/// working directory, for the client to change to. Without it the job
+/// never changed directory, and the client's is the job's.
+pub const EXEC_CWD: u32 = 2;
 
 /// A job, as the client sends it. The frame carries `1 + fds.len()`
 /// descriptors: first the client's current directory (opened `O_PATH` or
@@ -672,7 +682,7 @@ impl Message {
         match self {
             Message::Job(j) => 1 + j.fds.len(),
             Message::Handoff { nfds, .. } => *nfds,
-            Message::Exec(e) => 1 + e.fds.len(),
+            Message::Exec(e) => e.nfds(),
             _ => 0,
         }
     }
@@ -808,10 +818,10 @@ impl Message {
             Kind::Queued => Message::Queued,
             Kind::Exec => {
                 let e = ExecRequest::read(&mut r)?;
-                if 1 + e.fds.len() != usize::from(header.nfds) {
+                if e.nfds() != usize::from(header.nfds) {
                     return Err(FrameError::FdMismatch {
                         declared: header.nfds.into(),
-                        got: 1 + e.fds.len(),
+                        got: e.nfds(),
                     });
                 }
                 Message::Exec(e)
@@ -927,7 +937,7 @@ mod tests {
             env: vec![b"A=1".to_vec()],
             umask: 0o077,
             ignored: 1 << 2,
-            flags: EXEC_AS_COMMAND,
+            flags: EXEC_AS_COMMAND | EXEC_CWD,
             prefix: b"rush: -c: line 1".to_vec(),
             fds: vec![0, 1, 2, 9],
         }
@@ -947,7 +957,7 @@ mod tests {
         assert_eq!(bad(&|e| e.argv.clear()), FrameError::BadField("argv"));
         assert_eq!(bad(&|e| e.env[0].push(0)), FrameError::BadField("env"));
         assert_eq!(bad(&|e| e.umask = 0o1000), FrameError::BadField("umask"));
-        assert_eq!(bad(&|e| e.flags = 2), FrameError::BadField("exec flags"));
+        assert_eq!(bad(&|e| e.flags = 4), FrameError::BadField("exec flags"));
         assert_eq!(
             bad(&|e| e.fds.push(1)),
             FrameError::BadField("duplicate fd number")

@@ -14,8 +14,8 @@ pub mod message;
 mod props;
 
 pub use message::{
-    EXEC_AS_COMMAND, ErrorCode, ExecRequest, ExitStatus, JobRequest, Message, StatusReport,
-    WorkerReport, WorkerState,
+    EXEC_AS_COMMAND, EXEC_CWD, ErrorCode, ExecRequest, ExitStatus, JobRequest, Message,
+    StatusReport, WorkerReport, WorkerState,
 };
 
 use std::fmt;

@@ -142,6 +142,7 @@ pub fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             platform::process::getcwd().unwrap_or(target)
         }
     };
+    sh.cwd_changed = true;
     if let Some(old) = old_pwd {
         let _ = sh.vars.set(b"OLDPWD", &old);
         sh.vars.export(b"OLDPWD");

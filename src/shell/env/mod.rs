@@ -210,6 +210,9 @@ pub struct Shell {
     pub may_hand_back: bool,
     /// The utility handed to the client, once the job has ended so.
     pub hand_back: Option<crate::proto::ExecRequest>,
+    /// `cd` has changed this process's directory (a utility handed to
+    /// the client then takes the directory along).
+    pub cwd_changed: bool,
     /// In a daemon worker: parsed scripts and startup definitions kept
     /// between jobs (see `shell::warm`).
     pub warm: Option<crate::shell::warm::WarmRef>,
@@ -267,6 +270,7 @@ impl Shell {
             spawned_children: false,
             may_hand_back: false,
             hand_back: None,
+            cwd_changed: false,
             warm: None,
             jc: None,
             own_group: false,

@@ -369,9 +369,9 @@ impl Shell {
     /// End the job by handing `path` to the client (see
     /// [`crate::proto::ExecRequest`]), with the descriptors open now that
     /// an exec would leave it; their numbers go in the request, and the
-    /// worker passes the descriptors on. `flags`: how the client reports a
-    /// failure (`EXEC_AS_COMMAND`: as for a command, not for the `exec`
-    /// builtin). The arguments come back when the descriptors cannot all
+    /// worker passes the descriptors on, with the directory if `cd` changed
+    /// it. `flags`: how the client reports a failure (`EXEC_AS_COMMAND`:
+    /// as for a command, not for the `exec` builtin). The arguments come back when the descriptors cannot all
     /// go (more than a message carries, or beyond the numbers scanned):
     /// the caller then runs the utility here.
     pub fn try_hand_back(
@@ -402,7 +402,11 @@ impl Shell {
                 .collect(),
             umask: platform::process::get_umask(),
             ignored: self.traps.ignored_now(),
-            flags,
+            flags: if self.cwd_changed {
+                flags | crate::proto::EXEC_CWD
+            } else {
+                flags
+            },
             prefix: self.diag_prefix(),
             fds,
         });
