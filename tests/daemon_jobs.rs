@@ -683,3 +683,22 @@ fn a_handed_utility_that_cannot_run_fails_as_directly() {
         ]
     );
 }
+
+/// A utility handed to the client takes the whole environment along, a
+/// large one too (more than a socket's buffer holds at once).
+#[test]
+fn a_large_environment_reaches_a_handed_utility() {
+    // (One string may not exceed 128 KiB.)
+    let big: String = "x".repeat(100_000);
+    for &b in backends() {
+        let r = Runner::new(Via::Pool(b));
+        let mut c = r.command();
+        for i in 0..8 {
+            c.env(format!("BIG{i}"), &big);
+        }
+        c.arg("-c").arg(r#"exec sh -c 'echo ${#BIG0} ${#BIG7}'"#);
+        let o = run(&mut c, None, Duration::from_secs(20));
+        assert_eq!(o.stdout_str(), "100000 100000\n", "{b}: {o:?}");
+        r.stop();
+    }
+}

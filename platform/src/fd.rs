@@ -456,9 +456,19 @@ pub fn wait_readable_spinning(fds: &[RawFd], ready: &mut [bool], spin_ns: u64) -
 /// Wait at most `timeout_ms` (-1: forever) until `fd` is readable (or hung
 /// up). `EINTR` is returned to the caller.
 pub fn poll_readable(fd: RawFd, timeout_ms: i32) -> io::Result<bool> {
+    poll_one(fd, libc::POLLIN, timeout_ms)
+}
+
+/// Wait at most `timeout_ms` (-1: forever) until `fd` has room to write
+/// (or is hung up or in error). `EINTR` is returned to the caller.
+pub fn poll_writable(fd: RawFd, timeout_ms: i32) -> io::Result<bool> {
+    poll_one(fd, libc::POLLOUT, timeout_ms)
+}
+
+fn poll_one(fd: RawFd, events: libc::c_short, timeout_ms: i32) -> io::Result<bool> {
     let mut p = libc::pollfd {
         fd,
-        events: libc::POLLIN,
+        events,
         revents: 0,
     };
     // SAFETY: `p` is one valid pollfd.

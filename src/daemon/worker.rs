@@ -926,25 +926,34 @@ fn read_frame(conn: RawFd, buf: &mut Vec<u8>, fds: &mut Vec<OwnedFd>, wait: Dura
 }
 
 /// Send a frame on a non-blocking connection, the descriptors with its
-/// first byte, waiting a little whenever its buffer is full.
+/// first byte, waiting for room whenever its buffer is full (a large
+/// `Exec`, with the job's whole environment), but never more than
+/// [`SEND_STALL`] for a client that does not read.
 fn send_small(conn: RawFd, bytes: &[u8], mut fds: &[RawFd]) -> io::Result<()> {
     let mut rest = bytes;
-    let mut tries = 0;
     while !rest.is_empty() {
         match platform::unix::send_with_fds(conn, rest, fds, true) {
             Ok(n) => {
                 rest = &rest[n..];
                 fds = &[];
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 100 => {
-                tries += 1;
-                platform::child::sleep_ms(10);
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                let ms = SEND_STALL.as_millis() as i32;
+                match fd::poll_writable(conn, ms) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(e),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
             }
             Err(e) => return Err(e),
         }
     }
     Ok(())
 }
+
+/// How long [`send_small`] waits for a client to make room.
+const SEND_STALL: Duration = Duration::from_secs(1);
 
 /// A fresh process-group anchor; a worker that cannot fork one is of no
 /// use and exits (the daemon forks a replacement).
