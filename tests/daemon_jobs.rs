@@ -518,6 +518,9 @@ fn a_jobs_group_is_kept_only_when_it_has_emptied() {
         };
         let first = anchor(0);
         job("/bin/true; x=$(echo a); (echo b) | cat");
+        // The worker looks at the group after the answer; a next job on
+        // it waits until it has.
+        job(":");
         // Relayed jobs always get a fresh group (the daemon may still be
         // killing the old one for a cancelled job).
         let kept = anchor(0) == first;
@@ -538,7 +541,8 @@ fn a_jobs_group_is_kept_only_when_it_has_emptied() {
         let second = anchor(pid);
         assert_ne!(second, first, "{b}");
         // Ending the next job's group (its client killed) spares it.
-        let mut c = d.spawn_job("sleep 30", "require");
+        // (`sleep` not last: a last utility runs in the client.)
+        let mut c = d.spawn_job("sleep 30; true", "require");
         std::thread::sleep(Duration::from_millis(300));
         c.kill().expect("kill the client");
         let _ = c.wait();

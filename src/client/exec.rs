@@ -10,6 +10,7 @@
 //! directly, and no worker waits for it.
 
 use crate::proto::ExecRequest;
+use crate::shell::exec::simple::exec_error;
 use crate::shell::exec::subshell::script_in_fresh_shell;
 use platform::fd;
 use platform::process;
@@ -62,31 +63,19 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
         s.push(0);
     }
     let err = platform::spawn::exec(&path, &argv, &env);
-    let name = String::from_utf8_lossy(&req.argv[0]).into_owned();
     let command = req.flags & crate::proto::EXEC_AS_COMMAND != 0;
-    let status = match err.raw_os_error() {
-        Some(code) if command && code == platform::errno::ENOEXEC => script_in_fresh_shell(
+    if command && err.raw_os_error() == Some(platform::errno::ENOEXEC) {
+        let status = script_in_fresh_shell(
             sent.ignored,
             process::getpid(),
             &req.path,
             &req.env,
             &req.argv,
-        ),
-        Some(code) if command && code == platform::errno::ENOENT => {
-            fail(&req, &format!("{name}: not found"), 127)
-        }
-        Some(code) if code == platform::errno::ENOENT => fail(
-            &req,
-            &format!("{name}: {}", crate::shell::builtins::describe_error(&err)),
-            127,
-        ),
-        _ => fail(
-            &req,
-            &format!("{name}: {}", crate::shell::builtins::describe_error(&err)),
-            126,
-        ),
-    };
-    process::exit_now(status)
+        );
+        process::exit_now(status)
+    }
+    let (message, status) = exec_error(&req.argv[0], &err, command);
+    fail(&req, &message, status)
 }
 
 /// Put `received` (then the directory, `with_dir`) at `targets`, not

@@ -1,8 +1,8 @@
 //! The client half of `rush`: decide whether a daemon serves, and hand it the job.
 //!
 //! [`try_daemon`] is the first thing `rush`'s `main` calls. When a daemon
-//! runs the job, the process ends inside it with the job's exact status;
-//! otherwise it returns a [`Fallback`] and `rush` runs the job itself. It
+//! runs the job, the process ends inside it with the job's exact status,
+//! or becomes the job's last utility (`exec.rs`); otherwise it returns a [`Fallback`] and `rush` runs the job itself. It
 //! does nothing a `-c` run does not need before reaching the socket: one
 //! pass over the environment, one `poll` to find the open descriptors, a
 //! few `getrlimit`s and `sigaction` queries, a dozen reads of its context

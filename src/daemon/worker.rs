@@ -4,8 +4,9 @@
 //!
 //! Jobs come two ways. A pool worker on Linux waits on the listening
 //! socket as well as on its channel to the daemon: it accepts a client
-//! itself, reads the job, sends `Started`, runs it with the connection
-//! watched (`platform::connwatch`), answers `Exit` on the connection and
+//! itself, reads the job, runs it with the connection watched
+//! (`platform::connwatch`), answers `Exit` on the connection (or `Exec`:
+//! the job's last utility, for the client to run in its own place) and
 //! waits again, the daemon none the wiser but for the scoreboard
 //! ([`super::board`]). Or the daemon sends a job it accepted (every worker
 //! was busy, relaying is forced, fork mode): the worker runs it and

@@ -42,15 +42,8 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 /// The utility could not be executed: say why, and end the shell with 127
 /// (not found) or 126 (found, not executable).
 fn cannot_exec(sh: &Shell, name: &[u8], err: &std::io::Error) -> Divert {
-    let code = match err.raw_os_error() {
-        Some(c) if c == platform::errno::ENOENT => status::NOT_FOUND,
-        _ => status::NOT_EXECUTABLE,
-    };
-    sh.error(format!(
-        "{}: {}",
-        String::from_utf8_lossy(name),
-        super::describe_error(err)
-    ));
+    let (message, code) = crate::shell::exec::simple::exec_error(name, err, false);
+    sh.error(message);
     Divert::Exit(code)
 }
 

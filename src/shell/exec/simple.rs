@@ -282,7 +282,7 @@ impl Shell {
             };
             return Ok(());
         };
-        let hand_back = last && self.may_hand_back();
+        let hand_back = last && self.may_hand_back_utility();
         if hand_back || last && self.may_replace_process() {
             // Saved (close-on-exec) copies keep the shell's own stderr for
             // `set -x`; the exec takes them away.
@@ -339,11 +339,15 @@ impl Shell {
     }
 
     /// May the shell replace its own process with the last command? Only
-    /// when run directly or in a subshell, with no EXIT trap to run after.
+    /// when run directly or in a subshell, with no trap to run after.
     fn may_replace_process(&self) -> bool {
-        use crate::shell::env::traps::Action;
-        (self.is_subshell || !self.is_worker())
-            && *self.traps.action(0) == Action::Default
+        (self.is_subshell || !self.is_worker()) && self.no_trap_after()
+    }
+
+    /// No trap could run after the last command: no EXIT trap, no command
+    /// trap, not interactive.
+    fn no_trap_after(&self) -> bool {
+        *self.traps.action(0) == crate::shell::env::traps::Action::Default
             && !self.interactive
             && !self.traps.any_command_trap()
     }
@@ -352,15 +356,11 @@ impl Shell {
     /// own place? When a direct shell would replace itself with it, and
     /// this shell is the job's own (not a subshell) with nothing a client
     /// could not take on: resource limits the job changed.
-    fn may_hand_back(&self) -> bool {
-        use crate::shell::env::traps::Action;
-        self.may_hand_back_exec()
-            && *self.traps.action(0) == Action::Default
-            && !self.interactive
-            && !self.traps.any_command_trap()
+    fn may_hand_back_utility(&self) -> bool {
+        self.may_hand_back_exec() && self.no_trap_after()
     }
 
-    /// May `exec utility` go to the client (see [`Shell::may_hand_back`])?
+    /// May `exec utility` go to the client (see `may_hand_back_utility`)?
     /// In the job's own shell, with resource limits as the client's.
     pub fn may_hand_back_exec(&self) -> bool {
         self.may_hand_back && !self.is_subshell && !self.limits_changed
@@ -371,9 +371,10 @@ impl Shell {
     /// an exec would leave it; their numbers go in the request, and the
     /// worker passes the descriptors on, with the directory if `cd` changed
     /// it. `flags`: how the client reports a failure (`EXEC_AS_COMMAND`:
-    /// as for a command, not for the `exec` builtin). The arguments come back when the descriptors cannot all
-    /// go (more than a message carries, or beyond the numbers scanned):
-    /// the caller then runs the utility here.
+    /// as for a command, not for the `exec` builtin). The arguments come
+    /// back when the descriptors cannot all go (more than a message
+    /// carries, or beyond the numbers scanned): the caller then runs the
+    /// utility here.
     pub fn try_hand_back(
         &mut self,
         path: &[u8],
@@ -424,21 +425,12 @@ impl Shell {
         env: &[Vec<u8>],
         fields: &[Vec<u8>],
     ) -> i32 {
-        match err.raw_os_error() {
-            Some(code) if code == platform::errno::ENOEXEC => self.run_as_script(path, env, fields),
-            Some(code) if code == platform::errno::ENOENT => {
-                self.error(format!("{}: not found", String::from_utf8_lossy(name)));
-                status::NOT_FOUND
-            }
-            _ => {
-                self.error(format!(
-                    "{}: {}",
-                    String::from_utf8_lossy(name),
-                    crate::shell::builtins::describe_error(&err)
-                ));
-                status::NOT_EXECUTABLE
-            }
+        if err.raw_os_error() == Some(platform::errno::ENOEXEC) {
+            return self.run_as_script(path, env, fields);
         }
+        let (message, status) = exec_error(name, &err, true);
+        self.error(message);
+        status
     }
 }
 
@@ -452,4 +444,24 @@ impl Shell {
             Err(err) => self.exec_failure(&fields[0].clone(), path, err, &env, &fields),
         }
     }
+}
+
+/// What a shell says when it cannot run utility `name` (`err` from
+/// `execve`), and the status it gives: 127 for a missing file, 126 for
+/// anything else. `as_command`: the utility ends a command, where a
+/// missing one is "not found"; else (the `exec` builtin) the system's
+/// message. (A file in no executable format is run as a script instead,
+/// for a command: the caller's part.)
+pub fn exec_error(name: &[u8], err: &std::io::Error, as_command: bool) -> (String, i32) {
+    let name = String::from_utf8_lossy(name);
+    if err.raw_os_error() == Some(platform::errno::ENOENT) {
+        let message = if as_command {
+            format!("{name}: not found")
+        } else {
+            format!("{name}: {}", crate::shell::builtins::describe_error(err))
+        };
+        return (message, status::NOT_FOUND);
+    }
+    let message = format!("{name}: {}", crate::shell::builtins::describe_error(err));
+    (message, status::NOT_EXECUTABLE)
 }
