@@ -442,6 +442,17 @@ echo "shell got it $n time(s)"
     }
 }
 
+/// Run `script` through `d` (backend `b`), which must succeed: its stdout.
+fn succeed(d: &Daemon, b: &str, script: &str) -> String {
+    let o = run(
+        d.rush().arg("-c").arg(script),
+        None,
+        Duration::from_secs(10),
+    );
+    assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
+    o.stdout_str()
+}
+
 /// A job's background processes that outlive it are its worker's children
 /// (run directly, the shell exits and `init` reaps them): each is reaped
 /// when it ends, whether its worker is waiting for a client then or running
@@ -458,17 +469,9 @@ fn processes_a_job_leaves_behind_are_reaped() {
             let c = children_of(worker);
             c.len() == 1 && c[0].1 != "Z"
         };
-        let job = |script: &str| {
-            let o = run(
-                d.rush().arg("-c").arg(script),
-                None,
-                Duration::from_secs(10),
-            );
-            assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
-            o
-        };
+        let job = |script: &str| succeed(&d, b, script);
         let o = job("sleep 0.2 & (sleep 0.3; :) & echo started");
-        assert_eq!(o.stdout_str(), "started\n", "{b}");
+        assert_eq!(o, "started\n", "{b}");
         assert!(
             eventually(Duration::from_secs(5), only_anchor),
             "{b}: ended while idle: {:?}",
@@ -507,15 +510,7 @@ fn a_jobs_group_is_kept_only_when_it_has_emptied() {
             assert_eq!(live.len(), 1, "{b}: the worker's children: {live:?}");
             live[0]
         };
-        let job = |script: &str| {
-            let o = run(
-                d.rush().arg("-c").arg(script),
-                None,
-                Duration::from_secs(10),
-            );
-            assert_eq!(o.code(), Some(0), "{b}: {script}: {o:?}");
-            o.stdout_str()
-        };
+        let job = |script: &str| succeed(&d, b, script);
         let first = anchor(0);
         job("/bin/true; x=$(echo a); (echo b) | cat");
         // The worker looks at the group after the answer; a next job on
