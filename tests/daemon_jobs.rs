@@ -554,20 +554,17 @@ fn a_jobs_group_is_kept_only_when_it_has_emptied() {
 
 /// A job's last utility, which a shell run directly replaces itself with,
 /// runs in the client's own process: it has the client's pid (the job's
-/// `$$`) and parent, and its CPU time is the client's, as directly. Jobs
-/// the daemon relays (`relay`, and every job off Linux) keep it in the
-/// worker.
+/// `$$`) and parent, and its CPU time is the client's, as directly, on
+/// every backend, the daemon's relayed jobs (`relay`) and fork mode
+/// included.
 #[test]
 fn a_jobs_last_utility_runs_in_the_clients_place() {
     let parent = std::process::id().to_string();
     let mut runners = vec![Runner::new(Via::Direct)];
-    runners.extend(backends().iter().map(|&b| Runner::new(Via::Pool(b))));
+    runners.extend(vias().into_iter().map(Runner::new));
     let mut direct_fds: Option<String> = None;
     for r in runners {
         let via = r.via;
-        // Workers accept clients themselves on Linux only (elsewhere the
-        // daemon relays every job).
-        let handed = via == Via::Direct || cfg!(target_os = "linux") && via != Via::Pool("relay");
         for script in [
             r#"echo "$$ $PPID"; sh -c 'echo "$$ $PPID"'"#,
             r#"echo "$$ $PPID"; exec sh -c 'echo "$$ $PPID"'"#,
@@ -584,7 +581,7 @@ fn a_jobs_last_utility_runs_in_the_clients_place() {
                 lines[0].ends_with(&format!(" {parent}")),
                 "{via:?}: {lines:?}"
             );
-            assert_eq!(lines[1] == lines[0], handed, "{via:?}: {script}: {lines:?}");
+            assert_eq!(lines[1], lines[0], "{via:?}: {script}");
         }
         // The directory, umask and descriptors the job left it.
         let o = r.sh(
@@ -628,12 +625,10 @@ fn a_jobs_last_utility_runs_in_the_clients_place() {
                 })
                 .sum::<f64>()
         });
-        if handed {
-            assert!(
-                children > 0.05,
-                "{via:?}: children's CPU time {children} s: {o:?}"
-            );
-        }
+        assert!(
+            children > 0.05,
+            "{via:?}: children's CPU time {children} s: {o:?}"
+        );
         r.stop();
     }
 }
@@ -661,13 +656,13 @@ fn a_handed_utility_that_cannot_run_fails_as_directly() {
         .collect();
     let direct = Runner::new(Via::Direct);
     let expected: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
-    for &b in backends() {
-        let r = Runner::new(Via::Pool(b));
+    for via in vias() {
+        let r = Runner::new(via);
         for (case, want) in cases.iter().zip(&expected) {
             let got = r.sh(case, None);
-            assert_eq!(got.code(), want.code(), "{b}: {case}: {got:?}");
-            assert_eq!(got.stdout, want.stdout, "{b}: {case}");
-            assert_eq!(got.stderr_str(), want.stderr_str(), "{b}: {case}");
+            assert_eq!(got.code(), want.code(), "{via:?}: {case}: {got:?}");
+            assert_eq!(got.stdout, want.stdout, "{via:?}: {case}");
+            assert_eq!(got.stderr_str(), want.stderr_str(), "{via:?}: {case}");
         }
         r.stop();
     }
@@ -693,8 +688,8 @@ fn a_handed_utility_that_cannot_run_fails_as_directly() {
 fn a_large_environment_reaches_a_handed_utility() {
     // (One string may not exceed 128 KiB.)
     let big: String = "x".repeat(100_000);
-    for &b in backends() {
-        let r = Runner::new(Via::Pool(b));
+    for via in vias() {
+        let r = Runner::new(via);
         let mut c = r.command();
         // (600 KB: macOS allows 1 MiB of arguments and environment.)
         for i in 0..6 {
@@ -702,7 +697,7 @@ fn a_large_environment_reaches_a_handed_utility() {
         }
         c.arg("-c").arg(r#"exec sh -c 'echo ${#BIG0} ${#BIG5}'"#);
         let o = run(&mut c, None, Duration::from_secs(20));
-        assert_eq!(o.stdout_str(), "100000 100000\n", "{b}: {o:?}");
+        assert_eq!(o.stdout_str(), "100000 100000\n", "{via:?}: {o:?}");
         r.stop();
     }
 }

@@ -1031,6 +1031,12 @@ impl Server {
                 self.adopt(fds, data);
                 return Ok(());
             }
+            if h.kind == Kind::Exec {
+                // The job's last utility, for the client to run: the
+                // frame and its descriptors go on to the client as they
+                // are, and the job is over.
+                return self.job_over(id, Kind::Exec, frame.to_vec(), fds);
+            }
             drop(fds);
             return self.on_worker_message(id, m);
         }
@@ -1893,33 +1899,51 @@ impl Server {
                 Ok(())
             }
             Message::Exit(status) => {
-                let Phase::Busy { client } = w.phase else {
-                    return Err(FrameError::Unexpected(Kind::Exit));
-                };
-                w.phase = Phase::Restoring;
-                w.jobs += 1;
-                w.cancelled = None;
-                let oneshot = w.oneshot || w.retiring;
-                self.last_job = Instant::now();
-                self.stats.jobs_served += 1;
-                let running_here = matches!(
-                    self.conn(client).map(|c| &c.role),
-                    Some(Role::Client(ClientState::Running { worker })) if *worker == id
-                );
-                if running_here {
-                    self.set_client_state(client, ClientState::Idle);
-                    self.send_message(client, &Message::Exit(status));
-                }
-                if oneshot || stopping {
-                    if let Some(w) = self.worker_mut(id) {
-                        w.phase = Phase::Down;
-                    }
-                    self.close(id);
-                }
-                Ok(())
+                let mut frame = Vec::with_capacity(HEADER_LEN + 3);
+                Message::Exit(status).encode(&mut frame);
+                self.job_over(id, Kind::Exit, frame, Vec::new())
             }
             other => Err(FrameError::Unexpected(other.kind())),
         }
+    }
+
+    /// Worker `id` ended the job it was running with `answer` (an `Exit`,
+    /// or an `Exec` and its descriptors), which goes to the job's client.
+    fn job_over(
+        &mut self,
+        id: ConnId,
+        kind: Kind,
+        answer: Vec<u8>,
+        fds: Vec<OwnedFd>,
+    ) -> Result<(), FrameError> {
+        let stopping = self.stopping;
+        let Some(w) = self.worker_mut(id) else {
+            return Ok(());
+        };
+        let Phase::Busy { client } = w.phase else {
+            return Err(FrameError::Unexpected(kind));
+        };
+        w.phase = Phase::Restoring;
+        w.jobs += 1;
+        w.cancelled = None;
+        let oneshot = w.oneshot || w.retiring;
+        self.last_job = Instant::now();
+        self.stats.jobs_served += 1;
+        let running_here = matches!(
+            self.conn(client).map(|c| &c.role),
+            Some(Role::Client(ClientState::Running { worker })) if *worker == id
+        );
+        if running_here {
+            self.set_client_state(client, ClientState::Idle);
+            self.send(client, answer, fds);
+        }
+        if oneshot || stopping {
+            if let Some(w) = self.worker_mut(id) {
+                w.phase = Phase::Down;
+            }
+            self.close(id);
+        }
+        Ok(())
     }
 
     /// A worker's channel closed, it misbehaved, or it died: fail its job,

@@ -504,14 +504,19 @@ impl Worker<'_> {
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
-        let (result, _) = self.serve(job, fds, true);
+        let (result, kept) = self.serve(job, fds, true);
         self.had_children |= result.spawned;
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
         // job as the daemon promises: retire it; the daemon forks another.
         let last = self.oneshot || result.retire;
         let mut out = Vec::with_capacity(64);
-        Message::Exit(exit_status(result.outcome)).encode(&mut out);
+        // The daemon passes an `Exec` on to the client, descriptors and all.
+        match &result.exec {
+            Some(exec) => exec.encode(&mut out),
+            None => Message::Exit(exit_status(result.outcome)).encode(&mut out),
+        }
+        let kept_fds: Vec<RawFd> = kept.iter().map(AsRawFd::as_raw_fd).collect();
         // Whatever a job that started processes left in its group
         // (background processes) keeps running there, so the next job gets
         // a fresh group, made after the client has its answer. A job that
@@ -527,9 +532,10 @@ impl Worker<'_> {
             }
             .encode(&mut out);
         }
-        if self.internal.channel.send(&out, &[]).is_err() || last {
+        if self.internal.channel.send(&out, &kept_fds).is_err() || last {
             self.exit_now_retired();
         }
+        drop(kept);
         if same_group {
             return;
         }
@@ -1050,7 +1056,7 @@ fn serve(
         worker_caught: worker_caught(),
         warm: Some(warm),
         relayed_by,
-        may_hand_back: relayed_by.is_none() && job.flags & JOB_LAST != 0,
+        may_hand_back: job.flags & JOB_LAST != 0,
     };
     let mut result = crate::shell::job::run_job(&ctx);
     let mut kept = Vec::new();
