@@ -2,10 +2,11 @@
 //!
 //! [`try_daemon`] is the first thing `rush`'s `main` calls. When a daemon
 //! runs the job, the process ends inside it with the job's exact status,
-//! or becomes the job's last utility (`exec.rs`); otherwise it returns a [`Fallback`] and `rush` runs the job itself. It
-//! does nothing a `-c` run does not need before reaching the socket: one
-//! pass over the environment, one `poll` to find the open descriptors, a
-//! few `getrlimit`s and `sigaction` queries, a dozen reads of its context
+//! or becomes the job's last utility (`exec.rs`); otherwise it returns a
+//! [`Fallback`] and `rush` runs the job itself. It does nothing a `-c` run
+//! does not need before reaching the socket: one pass over the
+//! environment, one `poll` to find the open descriptors, a few
+//! `getrlimit`s and `sigaction` queries, a dozen reads of its context
 //! (`Context::current`), connect, one `sendmsg`.
 //!
 //! `RUSH_DAEMON` chooses: `auto` (the default; use a daemon that answers,

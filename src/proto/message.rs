@@ -4,11 +4,11 @@ use super::codec::{Reader, Writer};
 use super::{FrameError, HEADER_LEN, Header, Kind, MAX_FDS, MAX_PAYLOAD};
 
 /// The job's last command, for the client to run in its own place
-/// (worker → client, instead of `Exit`): the worker ran the job up to an
-/// external utility that a shell run directly would have replaced itself
-/// with, and the client does exactly that, so the utility gets the
-/// client's pid, parent, process group and resource accounting, as
-/// directly. The frame carries the descriptors the utility inherits, to be
+/// (worker → (daemon →) client, instead of `Exit`): the worker ran the
+/// job up to an external utility that a shell run directly would have
+/// replaced itself with, and the client does exactly that, so the utility
+/// gets the client's pid, parent, process group and resource accounting,
+/// as directly. The frame carries the descriptors the utility inherits, to be
 /// installed at the numbers in `fds` (every other descriptor of the
 /// client's closed), then, with [`EXEC_CWD`], the job's working directory.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

@@ -38,8 +38,8 @@ pub struct JobContext<'a> {
     /// The daemon's pid when it, not the client, passes the client's
     /// signals on to this job (a relayed job).
     pub relayed_by: Option<i32>,
-    /// The client waits on its own connection for this job's end alone:
-    /// the job's last utility may be handed to it ([`JobResult::exec`]).
+    /// The client sends no other job on its connection (`JOB_LAST`): the
+    /// job's last utility may be handed to it ([`JobResult::exec`]).
     pub may_hand_back: bool,
 }
 

@@ -203,10 +203,10 @@ pub struct Shell {
     /// This shell has started a child process (a worker then gives the next
     /// job a fresh process group).
     pub spawned_children: bool,
-    /// In a daemon job whose client waits on its own connection: the
-    /// last command, where a direct shell would replace itself with a
-    /// utility, is handed to the client to run in its own process
-    /// instead ([`Shell::hand_back`] holds it).
+    /// In a daemon job whose client sends no other (`JOB_LAST`): the last
+    /// command, where a direct shell would replace itself with a utility,
+    /// is handed to the client to run in its own process instead
+    /// ([`Shell::hand_back`] holds it).
     pub may_hand_back: bool,
     /// The utility handed to the client, once the job has ended so.
     pub hand_back: Option<crate::proto::ExecRequest>,
