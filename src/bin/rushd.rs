@@ -6,7 +6,8 @@ fn main() {
     std::process::exit(rush::daemon::cli::main(&args));
 }
 
-/// musl's malloc is slow for a shell (platform/src/alloc.rs).
+/// musl's malloc is slow for a shell (platform/src/alloc.rs); lazy, as
+/// every page a worker holds is copied at each fork (`Heap::lazy`).
 #[cfg(target_env = "musl")]
 #[global_allocator]
-static HEAP: platform::alloc::Heap = platform::alloc::Heap::new();
+static HEAP: platform::alloc::Heap = platform::alloc::Heap::lazy();
