@@ -63,6 +63,50 @@ fn idle_workers_serve_clients_without_the_daemon() {
 }
 
 #[test]
+fn every_idle_worker_listens_from_the_start() {
+    for &b in backends().iter().filter(|&&b| b != "relay") {
+        let d = Daemon::with_pool(b, 4);
+        assert!(
+            eventually(Duration::from_secs(10), || d
+                .status()
+                .matches("\"state\":\"idle\"")
+                .count()
+                == 4),
+            "{b}: {}",
+            d.status()
+        );
+        // As many clients at once as there are workers, each holding its
+        // worker until all have started: every worker takes one off the
+        // listening socket itself. (Workers that held off while the
+        // daemon accepted during its start, and were never told to
+        // listen, left theirs to the daemon to relay.)
+        let dir = d.dir.path();
+        let jobs: Vec<Child> = (0..4)
+            .map(|i| {
+                spawn_job(
+                    &d,
+                    &format!(
+                        ": > '{dir}/started{i}'; \
+                         while [ ! -e '{dir}/go' ]; do sleep 0.02; done; echo {i}; true",
+                        dir = dir.display()
+                    ),
+                )
+            })
+            .collect();
+        let all_started = eventually(Duration::from_secs(10), || {
+            (0..4).all(|i| dir.join(format!("started{i}")).exists())
+        });
+        std::fs::write(dir.join("go"), "").expect("go");
+        assert!(all_started, "{b}: {}", d.status());
+        for (i, j) in jobs.into_iter().enumerate() {
+            assert_eq!(finish_out(j, "job"), (Some(0), format!("{i}\n")), "{b}");
+        }
+        assert_eq!(relayed(&d), 0, "{b}: {}", d.status());
+        d.stop();
+    }
+}
+
+#[test]
 fn with_every_worker_busy_the_daemon_queues_then_hands_back() {
     for &b in backends() {
         let d = Daemon::with_pool(b, 1);

@@ -1290,6 +1290,31 @@ impl Server {
         }
     }
 
+    /// An idle worker that holds off the listening socket while the daemon
+    /// is not accepting is told to listen. It held off because it saw the
+    /// daemon accepting, a moment before the daemon stopped and told the
+    /// workers it then knew idle to listen: without this it would wait
+    /// for a job from the daemon that never comes, while clients queue on
+    /// the workers that do listen (at start-up, all but one or two of the
+    /// pool did).
+    fn listen_if_held(&mut self, id: ConnId) {
+        if self.accepting || self.stopping {
+            return;
+        }
+        let slot = match self.conn(id).map(|c| &c.role) {
+            Some(Role::Worker(w)) if w.phase == Phase::Idle => w.slot,
+            _ => None,
+        };
+        let held = self
+            .board
+            .as_ref()
+            .zip(slot)
+            .is_some_and(|(b, s)| b.state(s) == state::HELD);
+        if held {
+            self.send_message(id, &Message::Listen);
+        }
+    }
+
     /// A worker took the last place on the listening socket.
     fn on_saturated(&mut self) {
         if self.board.is_none() || self.accepting || self.saturated_armed {
@@ -1850,12 +1875,14 @@ impl Server {
                         self.idle.push_back(id);
                         self.drain_queue();
                         self.maybe_delegate();
+                        self.listen_if_held(id);
                     }
                     // Done with a client of its own, and the daemon is
                     // accepting: queued jobs may go to it.
                     Phase::Idle => {
                         self.drain_queue();
                         self.maybe_delegate();
+                        self.listen_if_held(id);
                     }
                     // A fork-mode worker got its job before saying Ready.
                     _ => {}
