@@ -1290,15 +1290,19 @@ impl Server {
         }
     }
 
-    /// An idle worker that holds off the listening socket while the daemon
-    /// is not accepting is told to listen. It held off because it saw the
-    /// daemon accepting, a moment before the daemon stopped and told the
-    /// workers it then knew idle to listen: without this it would wait
-    /// for a job from the daemon that never comes, while clients queue on
-    /// the workers that do listen (at start-up, all but one or two of the
-    /// pool did).
-    fn listen_if_held(&mut self, id: ConnId) {
-        if self.accepting || self.stopping {
+    /// Worker `id` said it is ready. The daemon leaves accepting to the
+    /// workers if it may ([`maybe_delegate`](Self::maybe_delegate), which
+    /// tells every idle worker then holding off to listen); when it was
+    /// not accepting at all, `id` itself is told to listen if it holds
+    /// off. It held off because it saw the daemon accepting, a moment
+    /// before the daemon stopped and told the workers it then knew idle:
+    /// without this it would wait for a job from the daemon that never
+    /// comes, while clients queue on the workers that do listen (at
+    /// start-up, all but one or two of the pool did).
+    fn delegate_or_listen(&mut self, id: ConnId) {
+        let was_accepting = self.accepting;
+        self.maybe_delegate();
+        if was_accepting || self.stopping {
             return;
         }
         let slot = match self.conn(id).map(|c| &c.role) {
@@ -1874,15 +1878,13 @@ impl Server {
                         w.phase = Phase::Idle;
                         self.idle.push_back(id);
                         self.drain_queue();
-                        self.maybe_delegate();
-                        self.listen_if_held(id);
+                        self.delegate_or_listen(id);
                     }
                     // Done with a client of its own, and the daemon is
                     // accepting: queued jobs may go to it.
                     Phase::Idle => {
                         self.drain_queue();
-                        self.maybe_delegate();
-                        self.listen_if_held(id);
+                        self.delegate_or_listen(id);
                     }
                     // A fork-mode worker got its job before saying Ready.
                     _ => {}
