@@ -346,12 +346,16 @@ fn take(cases: Vec<Case>, rows: &mut Vec<Row>, failures: &mut Vec<(String, Strin
 
 /// The round trip of `group`: the socketpair ping-pong, then a job `true`
 /// on a persistent connection to each daemon of `backends`, interleaved.
+/// With `then_pin`, the harness moves to that CPU once the ping-pong child
+/// is forked and the connections made (the child and the daemons stay
+/// where the harness was).
 fn roundtrip_group(
     group: &'static str,
     backends: &[(&Daemon, &str, &str)],
     s: &Settings,
     rows: &mut Vec<Row>,
     failures: &mut Vec<(String, String, String)>,
+    then_pin: Option<usize>,
 ) -> Result<(), String> {
     // Fork the ping-pong child first, while the harness has one thread.
     let mut loopers = vec![roundtrip::Looper::Ping(roundtrip::PingPong::start()?)];
@@ -372,6 +376,11 @@ fn roundtrip_group(
             }
             Err(e) => failures.push((format!("{group}/pool-{name}"), label.into(), e)),
         }
+    }
+    // Only now: a job's frame carries the CPUs its client may use, and a
+    // daemon runs no job whose client is placed otherwise than itself.
+    if let Some(cpu) = then_pin {
+        platform::process::set_cpu_affinity(&[cpu]).map_err(|e| format!("pin: {e}"))?;
     }
     let t = Instant::now();
     match roundtrip::interleave(&mut loopers, s.roundtrip_n / 10, s.roundtrip_n, 100) {
@@ -606,25 +615,31 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
             (&daemons.pool, native, native_label),
             (&daemons.poll, "poll", "poll"),
         ];
-        roundtrip_group("roundtrip", &backends, s, &mut rows, &mut failures)?;
-        // Again with every party on one CPU: across CPUs a wake-up costs
-        // what the VM charges for an interrupt, and which placement a run
-        // gets is luck (docs/benchmarks.md). Fresh daemons, started
-        // pinned, so that their workers are too.
+        roundtrip_group("roundtrip", &backends, s, &mut rows, &mut failures, None)?;
+        // Again with the parties placed: across CPUs a wake-up costs what
+        // the VM charges for an interrupt, and which placement a run gets
+        // unpinned is luck (docs/benchmarks.md). Every party on one CPU;
+        // then the harness on one CPU and whatever answers it (the
+        // ping-pong child, the daemon and its workers) on another. Fresh
+        // daemons, started pinned, so that their workers are too.
         if let Some(cpus) = platform::process::cpu_affinity().filter(|c| c.len() > 1) {
-            let one = cpus[cpus.len() - 1];
-            platform::process::set_cpu_affinity(&[one]).map_err(|e| format!("pin: {e}"))?;
-            let pinned = (|| -> Result<(), String> {
-                let uring = Daemon::start(rushd, work, &spec("pinned", native, false, &[]))?;
-                let poll = Daemon::start(rushd, work, &spec("pinned-poll", "poll", false, &[]))?;
-                let backends = [(&uring, native, native_label), (&poll, "poll", "poll")];
-                let r = roundtrip_group("roundtrip-1cpu", &backends, s, &mut rows, &mut failures);
-                uring.stop();
-                poll.stop();
-                r
-            })();
-            platform::process::set_cpu_affinity(&cpus).map_err(|e| format!("unpin: {e}"))?;
-            pinned?;
+            let (here, there) = (cpus[0], cpus[cpus.len() - 1]);
+            for (group, then_pin) in [("roundtrip-1cpu", None), ("roundtrip-2cpu", Some(here))] {
+                platform::process::set_cpu_affinity(&[there]).map_err(|e| format!("pin: {e}"))?;
+                let pinned = (|| -> Result<(), String> {
+                    let uring = Daemon::start(rushd, work, &spec("pinned", native, false, &[]))?;
+                    let poll =
+                        Daemon::start(rushd, work, &spec("pinned-poll", "poll", false, &[]))?;
+                    let backends = [(&uring, native, native_label), (&poll, "poll", "poll")];
+                    let r =
+                        roundtrip_group(group, &backends, s, &mut rows, &mut failures, then_pin);
+                    uring.stop();
+                    poll.stop();
+                    r
+                })();
+                platform::process::set_cpu_affinity(&cpus).map_err(|e| format!("unpin: {e}"))?;
+                pinned?;
+            }
         }
     }
 
