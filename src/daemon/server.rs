@@ -184,6 +184,13 @@ struct Worker {
     cancel_seq: u64,
 }
 
+impl Worker {
+    /// Idle, and holding off the listening socket (for the daemon's jobs).
+    fn holds_off(&self, b: &Board) -> bool {
+        self.phase == Phase::Idle && self.slot.is_some_and(|s| b.state(s) == state::HELD)
+    }
+}
+
 enum Role {
     Listener,
     Client(ClientState),
@@ -526,6 +533,12 @@ impl Server {
     fn conn(&mut self, id: ConnId) -> Option<&mut Conn> {
         self.conns
             .get_mut(id.index as usize)
+            .filter(|c| c.generation == id.generation)
+    }
+
+    fn conn_ref(&self, id: ConnId) -> Option<&Conn> {
+        self.conns
+            .get(id.index as usize)
             .filter(|c| c.generation == id.generation)
     }
 
@@ -1262,15 +1275,10 @@ impl Server {
             .conns
             .iter()
             .filter_map(|(i, c)| match &c.role {
-                Role::Worker(w)
-                    if w.phase == Phase::Idle
-                        && w.slot.is_some_and(|s| b.state(s) == state::HELD) =>
-                {
-                    Some(ConnId {
-                        index: i as u32,
-                        generation: c.generation,
-                    })
-                }
+                Role::Worker(w) if w.holds_off(b) => Some(ConnId {
+                    index: i as u32,
+                    generation: c.generation,
+                }),
                 _ => None,
             })
             .collect();
@@ -1305,15 +1313,9 @@ impl Server {
         if was_accepting || self.stopping {
             return;
         }
-        let slot = match self.conn(id).map(|c| &c.role) {
-            Some(Role::Worker(w)) if w.phase == Phase::Idle => w.slot,
-            _ => None,
-        };
-        let held = self
-            .board
-            .as_ref()
-            .zip(slot)
-            .is_some_and(|(b, s)| b.state(s) == state::HELD);
+        let held = self.board.as_ref().is_some_and(|b| {
+            matches!(self.conn_ref(id).map(|c| &c.role), Some(Role::Worker(w)) if w.holds_off(b))
+        });
         if held {
             self.send_message(id, &Message::Listen);
         }
@@ -1620,12 +1622,7 @@ impl Server {
             (Some(b), None) => b.claim_slot(),
             _ => None,
         };
-        let listener_fd = self.listener.and_then(|l| {
-            self.conns
-                .get(l.index as usize)
-                .filter(|c| c.generation == l.generation)
-                .map(|c| c.raw)
-        });
+        let listener_fd = self.listener.and_then(|l| self.conn_ref(l)).map(|c| c.raw);
         let forked = process::fork();
         if forked.is_err() {
             if let (Some(b), Some(slot)) = (&self.board, slot) {
