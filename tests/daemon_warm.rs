@@ -6,7 +6,7 @@
 
 mod daemon_support;
 
-use daemon_support::{Daemon, TempDir, backends, run};
+use daemon_support::{Daemon, TempDir, backends, eventually, run, worker_pids};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -218,12 +218,16 @@ fn a_job_leaves_nothing_for_the_next() {
             &env,
             "f() { :; }; alias a=b; x=1; export y=2; set -e -u; trap 'echo bye' EXIT; umask 077; cd /; ulimit -c 0 2>/dev/null; true",
         );
-        let probe = "command -v f; alias a 2>/dev/null; echo \"[${x-unset}][${y-unset}][$-]\"; trap; umask; pwd";
-        let direct = sh(None, dir.path(), &env, probe);
-        let daemon = sh(Some(&d), dir.path(), &env, probe);
+        // Long enough for a worker to keep its parse (`MIN_CACHED_STRING`).
+        let probe = format!(
+            "command -v f; alias a 2>/dev/null; echo \"[${{x-unset}}][${{y-unset}}][$-]\"; trap; umask; pwd\n# {}",
+            "-".repeat(1024)
+        );
+        let direct = sh(None, dir.path(), &env, &probe);
+        let daemon = sh(Some(&d), dir.path(), &env, &probe);
         assert_eq!(daemon, direct, "{b}");
         // The same -c text twice (the second from the cache) gives the same.
-        assert_eq!(sh(Some(&d), dir.path(), &env, probe), direct, "{b}");
+        assert_eq!(sh(Some(&d), dir.path(), &env, &probe), direct, "{b}");
         d.stop();
     }
 }
@@ -267,6 +271,51 @@ fn times_counts_only_the_jobs_own_cpu_time() {
             next[0] + next[1] < (busy[0] + busy[1]) / 2.0
                 && next[2] + next[3] < (busy[2] + busy[3]) / 2.0,
             "{b}: after {busy:?}, the next job's times were {next:?}"
+        );
+        d.stop();
+    }
+}
+
+/// A worker whose resident memory grew past its budget during a job
+/// (`daemon::worker::MAX_GROWTH`: every fork of a job copies the page
+/// tables of all it holds) answers that job, then retires, and the daemon
+/// forks a fresh one; a job that stays small keeps its worker.
+#[test]
+fn a_worker_that_grew_is_replaced() {
+    for &b in backends() {
+        let d = one_worker(b);
+        let dir = TempDir::new("warm-grew");
+        let env: [(&str, &Path); 0] = [];
+        let first = worker_pids(&d.status());
+        assert_eq!(first.len(), 1, "{b}");
+        for _ in 0..3 {
+            assert_eq!(
+                sh(Some(&d), dir.path(), &env, "x=$(echo small); echo $x").0,
+                "small\n"
+            );
+        }
+        assert!(
+            eventually(Duration::from_secs(5), || worker_pids(&d.status()) == first),
+            "{b}: small jobs replaced the worker: {}",
+            d.status()
+        );
+        // 16 MiB in one variable, doubled up to it.
+        let big =
+            "s=0123456789abcdef; i=0; while [ $i -lt 20 ]; do s=$s$s; i=$((i+1)); done; echo ${#s}";
+        assert_eq!(both(&d, dir.path(), &env, big).0, "16777216\n", "{b}");
+        assert!(
+            eventually(Duration::from_secs(10), || {
+                let now = worker_pids(&d.status());
+                now.len() == 1 && now != first
+            }),
+            "{b}: the worker that grew was not replaced: {}",
+            d.status()
+        );
+        assert!(d.log().contains("retiring: it grew"), "{b}: {}", d.log());
+        assert_eq!(
+            sh(Some(&d), dir.path(), &env, "echo next").0,
+            "next\n",
+            "{b}"
         );
         d.stop();
     }

@@ -344,6 +344,22 @@ pub fn times() -> (f64, f64, f64, f64) {
     (u, s, cu, cs)
 }
 
+/// The most memory this process has had resident at once, in bytes
+/// (`ru_maxrss`: KiB on Linux and the BSDs, bytes on macOS). A forked
+/// process starts from what it shares with its parent.
+pub fn peak_rss() -> u64 {
+    // SAFETY: rusage is plain old data, all-zero is a valid value.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a valid rusage for getrusage to fill.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let peak = u64::try_from(ru.ru_maxrss).unwrap_or(0);
+    if cfg!(any(target_os = "macos", target_os = "ios")) {
+        peak
+    } else {
+        peak * 1024
+    }
+}
+
 /// Wait for `pid`, retrying on `EINTR`: for callers with nothing to do
 /// between signals.
 pub fn wait_pid_blocking(pid: Pid) -> io::Result<WaitStatus> {
@@ -491,6 +507,16 @@ fn proc_file<'a>(pid: Pid, name: &str, buf: &'a mut [u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peak_rss_counts_what_was_touched() {
+        assert!(peak_rss() > 0);
+        // Resident now, so at least that much at the peak.
+        let block = vec![1u8; 64 << 20];
+        std::hint::black_box(&block);
+        let peak = peak_rss();
+        assert!(peak >= 64 << 20, "{peak}");
+    }
 
     #[test]
     fn fork_and_wait() {
