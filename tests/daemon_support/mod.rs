@@ -367,6 +367,11 @@ impl Daemon {
 
 impl Drop for Daemon {
     fn drop(&mut self) {
+        // A test failing with this daemon up: its log goes with the
+        // failure (the temporary directory holding it is removed).
+        if std::thread::panicking() {
+            eprintln!("rushd log ({}):\n{}", self.backend, self.log());
+        }
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
