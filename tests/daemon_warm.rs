@@ -218,16 +218,19 @@ fn a_job_leaves_nothing_for_the_next() {
             &env,
             "f() { :; }; alias a=b; x=1; export y=2; set -e -u; trap 'echo bye' EXIT; umask 077; cd /; ulimit -c 0 2>/dev/null; true",
         );
-        // Long enough for a worker to keep its parse (`MIN_CACHED_STRING`).
-        let probe = format!(
-            "command -v f; alias a 2>/dev/null; echo \"[${{x-unset}}][${{y-unset}}][$-]\"; trap; umask; pwd\n# {}",
-            "-".repeat(1024)
-        );
-        let direct = sh(None, dir.path(), &env, &probe);
-        let daemon = sh(Some(&d), dir.path(), &env, &probe);
-        assert_eq!(daemon, direct, "{b}");
-        // The same -c text twice (the second from the cache) gives the same.
-        assert_eq!(sh(Some(&d), dir.path(), &env, &probe), direct, "{b}");
+        let probe = "command -v f; alias a 2>/dev/null; echo \"[${x-unset}][${y-unset}][$-]\"; trap; umask; pwd";
+        // Short and long (`MIN_CACHED_STRING`): kept among the latest, and
+        // for good.
+        for probe in [
+            probe.to_string(),
+            format!("{probe}\n# {}", "-".repeat(1024)),
+        ] {
+            let direct = sh(None, dir.path(), &env, &probe);
+            let daemon = sh(Some(&d), dir.path(), &env, &probe);
+            assert_eq!(daemon, direct, "{b}");
+            // The same -c text twice (the second from the cache) gives the same.
+            assert_eq!(sh(Some(&d), dir.path(), &env, &probe), direct, "{b}");
+        }
         d.stop();
     }
 }

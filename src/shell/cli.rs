@@ -461,11 +461,10 @@ fn configure(sh: &mut Shell, inv: &Invocation, argv0: &[u8]) {
 /// Run what the invocation asks for in the configured shell.
 fn run_invocation(sh: &mut Shell, inv: &Invocation) -> Exec {
     if let Some(command) = &inv.command {
-        let cached = match &sh.warm {
-            Some(warm) if sh.aliases.is_empty() => warm.borrow_mut().string(command),
-            _ => None,
-        };
-        if let Some(parsed) = cached {
+        if let Some(warm) = sh.warm.clone()
+            && sh.aliases.is_empty()
+        {
+            let parsed = warm.borrow_mut().string(command);
             return sh.run_parsed(&parsed, true);
         }
         let mut parser = Parser::from_bytes(command, 1);

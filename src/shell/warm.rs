@@ -5,8 +5,8 @@
 //! reproduce exactly, only faster.
 //!
 //! Files are keyed by path, device, inode, size and modification time, so
-//! an edited, replaced or touched file is read again; `-c` strings of
-//! [`MIN_CACHED_STRING`] bytes or more by their text. Only what cannot carry one job's state into another is kept:
+//! an edited, replaced or touched file is read again; `-c` strings by
+//! their text, the short ones only among the latest ([`RECENT_BYTES`]). Only what cannot carry one job's state into another is kept:
 //! syntax trees (which jobs never change) and, for a startup file that only
 //! defines things, the definitions, handed to each job copy-on-write.
 
@@ -216,18 +216,27 @@ pub enum Startup {
 /// Cached bytes of source text past which the cache starts over.
 const MAX_BYTES: usize = 64 << 20;
 
-/// The shortest `-c` string worth keeping parsed. A tree takes 15 to 30
+/// The shortest `-c` string kept parsed for good. A tree takes 15 to 30
 /// times the bytes of its text, and all a worker keeps makes each of its
 /// forks dearer (`daemon::worker::MAX_GROWTH`), while a short string parses
 /// in a few microseconds: `make` and `xargs` send thousands of distinct
 /// short commands, which kept, made a worker 9 MiB larger in 3,000 jobs.
 pub const MIN_CACHED_STRING: usize = 1024;
 
+/// Shorter strings are kept only among the latest, this many bytes of
+/// text of them (then the lot is dropped): a command a caller repeats
+/// (`find -exec rush -c '...' sh {} \;`, `xargs`) is parsed once, while a
+/// stream of distinct ones never holds more than about 100 KiB of trees.
+const RECENT_BYTES: usize = 4 << 10;
+
 /// The warm state of one worker process.
 #[derive(Default)]
 pub struct Warm {
     files: FxHashMap<FileKey, Rc<Parsed>>,
     strings: FxHashMap<Box<[u8]>, Rc<Parsed>>,
+    /// Short `-c` strings ([`RECENT_BYTES`]), and their bytes.
+    recent: FxHashMap<Box<[u8]>, Rc<Parsed>>,
+    recent_bytes: usize,
     startups: FxHashMap<FileKey, Rc<Startup>>,
     bytes: usize,
 }
@@ -264,19 +273,32 @@ impl Warm {
         Ok(parsed)
     }
 
-    /// The parse of a `-c` string, if it is one worth keeping
-    /// ([`MIN_CACHED_STRING`]).
-    pub fn string(&mut self, text: &[u8]) -> Option<Rc<Parsed>> {
+    /// The parse of a `-c` string.
+    pub fn string(&mut self, text: &[u8]) -> Rc<Parsed> {
         if text.len() < MIN_CACHED_STRING {
-            return None;
+            return self.recent_string(text);
         }
         if let Some(p) = self.strings.get(text) {
-            return Some(p.clone());
+            return p.clone();
         }
         self.account(text.len());
         let parsed = Rc::new(Parsed::new(text.into(), 1));
         self.strings.insert(text.into(), parsed.clone());
-        Some(parsed)
+        parsed
+    }
+
+    fn recent_string(&mut self, text: &[u8]) -> Rc<Parsed> {
+        if let Some(p) = self.recent.get(text) {
+            return p.clone();
+        }
+        if self.recent_bytes + text.len() > RECENT_BYTES {
+            self.recent.clear();
+            self.recent_bytes = 0;
+        }
+        let parsed = Rc::new(Parsed::new(text.into(), 1));
+        self.recent_bytes += text.len();
+        self.recent.insert(text.into(), parsed.clone());
+        parsed
     }
 
     /// The startup file `key`, evaluated once if it only defines things.
@@ -410,15 +432,21 @@ mod tests {
     }
 
     #[test]
-    fn only_long_strings_are_kept() {
+    fn short_strings_are_kept_only_among_the_latest() {
         let mut warm = Warm::default();
         let short = b"x=1; echo $x";
-        assert!(warm.string(short).is_none());
+        let first = warm.string(short);
+        assert!(Rc::ptr_eq(&first, &warm.string(short)));
         assert!(warm.strings.is_empty() && warm.bytes == 0);
+        // Distinct short strings past RECENT_BYTES: the lot goes.
+        for i in 0..RECENT_BYTES {
+            warm.string(format!("echo {i}").as_bytes());
+            assert!(warm.recent_bytes <= RECENT_BYTES);
+        }
+        assert!(!Rc::ptr_eq(&first, &warm.string(short)));
         let long = format!("echo hi # {}", "-".repeat(MIN_CACHED_STRING));
-        let first = warm.string(long.as_bytes()).expect("kept");
-        let again = warm.string(long.as_bytes()).expect("kept");
-        assert!(Rc::ptr_eq(&first, &again));
+        let kept = warm.string(long.as_bytes());
+        assert!(Rc::ptr_eq(&kept, &warm.string(long.as_bytes())));
         assert_eq!(warm.bytes, long.len());
     }
 
