@@ -6,8 +6,9 @@
 //!
 //! Files are keyed by path, device, inode, size and modification time, so
 //! an edited, replaced or touched file is read again; `-c` strings by
-//! their text, the short ones only among the latest ([`RECENT_BYTES`]). Only what cannot carry one job's state into another is kept:
-//! syntax trees (which jobs never change) and, for a startup file that only
+//! their text, the short ones only among the latest ([`RECENT_BYTES`]).
+//! Only what cannot carry one job's state into another is kept: syntax
+//! trees (which jobs never change) and, for a startup file that only
 //! defines things, the definitions, handed to each job copy-on-write.
 
 use crate::shell::env::{Shell, Table};
@@ -221,7 +222,7 @@ const MAX_BYTES: usize = 64 << 20;
 /// forks dearer (`daemon::worker::MAX_GROWTH`), while a short string parses
 /// in a few microseconds: `make` and `xargs` send thousands of distinct
 /// short commands, which kept, made a worker 9 MiB larger in 3,000 jobs.
-pub const MIN_CACHED_STRING: usize = 1024;
+const MIN_CACHED_STRING: usize = 1024;
 
 /// Shorter strings are kept only among the latest, this many bytes of
 /// text of them (then the lot is dropped): a command a caller repeats
