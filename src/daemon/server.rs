@@ -817,7 +817,14 @@ impl Server {
                             },
                         );
                     }
-                } else if self.accepting && e.raw_os_error() != Some(libc_codes::ECANCELED) {
+                } else if self.accepting {
+                    // Even after ECANCELED: the daemon left accepting to
+                    // the workers (`maybe_delegate` cancelled this accept)
+                    // and took it up again before the cancel came back,
+                    // when `start_accepting` found this accept still in
+                    // flight and submitted none. Without one now, nobody
+                    // would accept: the workers hold off while the daemon
+                    // says it accepts.
                     self.submit_accept(id);
                 }
             }
