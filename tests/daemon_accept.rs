@@ -29,6 +29,13 @@ fn relayed(d: &Daemon) -> u64 {
     json_number(&d.status(), "jobs_relayed").expect("jobs_relayed")
 }
 
+/// Clients whose worker handed them to the daemon because their request
+/// did not come within its first wait (on a loaded machine): the daemon
+/// relays their jobs (or answers their status requests).
+fn stalled(d: &Daemon) -> u64 {
+    count(&d.log(), "handing a client to the daemon") as u64
+}
+
 fn served(d: &Daemon) -> u64 {
     json_number(&d.status(), "jobs_served").expect("jobs_served")
 }
@@ -55,9 +62,13 @@ fn idle_workers_serve_clients_without_the_daemon() {
             d.status()
         );
         // The daemon relayed none of them (one client at a time never
-        // keeps both workers busy), unless told to relay everything.
-        let want = if b == "relay" { 20 } else { 0 };
-        assert_eq!(relayed(&d), want, "{b}: {}", d.status());
+        // keeps both workers busy), unless told to relay everything, or
+        // the client stalled before its request (see below).
+        if b == "relay" {
+            assert_eq!(relayed(&d), 20, "{b}: {}", d.status());
+        } else {
+            assert!(relayed(&d) <= stalled(&d), "{b}: {}", d.status());
+        }
         d.stop();
     }
 }
@@ -101,7 +112,10 @@ fn every_idle_worker_listens_from_the_start() {
         for (i, j) in jobs.into_iter().enumerate() {
             assert_eq!(finish_out(j, "job"), (Some(0), format!("{i}\n")), "{b}");
         }
-        assert_eq!(relayed(&d), 0, "{b}: {}", d.status());
+        // None relayed, but for a client that stalled between its
+        // connection and its request (a loaded machine), which its worker
+        // hands to the daemon and says so.
+        assert!(relayed(&d) <= stalled(&d), "{b}: {}", d.status());
         d.stop();
     }
 }

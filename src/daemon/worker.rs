@@ -697,6 +697,13 @@ impl Worker<'_> {
                 Read::Frame(used) => used,
                 Read::Closed => break,
                 Read::Stalled => {
+                    note(
+                        &self.internal,
+                        &format!(
+                            "handing a client to the daemon: no whole request within {} ms",
+                            wait.as_millis()
+                        ),
+                    );
                     self.handoff(conn, &buf, fds);
                     break;
                 }
