@@ -453,10 +453,13 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
         let watch = [ch.fd(), fwd.as_ref().map_or(-1, Forwarding::fd)];
         match fd::wait_readable_spinning(&watch, &mut ready, std::mem::take(&mut spin)) {
             Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // Look at both, as if both were ready.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => ready = [true; 2],
             Err(e) => return lost(heard, false, &e.to_string()),
         }
-        if let Some(f) = &fwd {
+        // Only when a signal came: the answer alone (the usual wake-up)
+        // needs no read of the signal descriptor.
+        if let Some(f) = fwd.as_ref().filter(|_| ready[1]) {
             arrived.clear();
             f.drain(&mut arrived);
             for &(sig, sender) in &arrived {
