@@ -15,7 +15,7 @@ impl Parse<'_, '_> {
                 TokenKind::Op(Op::OrIf) => AndOrOp::Or,
                 _ => break,
             };
-            self.next()?;
+            self.skip()?;
             self.linebreak()?;
             rest.push((op, self.pipeline()?));
         }

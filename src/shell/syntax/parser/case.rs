@@ -19,7 +19,7 @@ impl Parse<'_, '_> {
         let mut arms = Vec::new();
         loop {
             if self.peek()?.is_word(b"esac") {
-                self.next()?;
+                self.skip()?;
                 break;
             }
             arms.push(self.case_arm()?);
@@ -35,7 +35,7 @@ impl Parse<'_, '_> {
     /// `[(] pattern (| pattern)* ) compound_list [;; | ;&]`, then any newlines.
     fn case_arm(&mut self) -> PResult<CaseArm> {
         if self.peek_is_op(Op::LParen)? {
-            self.next()?;
+            self.skip()?;
         }
         let mut patterns = Vec::new();
         loop {
@@ -48,7 +48,7 @@ impl Parse<'_, '_> {
             if !self.peek_is_op(Op::Pipe)? {
                 break;
             }
-            self.next()?;
+            self.skip()?;
         }
         self.expect_op(Op::RParen)?;
         patterns.shrink_to_fit();
@@ -67,7 +67,7 @@ impl Parse<'_, '_> {
         } else {
             return Err(self.expected("\";;\" or \"esac\""));
         };
-        self.next()?;
+        self.skip()?;
         self.linebreak()?;
         Ok(CaseArm {
             patterns,

@@ -32,7 +32,7 @@ impl Parse<'_, '_> {
             }
             return Err(self.unexpected());
         }
-        self.next()?;
+        self.skip()?;
         if !self.pending_here_docs.is_empty() {
             return Err(self.error_at(
                 open,

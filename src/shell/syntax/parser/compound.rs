@@ -60,7 +60,7 @@ impl Parse<'_, '_> {
 
     /// `{ compound_list }`
     fn brace_group(&mut self) -> PResult<CompoundCommand> {
-        self.next()?;
+        self.skip()?;
         let list = self.nonempty_compound_list()?;
         self.expect_word(b"}")?;
         Ok(CompoundCommand::BraceGroup(list))
@@ -68,7 +68,7 @@ impl Parse<'_, '_> {
 
     /// `( compound_list )`
     fn subshell(&mut self) -> PResult<CompoundCommand> {
-        self.next()?;
+        self.skip()?;
         let list = self.nonempty_compound_list()?;
         self.expect_op(Op::RParen)?;
         Ok(CompoundCommand::Subshell(list))

@@ -11,14 +11,14 @@ impl Parse<'_, '_> {
             Some(n) if is_name(n) => Box::<[u8]>::from(n),
             _ => return Err(self.expected("a variable name after \"for\"")),
         };
-        self.next()?;
+        self.skip()?;
         let mut words = None;
         // `in` may follow the name on a later line, never after a `;`
         // (`for name sequential_sep do_group` has no word list).
         let mut after_semi = false;
         match self.peek_kind()? {
             TokenKind::Op(Op::Semi) => {
-                self.next()?;
+                self.skip()?;
                 self.linebreak()?;
                 after_semi = true;
             }
@@ -26,7 +26,7 @@ impl Parse<'_, '_> {
             _ => {}
         }
         if !after_semi && self.peek()?.is_word(b"in") {
-            self.next()?;
+            self.skip()?;
             let mut list = Vec::new();
             loop {
                 match self.peek_kind()? {
@@ -36,7 +36,7 @@ impl Parse<'_, '_> {
                         }
                     }
                     TokenKind::Op(Op::Semi) | TokenKind::Newline => {
-                        self.next()?;
+                        self.skip()?;
                         break;
                     }
                     _ => return Err(self.unexpected()),

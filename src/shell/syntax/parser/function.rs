@@ -13,7 +13,7 @@ impl Parse<'_, '_> {
             Some(n) if is_function_name(n) => Box::<[u8]>::from(n),
             _ => return Err(self.unexpected()),
         };
-        self.next()?;
+        self.skip()?;
         self.expect_op(Op::RParen)?;
         self.linebreak()?;
         if !self.at_compound_command()? {

@@ -5,7 +5,7 @@ use super::{PResult, Parse};
 
 impl Parse<'_, '_> {
     pub(super) fn if_clause(&mut self) -> PResult<CompoundCommand> {
-        self.next()?;
+        self.skip()?;
         let mut branches = Vec::new();
         let mut else_branch = None;
         loop {
@@ -15,14 +15,14 @@ impl Parse<'_, '_> {
             branches.push((cond, body));
             let token = self.peek()?;
             if token.is_word(b"elif") {
-                self.next()?;
+                self.skip()?;
             } else if token.is_word(b"else") {
-                self.next()?;
+                self.skip()?;
                 else_branch = Some(self.nonempty_compound_list()?);
                 self.expect_word(b"fi")?;
                 break;
             } else if token.is_word(b"fi") {
-                self.next()?;
+                self.skip()?;
                 break;
             } else {
                 return Err(self.expected("\"fi\""));

@@ -12,7 +12,7 @@ impl Parse<'_, '_> {
         loop {
             match self.peek_kind()? {
                 TokenKind::Newline => {
-                    self.next()?;
+                    self.skip()?;
                 }
                 TokenKind::Eof => return Ok(None),
                 _ => break,
@@ -31,7 +31,7 @@ impl Parse<'_, '_> {
                 TokenKind::Op(Op::Semi) => false,
                 TokenKind::Op(Op::And) => true,
                 TokenKind::Newline => {
-                    self.next()?;
+                    self.skip()?;
                     list.items.push(Item {
                         and_or,
                         is_async: false,
@@ -47,11 +47,11 @@ impl Parse<'_, '_> {
                 }
                 _ => return Err(self.unexpected()),
             };
-            self.next()?;
+            self.skip()?;
             list.items.push(Item { and_or, is_async });
             match self.peek_kind()? {
                 TokenKind::Newline => {
-                    self.next()?;
+                    self.skip()?;
                     break;
                 }
                 TokenKind::Eof => break,
@@ -90,7 +90,7 @@ impl Parse<'_, '_> {
                     break;
                 }
             };
-            self.next()?;
+            self.skip()?;
             list.items.push(Item { and_or, is_async });
             self.linebreak()?;
         }

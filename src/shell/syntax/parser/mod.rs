@@ -319,6 +319,17 @@ impl<'p, 's> Parse<'p, 's> {
         }
     }
 
+    /// Consume the next token without moving it out: for the callers
+    /// that looked at it already and need nothing of it.
+    fn skip(&mut self) -> PResult<()> {
+        if self.peeked.is_some() {
+            self.peeked = None;
+        } else {
+            self.lex()?;
+        }
+        Ok(())
+    }
+
     fn peek_kind(&mut self) -> PResult<&TokenKind> {
         Ok(&self.peek()?.kind)
     }
@@ -330,7 +341,7 @@ impl<'p, 's> Parse<'p, 's> {
     /// Skip newline tokens (the grammar's `linebreak`).
     fn linebreak(&mut self) -> PResult<()> {
         while matches!(self.peek_kind()?, TokenKind::Newline) {
-            self.next()?;
+            self.skip()?;
         }
         Ok(())
     }
@@ -530,7 +541,7 @@ impl<'p, 's> Parse<'p, 's> {
     /// Consume the reserved word `word` or fail.
     fn expect_word(&mut self, word: &[u8]) -> PResult<()> {
         if self.peek()?.is_word(word) {
-            self.next()?;
+            self.skip()?;
             Ok(())
         } else {
             Err(self.expected(&format!("\"{}\"", String::from_utf8_lossy(word))))

@@ -8,11 +8,11 @@ impl Parse<'_, '_> {
     pub(super) fn pipeline(&mut self) -> PResult<Pipeline> {
         let negated = self.peek_command_word()?.is_word(b"!");
         if negated {
-            self.next()?;
+            self.skip()?;
         }
         let mut commands = smallvec::smallvec![self.required_command()?];
         while self.peek_is_op(Op::Pipe)? {
-            self.next()?;
+            self.skip()?;
             self.linebreak()?;
             commands.push(self.required_command()?);
         }

@@ -20,7 +20,7 @@ impl Parse<'_, '_> {
         let fd = match self.peek_kind()? {
             TokenKind::IoNumber(n) => {
                 let n = *n;
-                self.next()?;
+                self.skip()?;
                 Some(n)
             }
             _ => None,
@@ -29,7 +29,7 @@ impl Parse<'_, '_> {
             TokenKind::Op(op) if op.is_redirect() => *op,
             _ => return Err(self.unexpected()),
         };
-        self.next()?;
+        self.skip()?;
         if !matches!(self.peek_kind()?, TokenKind::Word(_)) {
             return Err(self.expected(&format!("a word after \"{}\"", op.as_str())));
         }

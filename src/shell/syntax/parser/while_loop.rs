@@ -6,7 +6,7 @@ use super::{PResult, Parse};
 impl Parse<'_, '_> {
     /// `while list do_group` or, with `until`, `until list do_group`.
     pub(super) fn while_loop(&mut self, until: bool) -> PResult<CompoundCommand> {
-        self.next()?;
+        self.skip()?;
         let cond = self.nonempty_compound_list()?;
         let body = self.do_group()?;
         Ok(if until {
