@@ -330,6 +330,25 @@ impl<'p, 's> Parse<'p, 's> {
         Ok(())
     }
 
+    /// Consume the next token if it is a word, and give its word, where
+    /// it started and the offset past it; `None`, consuming nothing, for
+    /// any other token. The word is taken out of the lookahead slot, not
+    /// the whole token moved out (see [`skip`](Self::skip)).
+    fn next_word(&mut self) -> PResult<Option<(Word, Mark, usize)>> {
+        self.peek()?;
+        let Some(Token {
+            kind: TokenKind::Word(word),
+            start,
+            end,
+        }) = &mut self.peeked
+        else {
+            return Ok(None);
+        };
+        let taken = (std::mem::take(word), *start, *end);
+        self.peeked = None;
+        Ok(Some(taken))
+    }
+
     fn peek_kind(&mut self) -> PResult<&TokenKind> {
         Ok(&self.peek()?.kind)
     }

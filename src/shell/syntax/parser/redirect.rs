@@ -30,12 +30,8 @@ impl Parse<'_, '_> {
             _ => return Err(self.unexpected()),
         };
         self.skip()?;
-        if !matches!(self.peek_kind()?, TokenKind::Word(_)) {
+        let Some((word, start, end)) = self.next_word()? else {
             return Err(self.expected(&format!("a word after \"{}\"", op.as_str())));
-        }
-        let token = self.next()?;
-        let TokenKind::Word(word) = token.kind else {
-            return Err(self.unexpected());
         };
         let op = match op {
             Op::Less => RedirOp::Input,
@@ -47,7 +43,7 @@ impl Parse<'_, '_> {
             Op::GreatAnd => RedirOp::DupOutput,
             _ => {
                 let strip_tabs = op == Op::DLessDash;
-                let mut raw = strip_continuations(self.src.slice(token.start.pos, token.end));
+                let mut raw = strip_continuations(self.src.slice(start.pos, end));
                 // A backslash at the end of input quotes itself.
                 if raw.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1 {
                     raw.push(b'\\');

@@ -1,7 +1,7 @@
 //! Simple commands (XCU 2.9.1): assignments, words and redirections.
 
 use super::super::ast::{Assign, Command, SimpleCommand, Text, Word, WordPart};
-use super::super::lexer::{Op, TokenKind, is_name};
+use super::super::lexer::{Op, is_name};
 use super::word::tildes_in_assignment;
 use super::{PResult, Parse};
 
@@ -25,11 +25,7 @@ impl Parse<'_, '_> {
                 command.redirects.push(self.redirect()?);
                 continue;
             }
-            if !matches!(self.peek_kind()?, TokenKind::Word(_)) {
-                break;
-            }
-            let token = self.next()?;
-            let TokenKind::Word(word) = token.kind else {
+            let Some((word, start, _)) = self.next_word()? else {
                 break;
             };
             if !command.words.is_empty() {
@@ -58,7 +54,7 @@ impl Parse<'_, '_> {
                 && command.redirects.is_empty()
                 && self.peek_is_op(Op::LParen)?
             {
-                return self.function_definition(word, token.start);
+                return self.function_definition(word, start);
             }
             command.words.push(word);
         }
