@@ -332,10 +332,7 @@ pub fn open_file_limit() -> u64 {
 /// `(user, system, children user, children system)`.
 pub fn times() -> (f64, f64, f64, f64) {
     fn usage(who: libc::c_int) -> (f64, f64) {
-        // SAFETY: rusage is plain old data, all-zero is a valid value.
-        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: `ru` is a valid rusage for getrusage to fill.
-        unsafe { libc::getrusage(who, &mut ru) };
+        let ru = rusage(who);
         let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
         (secs(ru.ru_utime), secs(ru.ru_stime))
     }
@@ -348,16 +345,21 @@ pub fn times() -> (f64, f64, f64, f64) {
 /// (`ru_maxrss`: KiB on Linux and the BSDs, bytes on macOS). A forked
 /// process starts from what it shares with its parent.
 pub fn peak_rss() -> u64 {
-    // SAFETY: rusage is plain old data, all-zero is a valid value.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `ru` is a valid rusage for getrusage to fill.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
-    let peak = u64::try_from(ru.ru_maxrss).unwrap_or(0);
+    let peak = u64::try_from(rusage(libc::RUSAGE_SELF).ru_maxrss).unwrap_or(0);
     if cfg!(any(target_os = "macos", target_os = "ios")) {
         peak
     } else {
         peak * 1024
     }
+}
+
+/// `getrusage(who)`.
+fn rusage(who: libc::c_int) -> libc::rusage {
+    // SAFETY: rusage is plain old data, all-zero is a valid value.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a valid rusage for getrusage to fill.
+    unsafe { libc::getrusage(who, &mut ru) };
+    ru
 }
 
 /// Wait for `pid`, retrying on `EINTR`: for callers with nothing to do

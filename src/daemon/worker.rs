@@ -512,8 +512,11 @@ impl Worker<'_> {
             &self.warm,
             relayed.then(process::getppid),
         );
+        if result.retire || self.oneshot {
+            return (result, kept);
+        }
         let peak = process::peak_rss();
-        if !result.retire && !self.oneshot && peak > self.ready_rss + MAX_GROWTH {
+        if peak > self.ready_rss + MAX_GROWTH {
             note(
                 &self.internal,
                 &format!(
