@@ -498,3 +498,36 @@ fn a_daemon_lost_after_it_read_the_job_is_an_error_not_a_second_run() {
     );
     assert!(!marker.exists(), "the job ran directly after all");
 }
+
+/// A worker that retires after a job it accepted itself (`ulimit` changed
+/// its limits) exits at once; the job of the client right behind it must
+/// go to its replacement, never to the worker on its way out (which once
+/// took it and died with it: "worker died", status 125).
+#[test]
+fn a_retiring_worker_is_given_no_job() {
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 1);
+        for round in 0..25 {
+            let o = run(
+                d.rush()
+                    .arg("-c")
+                    .arg("sleep 0.02; ulimit -c 0; echo retire"),
+                None,
+                Duration::from_secs(20),
+            );
+            assert_eq!(o.stdout_str(), "retire\n", "{b}, round {round}: {o:?}");
+            let o = run(
+                d.rush().arg("-c").arg("echo next"),
+                None,
+                Duration::from_secs(20),
+            );
+            assert_eq!(
+                (o.stdout_str().as_str(), o.stderr_str().as_str(), o.code()),
+                ("next\n", "", Some(0)),
+                "{b}, round {round}:\n{}",
+                d.log()
+            );
+        }
+        d.stop();
+    }
+}

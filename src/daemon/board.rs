@@ -25,6 +25,8 @@ pub mod state {
     pub const SERVING: u64 = 3;
     /// Claimed by the daemon for a job it sends on the channel.
     pub const RELAY: u64 = 4;
+    /// Exiting (retired, or ended by a stopping daemon): takes no job.
+    pub const LEAVING: u64 = 5;
 }
 
 // Daemon words.

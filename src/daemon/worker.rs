@@ -827,7 +827,7 @@ impl Worker<'_> {
             .encode(&mut out);
             let _ = send_small(conn, &out, &[]);
             b.job_ended(slot, process::monotonic_ns());
-            b.set_state(slot, state::NONE);
+            b.set_state(slot, state::LEAVING);
             self.exit_now_retired();
         }
         self.had_children |= result.as_ref().is_none_or(|(r, _)| r.spawned);
@@ -846,7 +846,7 @@ impl Worker<'_> {
             drop(kept);
             if r.retire {
                 b.job_ended(slot, process::monotonic_ns());
-                b.set_state(slot, state::NONE);
+                b.set_state(slot, state::LEAVING);
                 self.exit_now_retired();
             }
             if r.spawned && !self.anchor_alone() {
