@@ -428,22 +428,7 @@ pub fn wait_readable_spinning(fds: &[RawFd], ready: &mut [bool], spin_ns: u64) -
         slot.fd = fd;
         slot.events = libc::POLLIN;
     }
-    let mut answered = false;
-    if spin_ns > 0 {
-        let start = crate::process::monotonic_ns_syscall();
-        loop {
-            // SAFETY: `p` holds `n` valid pollfd entries.
-            if cvt(unsafe { libc::poll(p.as_mut_ptr(), n as libc::nfds_t, 0) })? > 0 {
-                answered = true;
-                break;
-            }
-            yield_cpu();
-            if crate::process::monotonic_ns_syscall().saturating_sub(start) >= spin_ns {
-                break;
-            }
-        }
-    }
-    if !answered {
+    if !spin(&mut p[..n], spin_ns)? {
         // SAFETY: `p` holds `n` valid pollfd entries.
         cvt(unsafe { libc::poll(p.as_mut_ptr(), n as libc::nfds_t, -1) })?;
     }
@@ -451,6 +436,40 @@ pub fn wait_readable_spinning(fds: &[RawFd], ready: &mut [bool], spin_ns: u64) -
         *r = slot.revents != 0;
     }
     Ok(())
+}
+
+/// Wait at most `timeout_ms` until `fd` is readable (or hung up), the
+/// first `spin_ns` nanoseconds of it awake, as [`wait_readable_spinning`]
+/// does. `EINTR` is returned to the caller.
+pub fn poll_readable_spinning(fd: RawFd, spin_ns: u64, timeout_ms: i32) -> io::Result<bool> {
+    let mut p = [libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    if spin(&mut p, spin_ns)? {
+        return Ok(true);
+    }
+    poll_readable(fd, timeout_ms)
+}
+
+/// Poll `p` without sleeping, yielding the CPU between polls, for up to
+/// `spin_ns`; whether any became ready.
+fn spin(p: &mut [libc::pollfd], spin_ns: u64) -> io::Result<bool> {
+    if spin_ns == 0 {
+        return Ok(false);
+    }
+    let start = crate::process::monotonic_ns_syscall();
+    loop {
+        // SAFETY: `p` is a slice of valid pollfd entries.
+        if cvt(unsafe { libc::poll(p.as_mut_ptr(), p.len() as libc::nfds_t, 0) })? > 0 {
+            return Ok(true);
+        }
+        yield_cpu();
+        if crate::process::monotonic_ns_syscall().saturating_sub(start) >= spin_ns {
+            return Ok(false);
+        }
+    }
 }
 
 /// Wait at most `timeout_ms` (-1: forever) until `fd` is readable (or hung
