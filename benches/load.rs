@@ -43,6 +43,21 @@ struct Tally {
     lost: AtomicU64,
 }
 
+/// Job `i`'s command. Most are one line of output and an exit; one in 50
+/// also changes a resource limit, which retires its worker after it (the
+/// daemon forks another), and one in 50 sleeps 10 ms first, past the 5 ms
+/// after which a daemon whose workers are all busy accepts clients itself:
+/// hand-overs between the workers and the daemon under load.
+fn command(i: u64) -> String {
+    let (status, _) = expected(i);
+    let job = format!("echo job {i}; exit {status}");
+    match i % 50 {
+        0 => format!("ulimit -c 0; {job}"),
+        25 => format!("sleep 0.01; {job}"),
+        _ => job,
+    }
+}
+
 /// Run job `i` as a real `rush -c` client (falling back on busy, as
 /// `RUSH_DAEMON=auto` does) and check what it did.
 fn run_job(socket: &std::path::Path, i: u64, t: &Tally) {
@@ -51,7 +66,7 @@ fn run_job(socket: &std::path::Path, i: u64, t: &Tally) {
         .env("RUSH_SOCKET", socket)
         .env("RUSH_DAEMON", "auto")
         .arg("-c")
-        .arg(format!("echo job {i}; exit {status}"))
+        .arg(command(i))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
