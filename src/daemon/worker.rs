@@ -455,8 +455,9 @@ impl Worker<'_> {
                         self.exit(72)
                     }
                 }
-                continue;
             }
+            // Even with a message from the daemon: a client woke this
+            // worker, and no other, for its connection.
             if woke.listener && on_listener {
                 self.take_client();
             }
@@ -625,15 +626,25 @@ impl Worker<'_> {
         let Some((b, slot)) = self.board else {
             return;
         };
-        if !b.cas_state(slot, state::LISTENING, state::SERVING) {
-            // The daemon claimed this worker: its job is on the channel.
-            return;
-        }
         let listener = self
             .internal
             .fast
             .as_ref()
             .map_or(-1, |f| f.listener.as_raw_fd());
+        if !b.cas_state(slot, state::LISTENING, state::SERVING) {
+            // The daemon claimed this worker: its job is on the channel.
+            // The client whose connection woke this worker woke no other
+            // (the kernel wakes one waiting worker per connection, and the
+            // daemon looked for such clients just before its claim, not
+            // after): it goes to the daemon, not to wait for this job.
+            if let Ok(conn) = platform::unix::accept(listener) {
+                match move_above(conn, self.internal.base) {
+                    Ok(conn) => self.handoff(conn, &[], Vec::new()),
+                    Err(e) => note(&self.internal, &format!("cannot move a connection: {e}")),
+                }
+            }
+            return;
+        }
         let conn = match platform::unix::accept(listener) {
             Ok(c) => c,
             Err(e) => {
