@@ -186,8 +186,9 @@ fn refused(f: Fallback, why: impl Into<String>) -> Why {
 
 /// Connect, send the job, wait for its end. Returns only to fall back.
 ///
-/// Everything is ready before the connection is made, so that the worker
-/// that takes it finds the job already there: it wakes once, not twice.
+/// The connection is made before the request is prepared, so that the
+/// worker it wakes gets going meanwhile; the worker waits for the request
+/// awake (`REQUEST_SPIN_NS` in src/daemon/worker.rs).
 fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     // No socket, no daemon: the only cost a direct run pays.
     if !platform::fs::access(socket, platform::fs::F_OK) {
