@@ -531,3 +531,45 @@ fn a_retiring_worker_is_given_no_job() {
         d.stop();
     }
 }
+
+/// Clients passing between one worker and the daemon all the time: eight
+/// at once against a pool of 1, some jobs retiring the worker, some
+/// outlasting the 5 ms after which the daemon accepts clients itself.
+/// Every job must end as it would directly (`RUSH_DAEMON=require`: none
+/// may fall back), and none may wait for a later client to come (each has
+/// 20 s, where the slowest should take well under one).
+#[test]
+fn clients_pass_between_workers_and_the_daemon() {
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let d = &d;
+                    s.spawn(move || {
+                        for j in 0..15 {
+                            let i = t * 100 + j;
+                            let job = match i % 3 {
+                                0 => format!("ulimit -c 0; echo {i}"),
+                                1 => format!("sleep 0.01; echo {i}"),
+                                _ => format!("x=$(echo {i}); echo $x"),
+                            };
+                            let o =
+                                run(d.rush().arg("-c").arg(&job), None, Duration::from_secs(20));
+                            assert_eq!(
+                                (o.stdout_str(), o.stderr_str(), o.code()),
+                                (format!("{i}\n"), String::new(), Some(0)),
+                                "{b}: {job}:\n{}",
+                                d.log()
+                            );
+                        }
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().expect("client thread");
+            }
+        });
+        d.stop();
+    }
+}
