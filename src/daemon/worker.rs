@@ -999,9 +999,10 @@ fn read_frame(conn: RawFd, buf: &mut Vec<u8>, fds: &mut Vec<OwnedFd>, wait: Dura
             return Read::Stalled;
         }
         let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
-        // Awake for the rest of a request that has begun, or that a client
-        // which has just connected is still preparing: it comes within
-        // microseconds, sooner than this CPU would wake from sleep.
+        // Awake, once per call, for a request a client that has just
+        // connected is still preparing (or the rest of one that has begun,
+        // or the next job on a connection kept after one): it usually
+        // comes within microseconds, sooner than this CPU would wake.
         let spin = std::mem::take(&mut spin);
         if !matches!(fd::poll_readable_spinning(conn, spin, ms), Ok(true))
             && std::time::Instant::now() >= deadline
