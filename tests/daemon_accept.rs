@@ -242,6 +242,54 @@ fn a_connection_kept_open_is_served_job_after_job() {
     }
 }
 
+/// A job the daemon relays to the last worker listening (its client
+/// stalled before its request, so the worker handed it over) leaves the
+/// daemon accepting: a client that comes while the job runs is answered,
+/// not left in the listening socket's backlog until the job ends. (It
+/// was; a job running `$SHELL script` waited on its own nested client for
+/// ever.)
+#[test]
+fn the_daemon_accepts_while_the_last_worker_runs_a_job_it_relayed() {
+    let null = std::fs::File::open("/dev/null").expect("/dev/null");
+    let fds = [null.as_raw_fd(); 4];
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 1);
+        let ready = d.dir.path().join("ready");
+        let go = d.dir.path().join("go");
+        let mut s = raw_connect(&d.socket);
+        // Longer than a worker waits for a request: it hands the client
+        // to the daemon, which relays the job back to it.
+        std::thread::sleep(Duration::from_millis(100));
+        let script = format!(
+            "echo > '{}'; while [ ! -e '{}' ]; do sleep 0.02; done; exit 3",
+            ready.display(),
+            go.display()
+        );
+        send_fds(&s, &job_frame(&script, &[0, 1, 2]), &fds);
+        assert!(
+            eventually(Duration::from_secs(10), || ready.exists()),
+            "{b}: the job did not start"
+        );
+        let mut status = std::process::Command::new(RUSHD);
+        status
+            .arg("status")
+            .arg("--json")
+            .arg("--socket")
+            .arg(&d.socket);
+        let o = run(&mut status, None, Duration::from_secs(10));
+        assert_eq!(o.code(), Some(0), "{b}: {o:?}");
+        std::fs::write(&go, "").expect("go");
+        let msgs = until_exit(&mut s);
+        assert_eq!(
+            msgs.last(),
+            Some(&Message::Exit(ExitStatus::Exited(3))),
+            "{b}"
+        );
+        assert_eq!(relayed(&d), 1, "{b}: {}", d.status());
+        d.stop();
+    }
+}
+
 #[test]
 fn a_trapped_tstp_runs_the_trap_instead_of_stopping_the_job() {
     for &b in backends() {

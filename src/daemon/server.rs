@@ -1853,6 +1853,14 @@ impl Server {
                     // that client.
                     self.take_backlog();
                 }
+                // A worker that takes the last place on the listening
+                // socket tells the daemon (`Saturated`); one the daemon
+                // claims cannot. Without this, the clients that come
+                // while its job runs would wait in the backlog for its
+                // end, nested ones (a job's own `$SHELL script`) for ever.
+                if !self.accepting && self.board.as_ref().is_some_and(|b| !b.any_listening(None)) {
+                    self.on_saturated();
+                }
                 return Some(w);
             }
             i += 1;
