@@ -90,6 +90,48 @@ fn busy_daemon_makes_the_client_run_the_job_itself() {
     }
 }
 
+/// A client that a job starts (`$SHELL script` in a configure script, a
+/// recursive `make` with `SHELL=rush`) waits for no worker when none is
+/// idle: the busy ones may be its own ancestors, waiting for it. It runs
+/// its job itself, as a busy daemon's client does. (It was queued, and
+/// waited for ever.)
+#[test]
+fn a_client_started_by_a_job_never_waits_behind_it() {
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 2);
+        // Three levels on a pool of two: the second level finds the other
+        // worker idle, the third none. (No level runs `rush` last: a job's
+        // last utility runs in its client's place, not below the daemon.)
+        let o = run(
+            d.rush().env("R", RUSH).arg("-c").arg(
+                "RUSH_DAEMON=auto \"$R\" -c 'RUSH_DAEMON=auto \"$R\" -c \"echo three\"; \
+                 echo two'; echo one",
+            ),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(0), "three\ntwo\none\n".into()),
+            "{b}: {o:?}"
+        );
+        let status = d.status();
+        assert_eq!(
+            json_number(&status, "busy_refusals"),
+            Some(1),
+            "{b}: {status}"
+        );
+        assert!(
+            eventually(Duration::from_secs(5), || {
+                json_number(&d.status(), "jobs_served") == Some(2)
+            }),
+            "{b}: {}",
+            d.status()
+        );
+        d.stop();
+    }
+}
+
 #[test]
 fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
     for &b in backends() {

@@ -483,6 +483,34 @@ pub fn run_state(pid: Pid) -> Option<u8> {
     text.get(close + 2).copied()
 }
 
+/// The parent of process `pid`, or `None` where the system does not say
+/// (no such process, or neither Linux nor macOS).
+pub fn parent_of(pid: Pid) -> Option<Pid> {
+    #[cfg(target_os = "macos")]
+    {
+        // SAFETY: all-zero is a valid `proc_bsdinfo` (integers and arrays).
+        let mut info: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
+        let size = std::mem::size_of::<libc::proc_bsdinfo>() as libc::c_int;
+        // SAFETY: `info` is valid for `size` bytes of writing.
+        let n = unsafe {
+            libc::proc_pidinfo(pid, libc::PROC_PIDTBSDINFO, 0, (&raw mut info).cast(), size)
+        };
+        if n != size {
+            return None;
+        }
+        Pid::try_from(info.pbi_ppid).ok()
+    }
+    #[cfg(not(target_os = "macos"))]
+    {
+        let mut buf = [0u8; 512];
+        let text = proc_file(pid, "stat", &mut buf)?;
+        // "pid (comm) S ppid ...", the name perhaps with spaces and ')'.
+        let close = text.iter().rposition(|&b| b == b')')?;
+        let rest = std::str::from_utf8(text.get(close + 1..)?).ok()?;
+        rest.split_ascii_whitespace().nth(1)?.parse().ok()
+    }
+}
+
 /// How many times process `pid` has been put on a CPU
 /// (`/proc/PID/schedstat`, its third field): unchanged while it sleeps, so
 /// a process that has not run since an earlier reading was not woken.
@@ -527,6 +555,13 @@ mod tests {
             Fork::Parent(pid) => {
                 assert_eq!(wait_pid_blocking(pid).unwrap(), WaitStatus::Exited(7));
             }
+        }
+    }
+
+    #[test]
+    fn parent_of_knows_this_process_parent() {
+        if cfg!(any(target_os = "linux", target_os = "macos")) {
+            assert_eq!(parent_of(getpid()), Some(getppid()));
         }
     }
 

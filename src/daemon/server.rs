@@ -1271,7 +1271,7 @@ impl Server {
         if let Some(w) = self.pop_idle() {
             return self.dispatch(w, id, job);
         }
-        if self.queued >= self.cfg.queue_max {
+        if self.queued >= self.cfg.queue_max || peer_pid.is_some_and(inside_a_job) {
             return self.refuse_busy(id);
         }
         self.set_client_state(id, ClientState::Queued(job));
@@ -2590,6 +2590,30 @@ impl Server {
             workers,
         }
     }
+}
+
+/// How far up its ancestry a client is looked for the daemon.
+const ANCESTRY_LIMIT: usize = 64;
+
+/// Is process `pid` one of the daemon's descendants: a client started by a
+/// job (`$SHELL script` in a configure script, a recursive `make` with
+/// `SHELL=rush`)? Such a client's job must not wait in the queue: the jobs
+/// it would wait behind may be its own ancestors, waiting for it. Looked
+/// up only when no worker is idle, one read of `/proc/PID/stat` per
+/// generation (Linux; `proc_pidinfo` on macOS; elsewhere never).
+fn inside_a_job(pid: i32) -> bool {
+    let daemon = platform::process::getpid();
+    let mut pid = pid;
+    for _ in 0..ANCESTRY_LIMIT {
+        if pid == daemon {
+            return true;
+        }
+        match platform::process::parent_of(pid) {
+            Some(parent) if parent > 1 => pid = parent,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Signals whose default action ends a process (of those a client forwards).
