@@ -615,3 +615,44 @@ fn clients_pass_between_workers_and_the_daemon() {
         d.stop();
     }
 }
+
+/// A job the daemon relays ends when the daemon dies (SIGKILL, a crash):
+/// its client's connection was the daemon's and is gone, and the job must
+/// neither run on for no one nor leave processes behind. (The worker and
+/// the job's processes ran on; an endless job, for ever.)
+#[test]
+fn a_relayed_job_ends_with_its_daemon() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let null = std::fs::File::open("/dev/null").expect("/dev/null");
+    let fds = [std::os::fd::AsRawFd::as_raw_fd(&null); 4];
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 1);
+        let worker = worker_pids(&d.status())[0];
+        let pidfile = d.dir.path().join("pid");
+        let mut s = raw_connect(&d.socket);
+        // Longer than a worker waits for a request: it hands the client
+        // to the daemon, which relays the job back to it.
+        std::thread::sleep(Duration::from_millis(100));
+        let script = format!("sleep 300 & echo $! > '{}'; wait", pidfile.display());
+        send_fds(&s, &job_frame(&script, &[0, 1, 2]), &fds);
+        let mut sleeper = 0;
+        assert!(
+            eventually(Duration::from_secs(10), || {
+                let text = std::fs::read_to_string(&pidfile).unwrap_or_default();
+                sleeper = text.trim().parse().unwrap_or(0);
+                sleeper > 0
+            }),
+            "{b}: the job did not start"
+        );
+        platform::process::kill(d.pid() as i32, platform::signal::SIGKILL).expect("kill rushd");
+        let (_, closed) = read_until_closed(&mut s, Duration::from_secs(10));
+        assert!(closed, "{b}: the client's connection stayed open");
+        assert!(
+            eventually(Duration::from_secs(10), || !alive(sleeper)
+                && !alive(worker)),
+            "{b}: the job's process {sleeper} or its worker {worker} outlived the daemon"
+        );
+    }
+}

@@ -231,6 +231,8 @@ struct Worker<'a> {
     first_wait: Duration,
     anchor: Anchor,
     me: i32,
+    /// The daemon that forked it.
+    daemon: i32,
     oneshot: bool,
     baseline_umask: u32,
     baseline: super::Baseline,
@@ -348,6 +350,7 @@ pub fn main(
         first_wait: accepting.as_ref().map_or(FIRST_WAIT, |a| a.first_wait),
         anchor,
         me: process::getpid(),
+        daemon: process::getppid(),
         oneshot,
         baseline_umask: process::get_umask(),
         baseline: super::Baseline::current(),
@@ -538,7 +541,24 @@ impl Worker<'_> {
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
         let _ = signal::take_pending();
+        // The job's client is the daemon's. Should the daemon die
+        // meanwhile (SIGKILL, a crash), the client has lost it and the job
+        // must end as when a client goes, not run on for no one: the
+        // kernel then cancels it (Linux; elsewhere it runs to its end).
+        if platform::child::die_with_parent(signal::cancel_signal())
+            && process::getppid() != self.daemon
+        {
+            self.exit_now_retired();
+        }
         let (result, kept) = self.serve(job, fds, true);
+        platform::child::die_with_parent(0);
+        if process::getppid() != self.daemon {
+            // It did: what the job left in its group goes too, as the
+            // daemon ends a job whose client went. (Its end of the channel
+            // may still take a message: io_uring lets go of it late.)
+            let _ = process::kill(-self.anchor.pid, signal::SIGKILL);
+            self.exit_now_retired();
+        }
         self.had_children |= result.spawned;
         // A job that changed this process's resource limits (`ulimit` run
         // in the worker itself) leaves a worker that cannot serve the next
