@@ -641,6 +641,15 @@ impl Worker<'_> {
         }
     }
 
+    /// A connection this worker accepted, moved above the job's
+    /// descriptor numbers like every internal one (`None`, noted, when it
+    /// cannot be).
+    fn lift(&self, conn: OwnedFd) -> Option<OwnedFd> {
+        move_above(conn, self.internal.base)
+            .map_err(|e| note(&self.internal, &format!("cannot move a connection: {e}")))
+            .ok()
+    }
+
     /// The listening socket is readable: take a client and serve it.
     fn take_client(&mut self) {
         let Some((b, slot)) = self.board else {
@@ -657,11 +666,11 @@ impl Worker<'_> {
             // (the kernel wakes one waiting worker per connection, and the
             // daemon looked for such clients just before its claim, not
             // after): it goes to the daemon, not to wait for this job.
-            if let Ok(conn) = platform::unix::accept(listener) {
-                match move_above(conn, self.internal.base) {
-                    Ok(conn) => self.handoff(conn, &[], Vec::new()),
-                    Err(e) => note(&self.internal, &format!("cannot move a connection: {e}")),
-                }
+            if let Some(conn) = platform::unix::accept(listener)
+                .ok()
+                .and_then(|c| self.lift(c))
+            {
+                self.handoff(conn, &[], Vec::new());
             }
             return;
         }
@@ -701,10 +710,8 @@ impl Worker<'_> {
             // take the clients that come meanwhile.
             let _ = self.internal.channel.send_message(&Message::Saturated);
         }
-        // Above the job's descriptor numbers, like every internal one.
-        match move_above(conn, self.internal.base) {
-            Ok(conn) => self.serve_client(conn),
-            Err(e) => note(&self.internal, &format!("cannot move a connection: {e}")),
+        if let Some(conn) = self.lift(conn) {
+            self.serve_client(conn);
         }
         let now = process::monotonic_ns();
         let tick = b.take_tick(now);
