@@ -484,7 +484,7 @@ pub fn run_state(pid: Pid) -> Option<u8> {
 }
 
 /// The parent of process `pid`, or `None` where the system does not say
-/// (no such process, or neither Linux nor macOS).
+/// (no such process, or not Linux, macOS or FreeBSD).
 pub fn parent_of(pid: Pid) -> Option<Pid> {
     #[cfg(target_os = "macos")]
     {
@@ -500,7 +500,30 @@ pub fn parent_of(pid: Pid) -> Option<Pid> {
         }
         Pid::try_from(info.pbi_ppid).ok()
     }
-    #[cfg(not(target_os = "macos"))]
+    #[cfg(target_os = "freebsd")]
+    {
+        let mut mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_PID, pid];
+        // SAFETY: all-zero is a valid `kinfo_proc` (integers, arrays and
+        // null pointers).
+        let mut info: libc::kinfo_proc = unsafe { std::mem::zeroed() };
+        let mut len = std::mem::size_of::<libc::kinfo_proc>();
+        // SAFETY: `mib` holds 4 names; `info` is valid for `len` bytes.
+        let r = unsafe {
+            libc::sysctl(
+                mib.as_mut_ptr(),
+                4,
+                (&raw mut info).cast(),
+                &mut len,
+                std::ptr::null(),
+                0,
+            )
+        };
+        if r != 0 || len != std::mem::size_of::<libc::kinfo_proc>() {
+            return None;
+        }
+        Some(info.ki_ppid)
+    }
+    #[cfg(not(any(target_os = "macos", target_os = "freebsd")))]
     {
         let mut buf = [0u8; 512];
         let text = proc_file(pid, "stat", &mut buf)?;
@@ -560,7 +583,11 @@ mod tests {
 
     #[test]
     fn parent_of_knows_this_process_parent() {
-        if cfg!(any(target_os = "linux", target_os = "macos")) {
+        if cfg!(any(
+            target_os = "linux",
+            target_os = "macos",
+            target_os = "freebsd"
+        )) {
             assert_eq!(parent_of(getpid()), Some(getppid()));
         }
     }

@@ -2600,7 +2600,8 @@ const ANCESTRY_LIMIT: usize = 64;
 /// `SHELL=rush`)? Such a client's job must not wait in the queue: the jobs
 /// it would wait behind may be its own ancestors, waiting for it. Looked
 /// up only when no worker is idle, one read of `/proc/PID/stat` per
-/// generation (Linux; `proc_pidinfo` on macOS; elsewhere never).
+/// generation (Linux; `proc_pidinfo` on macOS, `sysctl` on FreeBSD; elsewhere
+/// never).
 fn inside_a_job(pid: i32) -> bool {
     let daemon = platform::process::getpid();
     let mut pid = pid;
