@@ -535,6 +535,19 @@ pub fn read_until_closed(
     (msgs, closed)
 }
 
+/// Send the job `rush -c script` (its descriptors `/dev/null`) so that the
+/// daemon relays it: the client stalls longer than a worker waits for a
+/// request, the worker hands the client to the daemon, and the daemon
+/// relays the job to a worker. The connection, for the job's answer.
+pub fn relayed_job(socket: &Path, script: &str) -> std::os::unix::net::UnixStream {
+    let null = std::fs::File::open("/dev/null").expect("/dev/null");
+    let fds = [std::os::fd::AsRawFd::as_raw_fd(&null); 4];
+    let s = raw_connect(socket);
+    std::thread::sleep(Duration::from_millis(100));
+    send_fds(&s, &job_frame(script, &[0, 1, 2]), &fds);
+    s
+}
+
 /// A well-formed `Job` frame for `rush -c script`, run in `/`, listing
 /// `fds` as the client's descriptors (the frame then carries
 /// `1 + fds.len()` descriptors: the directory first).
