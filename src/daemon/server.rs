@@ -2610,7 +2610,8 @@ fn inside_a_job(pid: i32) -> bool {
             return true;
         }
         match platform::process::parent_of(pid) {
-            Some(parent) if parent > 1 => pid = parent,
+            // Init is the daemon too in a container that runs it as such.
+            Some(parent) if parent > 1 || parent == daemon => pid = parent,
             _ => return false,
         }
     }
