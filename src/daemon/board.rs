@@ -38,8 +38,9 @@ const ACCEPTING: usize = 0;
 const LAST_JOB_NS: usize = 1;
 /// When a worker last sent the daemon a `Tick`.
 const LAST_TICK_NS: usize = 2;
-/// 1 from a worker's `Saturated` until the daemon has looked into it:
-/// one message per episode, however many jobs start meanwhile.
+/// 1 from the moment the last listening worker went (it took a client and
+/// sent `Saturated`, or the daemon claimed it) until the daemon has looked
+/// into it: one look per episode, however many jobs start meanwhile.
 const SATURATED: usize = 3;
 const HEADER: usize = 8;
 
@@ -103,12 +104,19 @@ impl Board {
         self.w(ACCEPTING).store(u64::from(on), Ordering::SeqCst);
     }
 
-    /// Should the worker that just took the last place on the listening
-    /// socket tell the daemon? True once until [`clear_saturated`](Self::clear_saturated).
-    pub fn report_saturated(&self) -> bool {
-        self.w(SATURATED)
-            .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
+    /// Did the last place on the listening socket just go, slot `except`
+    /// aside (a worker that took a client, or one the daemon claimed), with
+    /// the daemon not accepting? Then the daemon must look, 5 ms later,
+    /// whether to accept clients itself. True once until
+    /// [`clear_saturated`](Self::clear_saturated): one look per episode,
+    /// however many jobs start meanwhile.
+    pub fn last_listener_gone(&self, except: Option<usize>) -> bool {
+        !self.accepting()
+            && !self.any_listening(except)
+            && self
+                .w(SATURATED)
+                .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
     }
 
     pub fn clear_saturated(&self) {

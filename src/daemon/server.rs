@@ -1827,25 +1827,22 @@ impl Server {
             // descriptors for instance, leaves its slot at NONE and only
             // serves the daemon's jobs.) One that retired after such a job
             // is exiting and never reads another: the daemon learns of it
-            // when its channel closes.
-            if let (Some(b), Some(s)) = (&self.board, slot)
-                && b.state(s) == state::LEAVING
-            {
-                self.idle.remove(i);
-                continue;
-            }
-            let (claimed, was_listening) = match (&self.board, slot) {
-                (Some(b), Some(s)) => {
-                    if b.state(s) == state::NONE || b.cas_state(s, state::HELD, state::RELAY) {
-                        (true, false)
-                    } else {
-                        let l = b.cas_state(s, state::LISTENING, state::RELAY);
-                        (l, l)
+            // when its channel closes. `claimed`: `Some(it was listening)`.
+            let claimed = match (&self.board, slot) {
+                (Some(b), Some(s)) => match b.state(s) {
+                    state::LEAVING => {
+                        self.idle.remove(i);
+                        continue;
                     }
-                }
-                _ => (true, false),
+                    state::NONE => Some(false),
+                    _ if b.cas_state(s, state::HELD, state::RELAY) => Some(false),
+                    _ => b
+                        .cas_state(s, state::LISTENING, state::RELAY)
+                        .then_some(true),
+                },
+                _ => Some(false),
             };
-            if claimed {
+            if let Some(was_listening) = claimed {
                 self.idle.remove(i);
                 if was_listening {
                     // It may have been woken for a client just now, and
@@ -1856,17 +1853,16 @@ impl Server {
                 // A worker that takes the last place on the listening
                 // socket tells the daemon (`Saturated`); one the daemon
                 // claims cannot, so the daemon opens the episode itself,
-                // as once per episode as the workers do (a look every time
+                // once per episode as the workers do (a look every time
                 // turned the daemon to accepting and relaying under load,
                 // 12% fewer jobs a second). Without it, the clients that
                 // come while the job runs would wait in the backlog for
                 // its end, nested ones (a job's own `$SHELL script`) for
                 // ever.
-                if !self.accepting
-                    && self
-                        .board
-                        .as_ref()
-                        .is_some_and(|b| !b.any_listening(None) && b.report_saturated())
+                if self
+                    .board
+                    .as_ref()
+                    .is_some_and(|b| b.last_listener_gone(None))
                 {
                     self.on_saturated();
                 }

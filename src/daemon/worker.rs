@@ -705,7 +705,7 @@ impl Worker<'_> {
                 return;
             }
         };
-        if !b.accepting() && !b.any_listening(Some(slot)) && b.report_saturated() {
+        if b.last_listener_gone(Some(slot)) {
             // The last idle worker is busy now: the daemon may have to
             // take the clients that come meanwhile.
             let _ = self.internal.channel.send_message(&Message::Saturated);
