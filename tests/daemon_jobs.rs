@@ -182,6 +182,86 @@ fn stdin_through_a_pipe_and_fd_3() {
     }
 }
 
+/// Descriptors numbered 256 or above are not passed to a worker, and a
+/// job may use one: a client that has one runs the job itself, so the job
+/// reads it as directly (`RUSH_DAEMON=require` says why it cannot).
+#[test]
+fn a_client_with_a_descriptor_numbered_256_or_above_runs_the_job_itself() {
+    let work = TempDir::new("highfd");
+    let input = work.path().join("input");
+    std::fs::write(&input, "from the client\n").expect("input");
+    for &b in backends() {
+        let d = Daemon::start(b);
+        // A direct rush opens the descriptor and execs the client.
+        let client = |n: u32, mode: &str| {
+            let mut c = d.rush();
+            c.env("RUSH_DAEMON", "off")
+                .arg("-c")
+                .arg(format!(
+                    "exec {n}<\"$1\"; RUSH_DAEMON={mode} exec \"$0\" -c 'cat <&{n}; echo st=$?'"
+                ))
+                .arg(RUSH)
+                .arg(&input);
+            run(&mut c, None, Duration::from_secs(20))
+        };
+        let served = || json_number(&d.status(), "jobs_served").expect("jobs_served");
+        for n in [256, 300, 1000, 1003] {
+            let o = client(n, "auto");
+            assert_eq!(
+                o.stdout_str(),
+                "from the client\nst=0\n",
+                "{b} fd {n}: {o:?}"
+            );
+            let o = client(n, "require");
+            assert_eq!(o.code(), Some(125), "{b} fd {n}: {o:?}");
+            assert!(o.stderr_str().contains("256 or above"), "{b} fd {n}: {o:?}");
+        }
+        assert_eq!(served(), 0, "{b}: no job went to the daemon");
+        // Below 256 the descriptor is passed, and the daemon serves.
+        let o = client(255, "require");
+        assert_eq!(o.stdout_str(), "from the client\nst=0\n", "{b}: {o:?}");
+        assert_eq!(served(), 1, "{b}");
+        d.stop();
+    }
+}
+
+/// A worker's own descriptors (its channel, log, listening socket, the
+/// client's connection) sit at 1000 or so, numbers a client's job may
+/// use. To the job they are closed, as in its client: duplicating one
+/// fails, and a redirection may take the number (the worker moves its
+/// descriptor, and a fresh worker serves the next job).
+#[test]
+fn a_job_sees_the_workers_own_descriptor_numbers_as_closed() {
+    let work = TempDir::new("ownfds");
+    let file = work.path().join("out");
+    // Where the worker puts them (`base` in src/daemon/worker.rs).
+    let limit = platform::process::open_file_limit();
+    let base = limit.saturating_sub(16).clamp(64, 1000);
+    let mut script = String::new();
+    let mut expected = String::new();
+    for n in base..base + 16 {
+        script.push_str(&format!(
+            "{{ cat <&{n}; }} 2>/dev/null || echo {n} closed\n\
+             exec {n}>\"$1\"; echo {n} taken >&{n}; exec {n}>&-; cat \"$1\"\n"
+        ));
+        expected.push_str(&format!("{n} closed\n{n} taken\n"));
+    }
+    for via in vias() {
+        let r = Runner::new(via);
+        for _ in 0..2 {
+            let o = run(
+                r.command().arg("-c").arg(&script).arg("sh").arg(&file),
+                None,
+                Duration::from_secs(20),
+            );
+            assert_eq!(o.code(), Some(0), "{via:?}: {o:?}");
+            assert_eq!(o.stdout_str(), expected, "{via:?}");
+            assert_eq!(r.sh("echo next", None).stdout_str(), "next\n", "{via:?}");
+        }
+        r.stop();
+    }
+}
+
 #[test]
 fn signals_sent_to_the_client_reach_the_job() {
     for via in vias() {

@@ -231,6 +231,15 @@ fn refuse(fd: RawFd) {
     gone();
 }
 
+/// A descriptor the watch uses (the connection, or the descriptor it
+/// writes its notice to) now has another number: a redirection of the job
+/// wanted the old one ([`crate::fd::move_reserved`]). The old number stays
+/// open until this returns, so the handler has a good one either way.
+pub fn follow(old: RawFd, new: RawFd) {
+    let _ = FD.compare_exchange(old, new, Ordering::SeqCst, Ordering::SeqCst);
+    let _ = NOTIFY_FD.compare_exchange(old, new, Ordering::SeqCst, Ordering::SeqCst);
+}
+
 /// Change the job's process group (the job made a new one).
 pub fn set_pgid(pgid: i32) {
     PGID.store(pgid, Ordering::Relaxed);

@@ -23,5 +23,8 @@ pub fn disarm() -> Ended {
     Ended::Fine
 }
 
+/// Nothing is watched.
+pub fn follow(_old: RawFd, _new: RawFd) {}
+
 /// Nothing to follow.
 pub fn set_pgid(_pgid: i32) {}

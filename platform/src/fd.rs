@@ -10,8 +10,8 @@
 use crate::{cvt, cvt_retry};
 use std::ffi::CString;
 use std::io;
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 /// The shell moves the descriptors it keeps for itself (saved stdio, script
 /// files) to this number or above, as dash and bash do with 10.
@@ -38,6 +38,84 @@ pub fn high_water() -> RawFd {
 /// Start counting again from `fd` (the highest number known to be in use).
 pub fn reset_high_water(fd: RawFd) {
     HIGH_WATER.store(fd, Ordering::Relaxed);
+}
+
+/// How many descriptors [`reserve`] can hold.
+const RESERVED_MAX: usize = 8;
+
+/// The descriptors a process keeps for itself while a shell in it runs
+/// someone else's commands (a daemon worker's channel, its log, the
+/// connection of the client it serves), each as `(number when reserved,
+/// number now)`; -1 in unused entries. Written only by the one thread.
+static RESERVED: [(AtomicI32, AtomicI32); RESERVED_MAX] =
+    [const { (AtomicI32::new(-1), AtomicI32::new(-1)) }; RESERVED_MAX];
+/// Whether any entry of [`RESERVED`] holds a descriptor.
+static ANY_RESERVED: AtomicBool = AtomicBool::new(false);
+
+/// Reserve `fds` (replacing what was reserved; an empty slice ends the
+/// reservation). A shell sees a reserved number as closed: duplicating it
+/// fails as for a closed one, and a redirection that wants the number has
+/// the descriptor moved out of the way first ([`move_reserved`]), so that
+/// commands run as in a process that does not have it. At most eight.
+pub fn reserve(fds: &[RawFd]) {
+    for (i, (was, now)) in RESERVED.iter().enumerate() {
+        let fd = fds.get(i).copied().unwrap_or(-1);
+        was.store(fd, Ordering::Relaxed);
+        now.store(fd, Ordering::Relaxed);
+    }
+    ANY_RESERVED.store(!fds.is_empty(), Ordering::Relaxed);
+}
+
+/// Is `fd` a reserved descriptor (at its number now)?
+pub fn is_reserved(fd: RawFd) -> bool {
+    ANY_RESERVED.load(Ordering::Relaxed)
+        && fd >= 0
+        && RESERVED
+            .iter()
+            .any(|(_, now)| now.load(Ordering::Relaxed) == fd)
+}
+
+/// If `fd` is reserved, move the descriptor to the lowest free number above
+/// it (close-on-exec) and free `fd`. Fails, leaving it, when no number is
+/// free.
+pub fn move_reserved(fd: RawFd) -> io::Result<()> {
+    let Some((_, now)) = RESERVED
+        .iter()
+        .find(|(_, now)| fd >= 0 && now.load(Ordering::Relaxed) == fd)
+    else {
+        return Ok(());
+    };
+    let new = dup_above(fd, fd + 1)?;
+    now.store(new, Ordering::Relaxed);
+    crate::connwatch::follow(fd, new);
+    let _ = close(fd);
+    Ok(())
+}
+
+/// Where a descriptor reserved as `fd` is now, if a redirection moved it.
+pub fn reserved_moved_to(fd: RawFd) -> Option<RawFd> {
+    RESERVED.iter().find_map(|(was, now)| {
+        let (was, now) = (was.load(Ordering::Relaxed), now.load(Ordering::Relaxed));
+        (was == fd && was != -1 && now != was).then_some(now)
+    })
+}
+
+/// Has any reserved descriptor been moved since [`reserve`]?
+pub fn any_reserved_moved() -> bool {
+    RESERVED
+        .iter()
+        .any(|(was, now)| was.load(Ordering::Relaxed) != now.load(Ordering::Relaxed))
+}
+
+/// Point `owned` at its descriptor's new number if it was reserved and
+/// moved. The old number is someone else's now and is left alone.
+pub fn follow_reserved(owned: &mut OwnedFd) {
+    if let Some(new) = reserved_moved_to(owned.as_raw_fd()) {
+        // SAFETY: `new` was made by `move_reserved` for the descriptor
+        // `owned` owned, and nothing else owns it.
+        let new = unsafe { OwnedFd::from_raw_fd(new) };
+        std::mem::forget(std::mem::replace(owned, new));
+    }
 }
 
 /// `open(2)` flags the shell uses, re-exported so `src/` needs no libc.
@@ -401,6 +479,64 @@ pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
     n
 }
 
+/// Is a descriptor numbered [`SCAN_LIMIT`] or above open? (What
+/// [`open_fds`] does not see.)
+///
+/// On Linux nearly free when none is: `select(2)` considers only the
+/// numbers below the size of the process's descriptor table, which grows
+/// to hold its highest descriptor (64, 128, 256, 512 slots...) and is
+/// copied at that size by `fork` and kept by `exec`. Asked about number
+/// 256 alone, it answers `EBADF` only when the table is larger than 256
+/// slots and 256 is closed; then `/proc/self/fd` lists what is open. A
+/// table of 256 slots or fewer holds nothing at 256 or above. Elsewhere
+/// (and when `/proc` cannot be read: then it says yes) the numbers are not
+/// looked at, and this says no.
+pub fn any_open_at_or_above_scan_limit() -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        const N: RawFd = SCAN_LIMIT as RawFd;
+        // SAFETY: fd_set is plain old data; all-zero is an empty set.
+        let mut set: libc::fd_set = unsafe { std::mem::zeroed() };
+        // SAFETY: N is below FD_SETSIZE (1024), inside `set`.
+        unsafe { libc::FD_SET(N, &mut set) };
+        let mut zero = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        // SAFETY: `set` and `zero` are valid for the call; the other sets
+        // are null.
+        let r = unsafe {
+            libc::select(
+                N + 1,
+                &mut set,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                &mut zero,
+            )
+        };
+        if r >= 0 {
+            // A small table, or 256 itself is open.
+            return is_open(N);
+        }
+        if io::Error::last_os_error().raw_os_error() != Some(libc::EBADF) {
+            return is_open(N);
+        }
+        let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+            return true;
+        };
+        // (The directory's own descriptor is below 256: the caller has
+        // fewer than 256 open there.)
+        dir.flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.parse::<RawFd>().ok())
+                .is_some_and(|n| n >= N)
+        })
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    false
+}
+
 /// Wait until one of `fds` is readable (or hung up), forever. Sets
 /// `ready[i]` for each that is. `EINTR` is returned to the caller.
 pub fn wait_readable(fds: &[RawFd], ready: &mut [bool]) -> io::Result<()> {
@@ -533,6 +669,49 @@ pub unsafe fn owned(fd: RawFd) -> OwnedFd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reserved_descriptor_moves_out_of_a_redirections_way() {
+        let (r, w) = pipe().unwrap();
+        let mut owned = dup_above_owned(w, 700).unwrap();
+        close(w).unwrap();
+        let at = owned.as_raw_fd();
+        reserve(&[at]);
+        assert!(is_reserved(at) && !is_reserved(r));
+        assert!(!any_reserved_moved());
+        move_reserved(at).unwrap();
+        assert!(!is_open(at), "the number is free for the redirection");
+        let now = reserved_moved_to(at).expect("moved");
+        assert!(now > at && is_reserved(now) && !is_reserved(at));
+        follow_reserved(&mut owned);
+        assert_eq!(owned.as_raw_fd(), now);
+        reserve(&[]);
+        assert!(!is_reserved(now));
+        // Still the same pipe.
+        write_all(owned.as_raw_fd(), b"x").unwrap();
+        drop(owned);
+        let mut out = Vec::new();
+        read_to_end(r, &mut out).unwrap();
+        assert_eq!(out, b"x");
+        close(r).unwrap();
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn descriptors_past_the_scan_are_found() {
+        let (r, w) = pipe().unwrap();
+        assert!(!any_open_at_or_above_scan_limit());
+        let high = dup_above(r, 600).unwrap();
+        assert!(any_open_at_or_above_scan_limit());
+        close(high).unwrap();
+        // The table stays large: /proc/self/fd has the answer.
+        assert!(!any_open_at_or_above_scan_limit());
+        let at = dup_above(r, SCAN_LIMIT as RawFd).unwrap();
+        assert!(any_open_at_or_above_scan_limit());
+        close(at).unwrap();
+        close(r).unwrap();
+        close(w).unwrap();
+    }
 
     #[test]
     fn pipe_round_trip() {

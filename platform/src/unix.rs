@@ -613,6 +613,13 @@ impl AcceptWait {
         Ok(())
     }
 
+    /// Its own descriptor follows a move of a job's redirection
+    /// ([`crate::fd::follow_reserved`]).
+    pub fn follow_reserved(&mut self) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        crate::fd::follow_reserved(&mut self.ep);
+    }
+
     /// The listener or the control descriptor now has another number.
     pub fn moved(&mut self, listener: RawFd, control: RawFd) {
         self.listener = listener;

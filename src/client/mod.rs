@@ -206,6 +206,13 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
             "too many open descriptors",
         ));
     }
+    // Those are not passed, and the job may use them (`cat <&300`).
+    if fd::any_open_at_or_above_scan_limit() {
+        return Err(refused(
+            Fallback::NotApplicable,
+            format!("a descriptor numbered {SCAN_LIMIT} or above is open"),
+        ));
+    }
     // Connect first, and prepare the request while a worker wakes up to
     // take it: on a VM waking a sleeping CPU costs tens of microseconds,
     // about as long as the preparation below (~70 system calls), which

@@ -126,6 +126,24 @@ impl Internal {
     }
 }
 
+impl Internal {
+    /// Take up the numbers a job's redirections moved internal
+    /// descriptors to (`platform::fd::reserve`, done for every job).
+    fn follow_reserved(&mut self) {
+        self.channel.follow_reserved();
+        if let Some(l) = &mut self.log {
+            fd::follow_reserved(l);
+        }
+        self.conn = self.conn.map(|c| fd::reserved_moved_to(c).unwrap_or(c));
+        let control = self.channel.fd();
+        if let Some(f) = &mut self.fast {
+            fd::follow_reserved(&mut f.listener);
+            f.wait.follow_reserved();
+            f.wait.moved(f.listener.as_raw_fd(), control);
+        }
+    }
+}
+
 /// The child that holds a job process group open.
 struct Anchor {
     pid: i32,
@@ -863,7 +881,8 @@ impl Worker<'_> {
             );
         }
         let gone = ended != platform::connwatch::Ended::Fine || result.is_none();
-        self.internal.conn = None;
+        // (At another number if the job's redirections moved it.)
+        let conn = self.internal.conn.take().unwrap_or(conn);
         let mut served = Served::Gone;
         if b.aborted(slot) && !gone {
             // The daemon is stopping and ended the job: say so, as it
@@ -1165,7 +1184,22 @@ fn serve(
         relayed_by,
         may_hand_back: job.flags & JOB_LAST != 0,
     };
+    // The job must not see the worker's own descriptors: to it they are
+    // closed numbers, which it may take for its own (`exec 1000>file`);
+    // the shell then moves them, and the worker, its descriptors now at
+    // numbers it did not choose, serves no further job.
+    let reserved: smallvec::SmallVec<[RawFd; 8]> = internal.all().collect();
+    fd::reserve(&reserved);
     let mut result = crate::shell::job::run_job(&ctx);
+    if fd::any_reserved_moved() {
+        internal.follow_reserved();
+        note(
+            internal,
+            "retiring: a job took the number of one of the worker's descriptors",
+        );
+        result.retire = true;
+    }
+    fd::reserve(&[]);
     let mut kept = Vec::new();
     if let Some(exec) = &result.exec {
         match keep_for_exec(internal, exec) {

@@ -86,6 +86,12 @@ impl Channel {
         Ok(())
     }
 
+    /// Follow the socket to the number a job's redirection moved it to
+    /// ([`platform::fd::follow_reserved`]).
+    pub fn follow_reserved(&mut self) {
+        platform::fd::follow_reserved(&mut self.fd);
+    }
+
     /// Send one encoded frame (or several) with `fds`, blocking until all
     /// of it is written.
     pub fn send(&self, frame: &[u8], fds: &[RawFd]) -> io::Result<()> {

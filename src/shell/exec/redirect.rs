@@ -112,7 +112,7 @@ impl Shell {
                         .ok()
                         .and_then(|s| s.parse().ok())
                         .ok_or_else(|| bad_fd(&text))?;
-                    if !fd::is_open(n) || self.is_internal_fd(n) {
+                    if !fd::is_open(n) || self.is_internal_fd(n) || fd::is_reserved(n) {
                         return Err(bad_fd(&text));
                     }
                     Source::Dup(n)
@@ -128,6 +128,12 @@ impl Shell {
             }
         };
         self.move_internal_fd(target);
+        if let Err(e) = fd::move_reserved(target) {
+            if let Source::Owned(fd) = source {
+                let _ = fd::close(fd);
+            }
+            return Err(crate::shell::builtins::describe_error(&e).into_bytes());
+        }
         if save && !self.saved_fds[mark..].iter().any(|&(t, _)| t == target) {
             let copy = if fd::is_open(target) {
                 match fd::dup_above(target, fd::SHELL_FD_BASE) {
