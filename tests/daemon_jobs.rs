@@ -32,10 +32,20 @@ fn signal_deaths_are_reported_as_signals() {
             ("INT", signal::SIGINT),
             ("USR1", signal::SIGUSR1),
             ("HUP", signal::SIGHUP),
+            // Ones a worker does not catch, which `kill $$` must not let
+            // end the worker instead of the job (no core-dumping ones: the
+            // client dies of the same signal, and would leave a core).
+            ("VTALRM", signal::SIGVTALRM),
+            ("PROF", signal::SIGPROF),
+            ("34", 34),
         ] {
             let o = r.sh(&format!("kill -{name} $$; sleep 5"), None);
             assert_eq!(o.signal(), Some(sig), "{via:?}: kill -{name}: {o:?}");
         }
+        // The worker's own cancel signal is, to a job, any other signal.
+        let cancel = signal::cancel_signal();
+        let o = r.sh(&format!("kill -{cancel} $$; sleep 5"), None);
+        assert_eq!(o.signal(), Some(cancel), "{via:?}: kill -{cancel}: {o:?}");
         r.stop();
     }
 }

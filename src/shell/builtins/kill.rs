@@ -139,7 +139,7 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                 }
                 // SIGKILL cannot be caught, and the worker must outlive the
                 // job: the job dies of it, as a direct shell would.
-                if sig == platform::signal::SIGKILL {
+                if sig == platform::signal::SIGKILL || ends_the_worker(sh, sig) {
                     return Err(Divert::Signaled(sig));
                 }
                 if stops_the_shell(sh, sig) {
@@ -169,6 +169,19 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     // A signal sent to ourselves: let its trap run before the next command.
     Ok(status)
+}
+
+/// Would `sig`, sent to this worker process, end it? A signal whose
+/// default action ends a process, at that default for the job (not
+/// trapped, not ignored), that the worker does not catch to emulate it
+/// (SIGSEGV, SIGABRT, SIGXCPU, real-time signals...): the job must die of
+/// it instead, as a direct shell would, and the worker live on.
+fn ends_the_worker(sh: &Shell, sig: i32) -> bool {
+    use crate::shell::env::traps::{Action, WORKER_EMULATED, default_terminates};
+    default_terminates(sig)
+        && *sh.traps.action(sig) == Action::Default
+        && sh.traps.ignored_on_entry() & platform::signal::bit(sig) == 0
+        && !WORKER_EMULATED.contains(&sig)
 }
 
 /// Would `sig` stop this shell, run directly? SIGSTOP, and the other stop
