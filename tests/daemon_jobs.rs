@@ -468,6 +468,41 @@ fn kill_stop_of_the_shell_stops_the_client_until_it_is_continued() {
     }
 }
 
+/// `kill -- -$$` in a shell that leads its process group is `kill 0`: the
+/// job dies of it (a job is not in its client's group, where the signal
+/// goes).
+#[test]
+fn kill_of_the_shells_own_group_ends_the_job() {
+    for via in vias() {
+        let r = Runner::new(via);
+        for (script, sig) in [
+            ("kill -TERM -- -$$; echo not", Some(signal::SIGTERM)),
+            (
+                "trap 'echo trapped' TERM; kill -TERM -- -$$; echo after",
+                None,
+            ),
+        ] {
+            let mut cmd = Command::new("setsid");
+            cmd.arg("-w").arg(RUSH).arg("-c").arg(script);
+            for (k, v) in r.command().get_envs() {
+                if let Some(v) = v {
+                    cmd.env(k, v);
+                }
+            }
+            let o = run(&mut cmd, None, Duration::from_secs(20));
+            match sig {
+                Some(sig) => assert_eq!(o.signal(), Some(sig), "{via:?}: {script}: {o:?}"),
+                None => assert_eq!(
+                    o.stdout_str(),
+                    "trapped\nafter\n",
+                    "{via:?}: {script}: {o:?}"
+                ),
+            }
+        }
+        r.stop();
+    }
+}
+
 #[test]
 fn kill_0_in_an_exit_trap_ends_background_jobs_and_the_shell() {
     use std::os::unix::process::CommandExt;

@@ -114,6 +114,17 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                 status = 1;
                 continue;
             };
+            // `kill -- -N` with N the group the shell is in (`-$$` in a
+            // shell that leads its group) is `kill 0` to it. A daemon job
+            // is not in its client's group, so it must be said.
+            let pid = if pid < 0
+                && sh.client_job
+                && platform::process::getpgid(sh.shell_pid).is_ok_and(|g| g == -pid)
+            {
+                0
+            } else {
+                pid
+            };
             // Run directly, `kill 0` reaches the shell's process group: the
             // shell, its children and whoever shares the group (a `make`
             // that started it). In a daemon job (its shell or a subshell)
