@@ -189,7 +189,8 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 /// it instead, as a direct shell would, and the worker live on.
 fn ends_the_worker(sh: &Shell, sig: i32) -> bool {
     use crate::shell::env::traps::{Action, WORKER_EMULATED, default_terminates};
-    default_terminates(sig)
+    sig > 0
+        && default_terminates(sig)
         && *sh.traps.action(sig) == Action::Default
         && sh.traps.ignored_on_entry() & platform::signal::bit(sig) == 0
         && !WORKER_EMULATED.contains(&sig)
