@@ -487,7 +487,8 @@ pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
 /// to hold its highest descriptor (64, 128, 256, 512 slots...) and is
 /// copied at that size by `fork` and kept by `exec`. Asked about number
 /// 256 alone, it answers `EBADF` only when the table is larger than 256
-/// slots and 256 is closed; then `/proc/self/fd` lists what is open. A
+/// slots and 256 is closed; then `/proc/self/fd` lists what is open
+/// ([`proc_lists_one_from`], some 10 µs). A
 /// table of 256 slots or fewer holds nothing at 256 or above. Elsewhere
 /// (and when `/proc` cannot be read: then it says yes) the numbers are not
 /// looked at, and this says no.
@@ -521,20 +522,70 @@ pub fn any_open_at_or_above_scan_limit() -> bool {
         if io::Error::last_os_error().raw_os_error() != Some(libc::EBADF) {
             return is_open(N);
         }
-        let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
-            return true;
-        };
-        // (The directory's own descriptor is below 256: the caller has
-        // fewer than 256 open there.)
-        dir.flatten().any(|e| {
-            e.file_name()
-                .to_str()
-                .and_then(|n| n.parse::<RawFd>().ok())
-                .is_some_and(|n| n >= N)
-        })
+        proc_lists_one_from(N).unwrap_or(true)
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     false
+}
+
+/// Does `/proc/self/fd` list a descriptor numbered `min` or above (other
+/// than the one reading it)? Read with `getdents64` into a buffer on the
+/// stack: a client whose parent left it a large descriptor table (a build
+/// tool with many pipes open) asks this at every start, and the standard
+/// library's `read_dir` cost several times as much (allocations, and the
+/// page faults of code a short process runs once).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn proc_lists_one_from(min: RawFd) -> io::Result<bool> {
+    // SAFETY: a valid C string.
+    let dir = cvt(unsafe {
+        libc::open(
+            c"/proc/self/fd".as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    })?;
+    // SAFETY: just opened; owned here.
+    let dir = unsafe { OwnedFd::from_raw_fd(dir) };
+    let mut buf = [0u8; 2048];
+    loop {
+        // SAFETY: `buf` is valid for writing `buf.len()` bytes.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_getdents64,
+                dir.as_raw_fd(),
+                buf.as_mut_ptr(),
+                buf.len(),
+            )
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if n == 0 {
+            return Ok(false);
+        }
+        // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2),
+        // d_type (1), then the NUL-terminated name.
+        let mut at = 0;
+        while at + 19 <= n as usize {
+            let reclen = u16::from_ne_bytes([buf[at + 16], buf[at + 17]]) as usize;
+            if reclen == 0 || at + reclen > n as usize {
+                return Err(io::Error::from_raw_os_error(libc::EIO));
+            }
+            let name = &buf[at + 19..at + reclen];
+            let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
+            let number = name.iter().try_fold(0i64, |v, &b| {
+                b.is_ascii_digit()
+                    .then(|| v * 10 + i64::from(b - b'0'))
+                    .filter(|&v| v <= i64::from(RawFd::MAX))
+            });
+            if let Some(fd) = number.filter(|_| !name.is_empty())
+                && fd >= i64::from(min)
+                && fd != i64::from(dir.as_raw_fd())
+            {
+                return Ok(true);
+            }
+            at += reclen;
+        }
+    }
 }
 
 /// Wait until one of `fds` is readable (or hung up), forever. Sets
