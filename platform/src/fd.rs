@@ -487,10 +487,9 @@ pub fn open_fds(out: &mut [RawFd; SCAN_LIMIT]) -> usize {
 /// to hold its highest descriptor (64, 128, 256, 512 slots...) and is
 /// copied at that size by `fork` and kept by `exec`. Asked about number
 /// 256 alone, it answers `EBADF` only when the table is larger than 256
-/// slots and 256 is closed; then `/proc/self/fd` lists what is open
-/// ([`proc_lists_one_from`], some 10 µs). A
-/// table of 256 slots or fewer holds nothing at 256 or above. Elsewhere
-/// (and when `/proc` cannot be read: then it says yes) the numbers are not
+/// slots and 256 is closed; then `/proc/self/fd` lists what is open (some
+/// 10 µs; when it cannot be read, the answer is yes). A table of 256 slots
+/// or fewer holds nothing at 256 or above. Elsewhere the numbers are not
 /// looked at, and this says no.
 pub fn any_open_at_or_above_scan_limit() -> bool {
     #[cfg(any(target_os = "linux", target_os = "android"))]

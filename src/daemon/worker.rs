@@ -124,9 +124,7 @@ impl Internal {
         }
         Ok(())
     }
-}
 
-impl Internal {
     /// Take up the numbers a job's redirections moved internal
     /// descriptors to (`platform::fd::reserve`, done for every job).
     fn follow_reserved(&mut self) {
