@@ -272,6 +272,46 @@ fn a_job_sees_the_workers_own_descriptor_numbers_as_closed() {
     }
 }
 
+/// With a small open-file limit there is no number above a worker's
+/// descriptors to move them to: a job that takes every number up to the
+/// limit still runs as directly (they go below, out of its way).
+#[test]
+fn a_job_may_take_every_number_up_to_a_small_limit() {
+    const LIMIT: u64 = 256;
+    let work = TempDir::new("lowlimit");
+    let file = work.path().join("out");
+    let mut script = String::new();
+    let mut expected = String::new();
+    for n in 200..LIMIT {
+        script.push_str(&format!("exec {n}>>\"$1\"; echo {n} >&{n}; exec {n}>&-\n"));
+        expected.push_str(&format!("{n}\n"));
+    }
+    script.push_str("cat \"$1\"; rm \"$1\"\n");
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                nofile: Some(LIMIT),
+                ..Settings::default()
+            },
+        );
+        for mode in ["off", "require", "require"] {
+            let mut c = with_nofile(LIMIT, std::path::Path::new(RUSH));
+            c.env("RUSH_SOCKET", &d.socket)
+                .env("RUSH_DAEMON", mode)
+                .arg("-c")
+                .arg(&script)
+                .arg("sh")
+                .arg(&file);
+            let o = run(&mut c, None, Duration::from_secs(20));
+            assert_eq!(o.code(), Some(0), "{b} {mode}: {o:?}");
+            assert_eq!(o.stdout_str(), expected, "{b} {mode}");
+        }
+        d.stop();
+    }
+}
+
 #[test]
 fn signals_sent_to_the_client_reach_the_job() {
     for via in vias() {

@@ -76,8 +76,10 @@ pub fn is_reserved(fd: RawFd) -> bool {
 }
 
 /// If `fd` is reserved, move the descriptor to the lowest free number above
-/// it (close-on-exec) and free `fd`. Fails, leaving it, when no number is
-/// free.
+/// it (close-on-exec; or, with none free up to the open-file limit, the
+/// lowest free number below: where it sits does not matter to a shell
+/// that sees it as closed) and free `fd`. Fails, leaving it, when no
+/// number is free.
 pub fn move_reserved(fd: RawFd) -> io::Result<()> {
     let Some((_, now)) = RESERVED
         .iter()
@@ -85,7 +87,10 @@ pub fn move_reserved(fd: RawFd) -> io::Result<()> {
     else {
         return Ok(());
     };
-    let new = dup_above(fd, fd + 1)?;
+    let new = match dup_above(fd, fd + 1) {
+        Ok(new) => new,
+        Err(_) => dup_above(fd, 0)?,
+    };
     now.store(new, Ordering::Relaxed);
     crate::connwatch::follow(fd, new);
     let _ = close(fd);
