@@ -11,7 +11,7 @@ use crate::{cvt, cvt_retry};
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The shell moves the descriptors it keeps for itself (saved stdio, script
 /// files) to this number or above, as dash and bash do with 10.
@@ -49,8 +49,6 @@ const RESERVED_MAX: usize = 8;
 /// number now)`; -1 in unused entries. Written only by the one thread.
 static RESERVED: [(AtomicI32, AtomicI32); RESERVED_MAX] =
     [const { (AtomicI32::new(-1), AtomicI32::new(-1)) }; RESERVED_MAX];
-/// Whether any entry of [`RESERVED`] holds a descriptor.
-static ANY_RESERVED: AtomicBool = AtomicBool::new(false);
 
 /// Reserve `fds` (replacing what was reserved; an empty slice ends the
 /// reservation). A shell sees a reserved number as closed: duplicating it
@@ -63,13 +61,11 @@ pub fn reserve(fds: &[RawFd]) {
         was.store(fd, Ordering::Relaxed);
         now.store(fd, Ordering::Relaxed);
     }
-    ANY_RESERVED.store(!fds.is_empty(), Ordering::Relaxed);
 }
 
 /// Is `fd` a reserved descriptor (at its number now)?
 pub fn is_reserved(fd: RawFd) -> bool {
-    ANY_RESERVED.load(Ordering::Relaxed)
-        && fd >= 0
+    fd >= 0
         && RESERVED
             .iter()
             .any(|(_, now)| now.load(Ordering::Relaxed) == fd)
@@ -519,11 +515,8 @@ pub fn any_open_at_or_above_scan_limit() -> bool {
                 &mut zero,
             )
         };
-        if r >= 0 {
-            // A small table, or 256 itself is open.
-            return is_open(N);
-        }
-        if io::Error::last_os_error().raw_os_error() != Some(libc::EBADF) {
+        // A small table, or 256 itself is open (or select failed otherwise).
+        if r >= 0 || io::Error::last_os_error().raw_os_error() != Some(libc::EBADF) {
             return is_open(N);
         }
         proc_lists_one_from(N).unwrap_or(true)

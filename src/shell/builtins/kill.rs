@@ -114,13 +114,15 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                 status = 1;
                 continue;
             };
-            // `kill -- -N` with N the group the shell is in (`-$$` in a
-            // shell that leads its group) is `kill 0` to it. A daemon job
-            // is not in its client's group, so it must be said.
-            let pid = if pid < 0
-                && sh.client_job
-                && platform::process::getpgid(sh.shell_pid).is_ok_and(|g| g == -pid)
-            {
+            // In a daemon job, the group of the client: the shell's group
+            // when run directly.
+            let client_group = (pid <= 0 && sh.client_job)
+                .then(|| platform::process::getpgid(sh.shell_pid).ok())
+                .flatten();
+            // `kill -- -N` with N that group (`-$$` in a shell that leads
+            // its group) is `kill 0` to it. A daemon job is not in its
+            // client's group, so it must be said.
+            let pid = if pid < 0 && client_group == Some(-pid) {
                 0
             } else {
                 pid
@@ -134,8 +136,7 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             // not to the job's group, which this process is in or signals
             // below (`trap 'kill 0' EXIT` ends background jobs).
             if pid == 0
-                && sh.client_job
-                && let Ok(pgid) = platform::process::getpgid(sh.shell_pid)
+                && let Some(pgid) = client_group
             {
                 let _ = platform::process::kill(-pgid, sig);
             }

@@ -112,7 +112,7 @@ impl Shell {
                         .ok()
                         .and_then(|s| s.parse().ok())
                         .ok_or_else(|| bad_fd(&text))?;
-                    if !fd::is_open(n) || self.is_internal_fd(n) || fd::is_reserved(n) {
+                    if !fd::is_open(n) || self.is_internal_fd(n) {
                         return Err(bad_fd(&text));
                     }
                     Source::Dup(n)
@@ -127,8 +127,7 @@ impl Shell {
                 Source::Owned(self.open_for(&path, op)?)
             }
         };
-        self.move_internal_fd(target);
-        if let Err(e) = fd::move_reserved(target) {
+        if let Err(e) = self.move_internal_fd(target) {
             if let Source::Owned(fd) = source {
                 let _ = fd::close(fd);
             }
@@ -172,25 +171,28 @@ impl Shell {
         Ok(())
     }
 
-    /// Is `n` one of the shell's own descriptors (a saved copy)?
+    /// Is `n` one of the shell's own descriptors (a saved copy), or one
+    /// the process keeps from it (a daemon worker's, `fd::reserve`)?
     fn is_internal_fd(&self, n: RawFd) -> bool {
         n >= fd::SHELL_FD_BASE && self.saved_fds.iter().any(|&(_, c)| c == Some(n))
+            || fd::is_reserved(n)
     }
 
-    /// If `target` is one of the shell's saved copies, move the copy to
-    /// another number so the redirection can have `target`.
-    fn move_internal_fd(&mut self, target: RawFd) {
-        if target < fd::SHELL_FD_BASE {
-            return;
-        }
-        for entry in self.saved_fds.iter_mut() {
-            if entry.1 == Some(target)
-                && let Ok(moved) = fd::dup_above(target, fd::SHELL_FD_BASE)
-            {
-                let _ = fd::close(target);
-                entry.1 = Some(moved);
+    /// If `target` is one of those, move it to another number so the
+    /// redirection can have `target`. Fails only when a reserved one has
+    /// nowhere to go.
+    fn move_internal_fd(&mut self, target: RawFd) -> std::io::Result<()> {
+        if target >= fd::SHELL_FD_BASE {
+            for entry in self.saved_fds.iter_mut() {
+                if entry.1 == Some(target)
+                    && let Ok(moved) = fd::dup_above(target, fd::SHELL_FD_BASE)
+                {
+                    let _ = fd::close(target);
+                    entry.1 = Some(moved);
+                }
             }
         }
+        fd::move_reserved(target)
     }
 
     fn open_for(&mut self, path: &[u8], op: RedirOp) -> Result<RawFd, Vec<u8>> {
