@@ -105,12 +105,7 @@ fn with_umask(r: &Runner, mask: &str, args: &[&str]) -> Command {
         .arg("sh")
         .arg(inner.get_program())
         .args(args);
-    for (k, v) in inner.get_envs() {
-        match v {
-            Some(v) => c.env(k, v),
-            None => c.env_remove(k),
-        };
-    }
+    copy_env(&mut c, &inner);
     c
 }
 
@@ -171,11 +166,7 @@ fn stdin_through_a_pipe_and_fd_3() {
             .arg("-c")
             .arg("echo to three >&3; read x <&7; echo \"seven says $x\"");
         std::fs::write(work.path().join("input"), "hello\n").expect("input");
-        for (k, v) in r.command().get_envs() {
-            if let Some(v) = v {
-                cmd.env(k, v);
-            }
-        }
+        copy_env(&mut cmd, &r.command());
         let o = run(&mut cmd, None, Duration::from_secs(20));
         assert_eq!(o.code(), Some(0), "{via:?}: {o:?}");
         assert_eq!(o.stdout_str(), "seven says hello\n", "{via:?}");
@@ -524,11 +515,7 @@ fn kill_of_the_shells_own_group_ends_the_job() {
         ] {
             let mut cmd = Command::new("setsid");
             cmd.arg("-w").arg(RUSH).arg("-c").arg(script);
-            for (k, v) in r.command().get_envs() {
-                if let Some(v) = v {
-                    cmd.env(k, v);
-                }
-            }
+            copy_env(&mut cmd, &r.command());
             let o = run(&mut cmd, None, Duration::from_secs(20));
             match sig {
                 Some(sig) => assert_eq!(o.signal(), Some(sig), "{via:?}: {script}: {o:?}"),
@@ -770,11 +757,7 @@ fn a_jobs_last_utility_runs_in_the_clients_place() {
         // shell that ran the client counts it.
         let client = r.command();
         let mut outer = Command::new("/bin/sh");
-        for (k, v) in client.get_envs() {
-            if let Some(v) = v {
-                outer.env(k, v);
-            }
-        }
+        copy_env(&mut outer, &client);
         let busy = "sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'";
         outer
             .arg("-c")

@@ -724,6 +724,17 @@ impl Runner {
     }
 }
 
+/// Give `to` the environment changes `from` makes: a client that another
+/// program (`sh -c`, `setsid`) starts for a [`Runner`].
+pub fn copy_env(to: &mut Command, from: &Command) {
+    for (k, v) in from.get_envs() {
+        match v {
+            Some(v) => to.env(k, v),
+            None => to.env_remove(k),
+        };
+    }
+}
+
 /// An `OsString` from bytes.
 pub fn os(b: &[u8]) -> OsString {
     use std::os::unix::ffi::OsStrExt;
