@@ -256,7 +256,7 @@ fn times_counts_only_the_jobs_own_cpu_time() {
             Some(&d),
             dir.path(),
             &env,
-            "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done
+            "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done
              sh -c 'j=0; while [ $j -lt 200000 ]; do j=$((j+1)); done'; times",
         );
         assert_eq!(code, Some(0), "{b}");
