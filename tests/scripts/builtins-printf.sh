@@ -113,3 +113,10 @@ error
 printf '[%6.1f]\n' 2.25
 ## stdout:
 [   2.2]
+
+#### a bad number is reported before the output
+# The diagnostic goes out at once; the output at the end of the command.
+printf '%d|%s\n' abc x 2>&1 | sed 's/.*abc.*/DIAG/'
+## stdout:
+DIAG
+0|x

@@ -968,11 +968,13 @@ pub fn run(
     let mut out = Vec::with_capacity(64);
     let mut err = Vec::new();
     let mut status = printf(format, &operands, &mut out, &mut err) as i32;
-    if super::write_out(sh, b"printf", &out) != 0 {
-        status = 1;
-    }
+    // Diagnostics first, as dash and bash give them: they write stderr
+    // unbuffered while the output waits in a buffer until the end.
     for line in err.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
         sh.utility_error(b"printf", line);
+    }
+    if super::write_out(sh, b"printf", &out) != 0 {
+        status = 1;
     }
     Ok(status)
 }
