@@ -168,9 +168,12 @@ one	two words
 ## stdout:
 [one] [two words]
 
-#### read with no variable name is an error in POSIX
-echo x | { read 2>/dev/null; [ $? -ne 0 ] && echo error; }
+#### read with no variable name stores the whole line in REPLY
+# Not split, white space kept; backslashes still escape without -r.
+printf '  a  b \\\n  c\n  d \\\n' | { read; echo "[$REPLY]"; read -r; echo "[$REPLY]"; }
 ## stdout:
-error
-## differs: bash
-# bash stores into REPLY; POSIX requires at least one name, dash errors.
+[  a  b   c]
+[  d \]
+## differs: dash
+# POSIX names at least one variable and dash refuses; bash, ksh, zsh and
+# busybox sh store into REPLY.

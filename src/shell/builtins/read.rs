@@ -115,7 +115,7 @@ fn split(line: &[Char], ifs: &[u8], count: usize) -> Vec<Vec<u8>> {
     fields
 }
 
-/// `read [-r] [-d delim] var...`.
+/// `read [-r] [-d delim] [var...]`.
 pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     let mut raw = false;
     let mut delim = b'\n';
@@ -144,12 +144,15 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         }
         i += 1;
     }
-    // POSIX requires a name (bash's REPLY is an extension dash lacks).
-    if i >= args.len() {
-        sh.utility_error(b"read", "usage: read [-r] [-d delim] name...");
-        return Ok(status::USAGE);
-    }
-    let names: Vec<Vec<u8>> = args[i..].to_vec();
+    // POSIX asks for a name. Without one the line goes whole into REPLY,
+    // white space and all, as bash, ksh, zsh and busybox sh do (dash
+    // reports a usage error): a script written for them works here too.
+    let reply = i >= args.len();
+    let names: Vec<Vec<u8>> = if reply {
+        vec![b"REPLY".to_vec()]
+    } else {
+        args[i..].to_vec()
+    };
     for name in &names {
         if !is_name(name) {
             sh.utility_error(
@@ -177,7 +180,11 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         .get(b"IFS")
         .map(<[u8]>::to_vec)
         .unwrap_or_else(|| b" \t\n".to_vec());
-    let fields = split(&line, &ifs, names.len());
+    let fields = if reply {
+        vec![line.iter().map(|c| c.0).collect()]
+    } else {
+        split(&line, &ifs, names.len())
+    };
     for (name, value) in names.iter().zip(fields) {
         if let Err(e) = sh.vars.set_owned(name, value) {
             sh.utility_error(b"read", e.to_string());
