@@ -139,3 +139,15 @@ echo "${#y}"
 ## differs: bash dash
 # bash matches the whole string byte-wise when it is not valid UTF-8, so
 # ${x%?} removes only the last byte of μ (bash prints 2 and 2).
+
+#### printf gives a quoted character's value in the locale's codeset
+# POSIX: "the numeric value in the underlying codeset of the character".
+LC_ALL=C.UTF-8
+printf '%d %x %d\n' "'é" "'€" "'a"
+LC_ALL=C
+printf '%d\n' "'é"
+## stdout:
+233 20ac 97
+195
+## differs: dash
+# dash gives the first byte in every locale.

@@ -17,11 +17,18 @@
 /// Returns the exit status: 0, or 1 if an argument was not a valid number
 /// (output goes on with the value parsed so far, as POSIX asks) or the
 /// format had an invalid conversion (output stops there).
-pub fn printf(format: &[u8], args: &[&[u8]], out: &mut Vec<u8>, err: &mut Vec<u8>) -> u8 {
+pub fn printf(
+    format: &[u8],
+    args: &[&[u8]],
+    utf8: bool,
+    out: &mut Vec<u8>,
+    err: &mut Vec<u8>,
+) -> u8 {
     let mut run = Run {
         args,
         next: 0,
         status: 0,
+        utf8,
         err,
     };
     loop {
@@ -54,6 +61,8 @@ struct Run<'a, 'e> {
     args: &'a [&'a [u8]],
     next: usize,
     status: u8,
+    /// The locale's characters are UTF-8 (for the value of `'c`).
+    utf8: bool,
     err: &'e mut Vec<u8>,
 }
 
@@ -123,6 +132,9 @@ impl<'a> Run<'a, '_> {
 
     fn signed_arg(&mut self) -> i64 {
         let Some(arg) = self.next_arg() else { return 0 };
+        if let Some(c) = char_constant(arg, self.utf8) {
+            return i64::from(c);
+        }
         let (v, e) = parse_signed(arg);
         if let Some(e) = e {
             self.report(arg, e);
@@ -132,6 +144,9 @@ impl<'a> Run<'a, '_> {
 
     fn unsigned_arg(&mut self) -> u64 {
         let Some(arg) = self.next_arg() else { return 0 };
+        if let Some(c) = char_constant(arg, self.utf8) {
+            return u64::from(c);
+        }
         let (v, e) = parse_unsigned(arg);
         if let Some(e) = e {
             self.report(arg, e);
@@ -143,6 +158,9 @@ impl<'a> Run<'a, '_> {
         let Some(arg) = self.next_arg() else {
             return 0.0;
         };
+        if let Some(c) = char_constant(arg, self.utf8) {
+            return f64::from(c);
+        }
         let (v, e) = parse_float(arg);
         if let Some(e) = e {
             self.report(arg, e);
@@ -632,12 +650,38 @@ pub(crate) fn expand_b(s: &[u8], out: &mut Vec<u8>, hex: bool) -> bool {
     false
 }
 
-/// `'c` or `"c`: the value of the byte after the quote (0 if none).
-fn char_constant(arg: &[u8]) -> Option<u8> {
-    match arg {
-        [b'\'' | b'"', rest @ ..] => Some(rest.first().copied().unwrap_or(0)),
-        _ => None,
-    }
+/// `'c` or `"c`: the value of the character after the quote (0 if none).
+/// In a UTF-8 locale that is the code point a multibyte sequence encodes,
+/// as POSIX asks ("the numeric value in the underlying codeset of the
+/// character") and bash gives; dash gives the first byte. Decoded as
+/// glibc's `mbrtowc` does, past U+10FFFF too; a byte that starts no
+/// sequence is its own value.
+fn char_constant(arg: &[u8], utf8: bool) -> Option<u32> {
+    let [b'\'' | b'"', rest @ ..] = arg else {
+        return None;
+    };
+    let Some(&lead) = rest.first() else {
+        return Some(0);
+    };
+    let len = match lead {
+        0xc2..=0xdf if utf8 => 2,
+        0xe0..=0xef if utf8 => 3,
+        0xf0..=0xf7 if utf8 => 4,
+        _ => return Some(u32::from(lead)),
+    };
+    let tail = rest
+        .get(1..len)
+        .filter(|t| t.iter().all(|&b| b & 0xc0 == 0x80));
+    let Some(tail) = tail else {
+        return Some(u32::from(lead));
+    };
+    let first = u32::from(lead) & (0x7f >> len);
+    let c = tail
+        .iter()
+        .fold(first, |c, &b| (c << 6) | u32::from(b & 0x3f));
+    // An overlong form (a shorter sequence would do) is no character.
+    let least = [0, 0, 0x80, 0x800, 0x1_0000][len];
+    Some(if c < least { u32::from(lead) } else { c })
 }
 
 /// Leading whitespace, as `isspace` sees it in the C locale.
@@ -707,9 +751,6 @@ fn scan_error(arg: &[u8], end: usize) -> Option<NumError> {
 
 /// A signed integer argument, as `strtoimax` reads it.
 fn parse_signed(arg: &[u8]) -> (i64, Option<NumError>) {
-    if let Some(c) = char_constant(arg) {
-        return (i64::from(c), None);
-    }
     let (neg, mag, overflow, end) = scan_integer(arg);
     let (v, range) = if neg {
         match 0i64.checked_sub_unsigned(mag) {
@@ -729,9 +770,6 @@ fn parse_signed(arg: &[u8]) -> (i64, Option<NumError>) {
 /// An unsigned integer argument, as `strtoumax` reads it (a `-` negates
 /// modulo 2^64).
 fn parse_unsigned(arg: &[u8]) -> (u64, Option<NumError>) {
-    if let Some(c) = char_constant(arg) {
-        return (u64::from(c), None);
-    }
     let (neg, mag, overflow, end) = scan_integer(arg);
     let v = if overflow {
         u64::MAX
@@ -748,9 +786,6 @@ fn parse_unsigned(arg: &[u8]) -> (u64, Option<NumError>) {
 /// (`0x1.8p3`), `inf`, `infinity`, `nan`, with optional sign and leading
 /// whitespace.
 fn parse_float(arg: &[u8]) -> (f64, Option<NumError>) {
-    if let Some(c) = char_constant(arg) {
-        return (f64::from(c), None);
-    }
     let start = skip_space(arg);
     let mut i = start;
     let neg = match arg.get(i) {
@@ -967,7 +1002,9 @@ pub fn run(
     let operands: Vec<&[u8]> = args[first + 1..].iter().map(|a| &a[..]).collect();
     let mut out = Vec::with_capacity(64);
     let mut err = Vec::new();
-    let mut status = printf(format, &operands, &mut out, &mut err) as i32;
+    let utf8 =
+        sh.charset_for(operands.iter().copied()) == crate::shell::expand::pattern::Charset::Utf8;
+    let mut status = printf(format, &operands, utf8, &mut out, &mut err) as i32;
     // Diagnostics first, as dash and bash give them: they write stderr
     // unbuffered while the output waits in a buffer until the end.
     for line in err.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
@@ -986,7 +1023,7 @@ mod tests {
     fn run(format: &str, args: &[&str]) -> (String, String, u8) {
         let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let st = printf(format.as_bytes(), &args, &mut out, &mut err);
+        let st = printf(format.as_bytes(), &args, false, &mut out, &mut err);
         (
             String::from_utf8_lossy(&out).into_owned(),
             String::from_utf8_lossy(&err).into_owned(),
@@ -1079,6 +1116,29 @@ mod tests {
         assert_eq!(out("%d", &["9223372036854775807"]), "9223372036854775807");
         assert_eq!(out("%d", &["-9223372036854775808"]), "-9223372036854775808");
         assert_eq!(out("%u", &["18446744073709551615"]), "18446744073709551615");
+    }
+
+    #[test]
+    fn character_values() {
+        let value = |arg: &[u8], utf8| char_constant(arg, utf8);
+        assert_eq!(value(b"'a", true), Some(97));
+        assert_eq!(value(b"\"", true), Some(0));
+        assert_eq!(value(b"x", true), None);
+        // A character in UTF-8, its first byte in the C locale.
+        assert_eq!(value("'é".as_bytes(), true), Some(0xe9));
+        assert_eq!(value("'é".as_bytes(), false), Some(0xc3));
+        assert_eq!(value("'€x".as_bytes(), true), Some(0x20ac));
+        assert_eq!(value("\"😀".as_bytes(), true), Some(0x1f600));
+        // Past U+10FFFF, as glibc decodes it (and bash prints it).
+        assert_eq!(value(b"'\xf4\x91\x84\x91", true), Some(0x11_1111));
+        // No sequence: the byte. Overlong: the byte.
+        assert_eq!(value(b"'\xe2\x82", true), Some(0xe2));
+        assert_eq!(value(b"'\xff", true), Some(0xff));
+        assert_eq!(value(b"'\xe0\x80\x80", true), Some(0xe0));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let args: [&[u8]; 3] = ["'é".as_bytes(), "'é".as_bytes(), "'é".as_bytes()];
+        printf(b"%d %x %o", &args, true, &mut out, &mut err);
+        assert_eq!((&out[..], &err[..]), (&b"233 e9 351"[..], &b""[..]));
     }
 
     #[test]
@@ -1435,7 +1495,7 @@ mod tests {
             proptest::prop_assume!(!long_number(&format) && !args.iter().any(|a| long_number(a)));
             let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
             let (mut out, mut err) = (Vec::new(), Vec::new());
-            let st = printf(format.as_bytes(), &args, &mut out, &mut err);
+            let st = printf(format.as_bytes(), &args, false, &mut out, &mut err);
             proptest::prop_assert!(st <= 1);
         }
     }
