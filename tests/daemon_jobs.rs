@@ -305,35 +305,51 @@ fn a_job_may_take_every_number_up_to_a_small_limit() {
 
 #[test]
 fn signals_sent_to_the_client_reach_the_job() {
+    // The job's last utility (run in the client's place), and one the
+    // job's shell waits for: the shell dies of the signal as directly,
+    // without naming the signal its child died of.
+    let scripts = [
+        "sh -c 'echo up; exec sleep 30'",
+        "sh -c 'echo up; exec sleep 30'; echo after",
+    ];
     for via in vias() {
         let r = Runner::new(via);
-        for (sig, name) in [(signal::SIGTERM, "TERM"), (signal::SIGINT, "INT")] {
-            let mut child = r
-                .command()
-                .arg("-c")
-                // "up" is written by a child already in the job's process
-                // group, so the forwarded signal finds it there.
-                .arg("sh -c 'echo up; exec sleep 30'")
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn rush");
-            // Wait for the job to be running.
-            let mut out = child.stdout.take().expect("stdout");
-            let mut buf = [0u8; 3];
-            use std::io::Read;
-            out.read_exact(&mut buf).expect("job started");
-            let start = Instant::now();
-            signal::send(child.id() as i32, sig).expect("kill");
-            let st = wait_with_timeout(
-                &mut child,
-                Duration::from_secs(5),
-                &format!("{via:?} SIG{name}"),
-            );
-            use std::os::unix::process::ExitStatusExt;
-            assert_eq!(st.signal(), Some(sig), "{via:?}: SIG{name}");
-            assert!(start.elapsed() < Duration::from_secs(3), "{via:?}: slow");
+        for script in scripts {
+            for (sig, name) in [(signal::SIGTERM, "TERM"), (signal::SIGINT, "INT")] {
+                let mut child = r
+                    .command()
+                    .arg("-c")
+                    // "up" is written by a child already in the job's process
+                    // group, so the forwarded signal finds it there.
+                    .arg(script)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn rush");
+                // Wait for the job to be running.
+                let mut out = child.stdout.take().expect("stdout");
+                let mut buf = [0u8; 3];
+                use std::io::Read;
+                out.read_exact(&mut buf).expect("job started");
+                let start = Instant::now();
+                signal::send(child.id() as i32, sig).expect("kill");
+                let st = wait_with_timeout(
+                    &mut child,
+                    Duration::from_secs(5),
+                    &format!("{via:?} SIG{name}"),
+                );
+                use std::os::unix::process::ExitStatusExt;
+                assert_eq!(st.signal(), Some(sig), "{via:?}: SIG{name}: {script}");
+                assert!(start.elapsed() < Duration::from_secs(3), "{via:?}: slow");
+                let mut err = String::new();
+                let _ = child
+                    .stderr
+                    .take()
+                    .expect("stderr")
+                    .read_to_string(&mut err);
+                assert_eq!(err, "", "{via:?}: SIG{name}: {script}");
+            }
         }
         r.stop();
     }

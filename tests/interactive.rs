@@ -447,6 +447,17 @@ fn ctrl_c_interrupts_the_job_not_the_shell() {
 }
 
 #[test]
+fn a_foreground_job_killed_by_a_signal_is_named() {
+    let mut s = Session::start();
+    s.send("sh -c 'kill -s TERM $$'; echo rc=$?\n");
+    let out = s.expect("rc=143");
+    // Not the echo of the typed line: a line of its own before the status.
+    if !lines(&out).any(|l| l.trim() == "Terminated") {
+        s.fail("a job killed by SIGTERM ended without \"Terminated\"");
+    }
+}
+
+#[test]
 fn a_background_job_is_announced_and_reported_done() {
     let mut s = Session::start();
     s.send("sleep 0.3 &\n");

@@ -154,3 +154,30 @@ ls 2>/dev/null
 echo $?
 ## stdout:
 127
+
+#### a foreground command killed by a signal is named on stderr
+# As dash does (strsignal's wording); not for SIGINT and SIGPIPE, whose
+# deaths are the expected end of an interrupted command or a closed pipe,
+# nor for a background job that `wait` with no operand collects (dash
+# names one that `wait PID` collects; rush does not).
+{
+  sh -c 'kill -s TERM $$'; echo "st $?"
+  sh -c 'kill -s INT $$'; sh -c 'kill -s PIPE $$'
+  x=$(sh -c 'kill -s USR1 $$'); echo "st $?"
+  (sh -c 'kill -s HUP $$'); echo "st $?"
+  sh -c 'kill -s KILL $$' | cat
+  sh -c 'kill -s TERM $$' & wait; echo "bg $?"
+  { sh -c 'kill -s ALRM $$'; } 2>/dev/null; echo "quiet $?"
+} 2>&1
+## stdout:
+Terminated
+st 143
+User defined signal 1
+st 138
+Hangup
+st 129
+Killed
+bg 0
+quiet 142
+## differs: bash
+# bash reports such deaths in scripts but not in most `-c` commands.

@@ -45,6 +45,48 @@ pub fn default_terminates(sig: i32) -> bool {
     )
 }
 
+/// How a shell names a signal a process died of: the wording of glibc's
+/// `strsignal`, which dash prints (the same on every system, whatever its
+/// own C library says).
+pub fn describe(sig: i32) -> std::borrow::Cow<'static, str> {
+    use std::borrow::Cow::{Borrowed, Owned};
+    Borrowed(match sig {
+        signal::SIGHUP => "Hangup",
+        signal::SIGINT => "Interrupt",
+        signal::SIGQUIT => "Quit",
+        signal::SIGILL => "Illegal instruction",
+        signal::SIGTRAP => "Trace/breakpoint trap",
+        signal::SIGABRT => "Aborted",
+        signal::SIGBUS => "Bus error",
+        signal::SIGFPE => "Floating point exception",
+        signal::SIGKILL => "Killed",
+        signal::SIGUSR1 => "User defined signal 1",
+        signal::SIGSEGV => "Segmentation fault",
+        signal::SIGUSR2 => "User defined signal 2",
+        signal::SIGPIPE => "Broken pipe",
+        signal::SIGALRM => "Alarm clock",
+        signal::SIGTERM => "Terminated",
+        signal::SIGCHLD => "Child exited",
+        signal::SIGCONT => "Continued",
+        signal::SIGSTOP => "Stopped (signal)",
+        signal::SIGTSTP => "Stopped",
+        signal::SIGTTIN => "Stopped (tty input)",
+        signal::SIGTTOU => "Stopped (tty output)",
+        signal::SIGURG => "Urgent I/O condition",
+        signal::SIGXCPU => "CPU time limit exceeded",
+        signal::SIGXFSZ => "File size limit exceeded",
+        signal::SIGVTALRM => "Virtual timer expired",
+        signal::SIGPROF => "Profiling timer expired",
+        signal::SIGWINCH => "Window changed",
+        signal::SIGSYS => "Bad system call",
+        // glibc counts real-time signals from its SIGRTMIN, 34 on Linux.
+        _ if cfg!(any(target_os = "linux", target_os = "android")) && (34..=64).contains(&sig) => {
+            return Owned(format!("Real-time signal {}", sig - 34));
+        }
+        _ => return Owned(format!("Unknown signal {sig}")),
+    })
+}
+
 /// Signals a worker catches to emulate their default action for the job:
 /// the terminating ones a client forwards, plus SIGPIPE and SIGALRM, which
 /// a job can raise on itself. The worker keeps them caught between jobs
@@ -237,5 +279,25 @@ impl Traps {
             .enumerate()
             .filter(|(_, a)| **a != Action::Default)
             .map(|(n, a)| (n as i32, a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use platform::signal;
+
+    #[test]
+    fn signals_are_named_as_dash_names_them() {
+        assert_eq!(describe(signal::SIGSEGV), "Segmentation fault");
+        assert_eq!(describe(signal::SIGTERM), "Terminated");
+        assert_eq!(describe(signal::SIGUSR1), "User defined signal 1");
+        assert_eq!(describe(signal::SIGABRT), "Aborted");
+        if cfg!(target_os = "linux") {
+            assert_eq!(describe(34), "Real-time signal 0");
+            assert_eq!(describe(64), "Real-time signal 30");
+            assert_eq!(describe(32), "Unknown signal 32");
+        }
+        assert_eq!(describe(0), "Unknown signal 0");
     }
 }

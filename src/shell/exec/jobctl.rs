@@ -269,6 +269,13 @@ impl Shell {
                 Ok(Some((_, st))) => {
                     let status = st.shell_status();
                     self.foreground_process_ended(pid);
+                    if let WaitStatus::Signaled {
+                        signal,
+                        core_dumped,
+                    } = st
+                    {
+                        self.report_signaled(signal, core_dumped);
+                    }
                     return status;
                 }
                 Ok(None) => continue,
@@ -533,17 +540,7 @@ impl Shell {
 fn ended(status: i32) -> String {
     match status {
         0 => "Done".into(),
-        s if s > 128 && s < 128 + 65 => match s - 128 {
-            signal::SIGTERM => "Terminated".into(),
-            signal::SIGKILL => "Killed".into(),
-            signal::SIGINT => "Interrupt".into(),
-            signal::SIGHUP => "Hangup".into(),
-            signal::SIGQUIT => "Quit".into(),
-            signal::SIGPIPE => "Broken pipe".into(),
-            signal::SIGABRT => "Aborted".into(),
-            signal::SIGSEGV => "Segmentation fault".into(),
-            sig => format!("Signal {sig}"),
-        },
+        s if s > 128 && s < 128 + 65 => crate::shell::env::traps::describe(s - 128).into_owned(),
         s => format!("Exit {s}"),
     }
 }

@@ -66,21 +66,25 @@ impl Job {
 
 impl Jobs {
     /// Wait for `pid` to end and give its status (128 + signal for a
-    /// signal). A background job's remembered status is used if it ended
-    /// already.
+    /// signal), with how it ended when it was reaped here. A background
+    /// job's remembered status is used if it ended already.
     /// `on_interrupt` runs each time a signal interrupts the wait.
-    pub fn wait_for(&mut self, pid: Pid, mut on_interrupt: impl FnMut()) -> Option<i32> {
+    pub fn wait_for(
+        &mut self,
+        pid: Pid,
+        mut on_interrupt: impl FnMut(),
+    ) -> Option<(i32, Option<WaitStatus>)> {
         if let Some(job) = self.background.iter().find(|j| j.pid == pid)
             && let Some(status) = job.status
         {
-            return Some(status);
+            return Some((status, None));
         }
         loop {
             match process::wait_pid(pid, WaitOptions::default()) {
                 Ok(Some((_, st))) => {
                     let status = st.shell_status();
                     self.record(pid, status);
-                    return Some(status);
+                    return Some((status, Some(st)));
                 }
                 Ok(None) => continue,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => on_interrupt(),

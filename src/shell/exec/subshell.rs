@@ -5,7 +5,7 @@ use super::{Divert, Exec};
 use crate::shell::env::traps::Action;
 use crate::shell::env::{ProcessRole, Shell, status};
 use platform::Pid;
-use platform::process::{self, Fork};
+use platform::process::{self, Fork, WaitStatus};
 use platform::spawn::{self, Attrs, FdAction};
 
 /// Append a NUL to each string for execve, in place.
@@ -252,9 +252,50 @@ impl Shell {
             self.settle_forwarded_signals();
         }
         match self.jobs.wait_for(pid, on_interrupt) {
-            Some(status) => status,
+            Some((status, ended)) => {
+                if let Some(WaitStatus::Signaled {
+                    signal,
+                    core_dumped,
+                }) = ended
+                {
+                    self.report_signaled(signal, core_dumped);
+                }
+                status
+            }
             None => status::NOT_FOUND,
         }
+    }
+
+    /// A foreground process died of `signal`: say so on stderr, as dash
+    /// does ("Segmentation fault (core dumped)", "Terminated"), except for
+    /// SIGINT and SIGPIPE, whose deaths are the expected end of an
+    /// interrupted command or a closed pipe. Not when this shell is about
+    /// to end of a signal itself: a daemon worker emulates the default
+    /// action of a signal sent to the job (its process group and its
+    /// shell alike), where a direct shell, killed at once, reaps nothing.
+    pub(super) fn report_signaled(&self, signal: i32, core_dumped: bool) {
+        use platform::signal::{SIGINT, SIGPIPE};
+        if signal == SIGINT || signal == SIGPIPE || self.ending_of_a_pending_signal() {
+            return;
+        }
+        let mut line = crate::shell::env::traps::describe(signal).into_owned();
+        if core_dumped {
+            line.push_str(" (core dumped)");
+        }
+        line.push('\n');
+        let _ = platform::fd::write_all(2, line.as_bytes());
+    }
+
+    /// Is a signal pending that will end this shell (in a daemon worker,
+    /// one whose default action it emulates, or the cancel signal)?
+    fn ending_of_a_pending_signal(&self) -> bool {
+        use crate::shell::env::traps::{Action, WORKER_EMULATED};
+        use platform::signal::{cancel_signal, is_pending};
+        self.is_worker()
+            && (is_pending(cancel_signal())
+                || WORKER_EMULATED
+                    .iter()
+                    .any(|&s| is_pending(s) && *self.traps.action(s) == Action::Default))
     }
 
     /// In a daemon worker `$$` is the client, which passes on to this
