@@ -63,12 +63,17 @@ pub fn reserve(fds: &[RawFd]) {
     }
 }
 
+/// The entry of the descriptor reserved at number `fd` now, if any.
+fn reserved_at(fd: RawFd) -> Option<&'static AtomicI32> {
+    RESERVED
+        .iter()
+        .map(|(_, now)| now)
+        .find(|now| fd >= 0 && now.load(Ordering::Relaxed) == fd)
+}
+
 /// Is `fd` a reserved descriptor (at its number now)?
 pub fn is_reserved(fd: RawFd) -> bool {
-    fd >= 0
-        && RESERVED
-            .iter()
-            .any(|(_, now)| now.load(Ordering::Relaxed) == fd)
+    reserved_at(fd).is_some()
 }
 
 /// If `fd` is reserved, move the descriptor to the lowest free number above
@@ -77,10 +82,7 @@ pub fn is_reserved(fd: RawFd) -> bool {
 /// that sees it as closed) and free `fd`. Fails, leaving it, when no
 /// number is free.
 pub fn move_reserved(fd: RawFd) -> io::Result<()> {
-    let Some((_, now)) = RESERVED
-        .iter()
-        .find(|(_, now)| fd >= 0 && now.load(Ordering::Relaxed) == fd)
-    else {
+    let Some(now) = reserved_at(fd) else {
         return Ok(());
     };
     let new = match dup_above(fd, fd + 1) {

@@ -183,17 +183,22 @@ impl Shell {
             if pending & platform::signal::bit(sig) == 0 {
                 continue;
             }
-            match self.traps.action(sig).clone() {
-                Action::Command(text) => self.run_trap_action(&text)?,
-                Action::Default => {
-                    if self.is_worker() && crate::shell::env::traps::default_terminates(sig) {
-                        return Err(Divert::Signaled(sig));
-                    }
-                }
-                Action::Ignore => {}
+            if self.worker_dies_of(sig) {
+                return Err(Divert::Signaled(sig));
+            }
+            if let Action::Command(text) = self.traps.action(sig).clone() {
+                self.run_trap_action(&text)?;
             }
         }
         Ok(())
+    }
+
+    /// In a daemon worker, does the job end of `sig`, pending for its
+    /// shell? It does where a direct shell would die of it: at its default
+    /// action, which the worker emulates.
+    pub(crate) fn worker_dies_of(&self, sig: i32) -> bool {
+        use crate::shell::env::traps::{Action, default_terminates};
+        self.is_worker() && *self.traps.action(sig) == Action::Default && default_terminates(sig)
     }
 
     /// Run a trap's command text, keeping `$?` as it was (XCU `trap`).

@@ -289,13 +289,10 @@ impl Shell {
     /// Is a signal pending that will end this shell (in a daemon worker,
     /// one whose default action it emulates, or the cancel signal)?
     fn ending_of_a_pending_signal(&self) -> bool {
-        use crate::shell::env::traps::{Action, WORKER_EMULATED};
-        use platform::signal::{cancel_signal, is_pending};
+        use platform::signal::{NSIG, cancel_signal, is_pending};
         self.is_worker()
             && (is_pending(cancel_signal())
-                || WORKER_EMULATED
-                    .iter()
-                    .any(|&s| is_pending(s) && *self.traps.action(s) == Action::Default))
+                || (1..NSIG).any(|s| is_pending(s) && self.worker_dies_of(s)))
     }
 
     /// In a daemon worker `$$` is the client, which passes on to this
