@@ -400,6 +400,7 @@ impl Shell {
                 && i + 1 == n
                 && parsed.error.is_none()
                 && parsed.text[c.end..].iter().all(|b| b.is_ascii_whitespace());
+            self.commands_read = self.commands_read.wrapping_add(1);
             self.run_list(&c.list, is_last)?;
             from = c.end;
             line = c.end_line;

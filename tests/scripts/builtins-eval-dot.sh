@@ -19,6 +19,21 @@ echo $?
 ## stdout:
 0
 
+#### eval and dot leave the status before them to their first command
+false
+eval 'echo "eval: $?"'
+(exit 3)
+eval 'echo "again: $?"'
+(false; eval exit); echo "eval exit: $?"
+echo 'echo "dot: $?"' > s.sh
+false
+. ./s.sh
+## stdout:
+eval: 1
+again: 3
+eval exit: 1
+dot: 1
+
 #### eval returns the last command's status
 eval false
 echo $?

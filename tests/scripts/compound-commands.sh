@@ -196,6 +196,22 @@ echo $?
 ## stdout:
 0
 
+#### the chosen arm of case still sees the status before it
+false
+case x in x) echo "in arm: $?" ;; esac
+(exit 3)
+case x in x) echo "again: $?" ;; esac
+f() { false; case x in x) return ;; esac; }
+f; echo "return in an arm: $?"
+false
+case x in x) ;; esac
+echo "empty arm: $?"
+## stdout:
+in arm: 1
+again: 3
+return in an arm: 1
+empty arm: 0
+
 #### case with optional leading paren and no final ;;
 case x in (x) echo paren
 esac

@@ -13,8 +13,7 @@ pub fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         }
         text.extend_from_slice(a);
     }
-    sh.last_status = 0;
-    sh.eval_text(&text)?;
+    sh.run_commands_of(|sh| sh.eval_text(&text))?;
     Ok(sh.last_status)
 }
 
@@ -86,8 +85,7 @@ fn run_dot(
     let saved_line = sh.lineno;
     let saved_label = std::mem::replace(&mut sh.source_label, path.to_vec());
     sh.dot_depth += 1;
-    sh.last_status = 0;
-    let r = body(sh);
+    let r = sh.run_commands_of(body);
     sh.dot_depth -= 1;
     sh.lineno = saved_line;
     sh.source_label = saved_label;

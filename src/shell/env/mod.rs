@@ -139,6 +139,10 @@ pub struct Shell {
     /// The status of the last command substitution of the current simple
     /// command (the status of a command with no command name).
     pub subst_status: Option<i32>,
+    /// How many complete commands a program (a script, `eval`'s text, a
+    /// dot file) has read and started, wrapping: `eval` and `.` give
+    /// status 0 when theirs started none, and leave `$?` alone otherwise.
+    pub commands_read: u64,
     /// `$!`.
     pub last_async: Option<Pid>,
     /// `$$`: the shell's pid (a subshell keeps its parent's).
@@ -243,6 +247,7 @@ impl Shell {
             traps: Traps::new(mode, ignored_on_entry),
             last_status: 0,
             subst_status: None,
+            commands_read: 0,
             last_async: None,
             shell_pid: platform::process::getpid(),
             jobs: Jobs::default(),

@@ -189,13 +189,19 @@ impl Shell {
                 }
             }
         }
-        self.last_status = 0;
+        // `$?` stays that of the last command until the chosen arm runs
+        // one (`cmd; case $? in 1) exit;; esac` exits 1); no arm, or an
+        // empty one, gives 0.
         let Some(mut i) = matched else {
+            self.last_status = 0;
             return Ok(());
         };
         loop {
             let arm = &arms[i];
             let falls_through = arm.terminator == CaseTerminator::FallThrough && i + 1 < arms.len();
+            if arm.body.items.is_empty() {
+                self.last_status = 0;
+            }
             self.run_list(&arm.body, last && !falls_through)?;
             if !falls_through {
                 return Ok(());

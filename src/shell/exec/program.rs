@@ -34,6 +34,7 @@ impl Shell {
             return Ok(false);
         };
         let is_last = last && parser.at_end();
+        self.commands_read = self.commands_read.wrapping_add(1);
         self.run_list(&list, is_last)?;
         Ok(true)
     }
@@ -101,5 +102,18 @@ impl Shell {
     pub fn eval_text(&mut self, text: &[u8]) -> Exec {
         let mut parser = Parser::from_bytes(text, self.lineno.max(1));
         self.run_program(&mut parser, false)
+    }
+
+    /// Run `body` (the commands of `eval`'s text or a dot file); when it
+    /// started no command, `$?` becomes 0. Until its first command ends,
+    /// `$?` is still the status before it (`false; eval 'echo $?'` gives
+    /// 1), as in dash and bash.
+    pub fn run_commands_of(&mut self, body: impl FnOnce(&mut Shell) -> Exec) -> Exec {
+        let before = self.commands_read;
+        let r = body(self);
+        if r.is_ok() && self.commands_read == before {
+            self.last_status = 0;
+        }
+        r
     }
 }
