@@ -64,7 +64,10 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
     }
     let err = platform::spawn::exec(&path, &argv, &env);
     let command = req.flags & crate::proto::EXEC_AS_COMMAND != 0;
-    if command && err.raw_os_error() == Some(platform::errno::ENOEXEC) {
+    if command
+        && err.raw_os_error() == Some(platform::errno::ENOEXEC)
+        && !crate::shell::exec::subshell::is_binary_file(&req.path)
+    {
         let status = script_in_fresh_shell(
             sent.ignored,
             process::getpid(),

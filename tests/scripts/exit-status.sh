@@ -54,6 +54,34 @@ chmod +x noshebang
 ## stdout:
 from-script arg
 
+#### a binary in no executable format is refused with 126, not run as a script
+printf 'ab\0cd\necho ran\n' > bin
+chmod +x bin
+./bin
+echo "status $?"
+x=$(./bin 2>&1); echo "in a substitution: $?"
+## stdout:
+status 126
+in a substitution: 126
+## stderr-contains: ./bin
+
+#### a binary in no executable format as the last command
+printf 'ab\0cd\necho ran\n' > bin
+chmod +x bin
+./bin
+## status: 126
+## stderr-contains: ./bin
+
+#### a syntax error in a script without a shebang names the script
+printf 'echo first\nif\n' > broken
+chmod +x broken
+./broken
+echo "status $?"
+## stdout:
+first
+status 2
+## stderr-contains: ./broken
+
 #### status of a script with a shebang
 printf '#!/bin/sh\nexit 9\n' > s
 chmod +x s

@@ -416,7 +416,8 @@ impl Shell {
 
     /// Report why a utility could not run and give the status for it: 127
     /// when not found, 126 when found but not executable. A file that is not
-    /// an executable format is run as a shell script (XCU 2.9.1.1).
+    /// an executable format is run as a shell script (XCU 2.9.1.1), unless
+    /// it is a binary.
     fn exec_failure(
         &mut self,
         name: &[u8],
@@ -425,7 +426,9 @@ impl Shell {
         env: &[Vec<u8>],
         fields: &[Vec<u8>],
     ) -> i32 {
-        if err.raw_os_error() == Some(platform::errno::ENOEXEC) {
+        if err.raw_os_error() == Some(platform::errno::ENOEXEC)
+            && !super::subshell::is_binary_file(path)
+        {
             return self.run_as_script(path, env, fields);
         }
         let (message, status) = exec_error(name, &err, true);

@@ -351,6 +351,33 @@ impl Shell {
     }
 }
 
+/// Is the file at `path`, which `execve` refused as in no executable
+/// format, a binary rather than a script? As bash decides: a NUL byte in
+/// its first line (of at most 80 bytes). POSIX.1-2024 lets a shell refuse
+/// such a file with status 126 rather than run it as a script, and dash
+/// and bash do: a program built for another machine (an ARM binary in an
+/// x86 container) must fail as "Exec format error", not as a script's
+/// syntax errors.
+pub fn is_binary_file(path: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(mut file) = std::fs::File::open(std::ffi::OsStr::from_bytes(path)) else {
+        return false;
+    };
+    let mut head = [0u8; 80];
+    let mut len = 0;
+    while len < head.len() {
+        match file.read(&mut head[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    let first_line = head[..len].split(|&b| b == b'\n').next().unwrap_or(&[]);
+    first_line.contains(&0)
+}
+
 /// Run `path`, a file that is not in an executable format, as a shell
 /// script (XCU 2.9.1.1) in a fresh shell in this process, with `fields` as
 /// its `$0` and arguments and `env` (entries may end in a NUL) as its
@@ -371,6 +398,9 @@ pub fn script_in_fresh_shell(
     crate::shell::cli::init_variables(&mut fresh);
     fresh.arg0 = fields[0].clone();
     fresh.positional = fields[1..].to_vec();
+    // Its diagnostics name it, as those of `rush FILE` do.
+    fresh.origin = crate::shell::env::Origin::Script(path.to_vec());
+    fresh.source_label = path.to_vec();
     let r = crate::shell::cli::run_script_file(&mut fresh, path);
     fresh.finish(r)
 }
