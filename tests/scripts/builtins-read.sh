@@ -133,6 +133,17 @@ one two : three
 ## stdout:
 [one] [two : three]
 
+#### the last variable drops a delimiter that only closes its one field
+printf 'a,\n' | { IFS=, read -r x; echo "<$x>"; }
+printf 'a ,\n' | { IFS=', ' read -r x; echo "<$x>"; }
+printf 'a , b , \n' | { IFS=' ,' read -r x y; echo "<$x><$y>"; }
+printf 'a,b,c,\n' | { IFS=, read -r x y; echo "<$x><$y>"; }
+## stdout:
+<a>
+<a>
+<a><b>
+<a><b,c,>
+
 #### read with a backslash-newline continuation and a prompt-free stdin
 read a b
 echo "$a|$b"

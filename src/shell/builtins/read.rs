@@ -96,16 +96,22 @@ fn split(line: &[Char], ifs: &[u8], count: usize) -> Vec<Vec<u8>> {
     }
     if fields.len() < count {
         let rest = &line[i.min(end)..end];
-        // A lone trailing non-white delimiter ends the last field.
-        let rest = if fields.len() + 1 == count
-            && count > 1
-            && !rest.is_empty()
-            && is_ifs(&rest[rest.len() - 1])
-            && !rest[..rest.len() - 1].iter().any(is_ifs)
-        {
-            &rest[..rest.len() - 1]
-        } else {
-            rest
+        // A remainder that is one field ended by a non-white delimiter
+        // (and white space before it) is that field: "a," and "a ,"
+        // give "a", as splitting them would; "a,b," stays whole.
+        let rest = match rest.split_last() {
+            Some((last, body)) if fields.len() + 1 == count && is_ifs(last) => {
+                let mut end = body.len();
+                while end > 0 && is_white(&body[end - 1]) {
+                    end -= 1;
+                }
+                if body[..end].iter().any(is_ifs) {
+                    rest
+                } else {
+                    &body[..end]
+                }
+            }
+            _ => rest,
         };
         fields.push(rest.iter().map(|c| c.0).collect());
     }
@@ -221,5 +227,11 @@ mod tests {
         assert_eq!(strs(split(&chars("a:b:c"), b":", 2)), ["a", "b:c"]);
         assert_eq!(strs(split(&chars("a::b"), b":", 3)), ["a", "", "b"]);
         assert_eq!(strs(split(&chars("  x  "), b" \t\n", 1)), ["x"]);
+        // One field and its closing delimiter: the field.
+        assert_eq!(strs(split(&chars("a,"), b",", 1)), ["a"]);
+        assert_eq!(strs(split(&chars("a ,"), b", ", 1)), ["a"]);
+        assert_eq!(strs(split(&chars("a , b , "), b" ,", 2)), ["a", "b"]);
+        assert_eq!(strs(split(&chars("a,b,c,"), b",", 2)), ["a", "b,c,"]);
+        assert_eq!(strs(split(&chars("a,b,,"), b",", 2)), ["a", "b,,"]);
     }
 }
