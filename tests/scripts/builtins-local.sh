@@ -51,3 +51,17 @@ f 2
 0
 1
 2
+
+#### local - gives the options back when the function returns
+f() { local -; set -e; set -f; case $- in *e*f*|*f*e*) echo "inside: on" ;; esac; }
+f
+case $- in *e*|*f*) echo "outside: still on" ;; *) echo "outside: off" ;; esac
+set -u
+g() { local -; set +u; echo "${unset_var-inside: unset allowed}"; }
+g
+case $- in *u*) echo "outside: -u back" ;; esac
+## stdout:
+inside: on
+outside: off
+inside: unset allowed
+outside: -u back

@@ -144,6 +144,12 @@ pub fn local(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     let mut status = 0;
     for arg in &args[1..] {
+        if arg == b"-" {
+            // `local -`: the options come back when the function returns
+            // (dash, bash).
+            sh.local_options.get_or_insert(sh.options);
+            continue;
+        }
         let (var, value) = split_assignment(arg);
         if !is_name(var) {
             sh.utility_error(

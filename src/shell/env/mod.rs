@@ -143,6 +143,9 @@ pub struct Shell {
     /// dot file) has read and started, wrapping: `eval` and `.` give
     /// status 0 when theirs started none, and leave `$?` alone otherwise.
     pub commands_read: u64,
+    /// The options as they were when the running function said `local -`:
+    /// they come back when it returns.
+    pub local_options: Option<Options>,
     /// `$!`.
     pub last_async: Option<Pid>,
     /// `$$`: the shell's pid (a subshell keeps its parent's).
@@ -248,6 +251,7 @@ impl Shell {
             last_status: 0,
             subst_status: None,
             commands_read: 0,
+            local_options: None,
             last_async: None,
             shell_pid: platform::process::getpid(),
             jobs: Jobs::default(),
@@ -299,6 +303,19 @@ impl Shell {
                 self.start_job_control();
             } else if let Some(jc) = self.jc.take() {
                 let _ = platform::fd::close(jc.tty);
+            }
+        }
+    }
+
+    /// Set the options back to `saved` (a function that said `local -`
+    /// returns). Those not set with `set` (`-i`, `-s`) stay as they are.
+    pub fn restore_options(&mut self, saved: Options) {
+        for &(opt, _, _) in crate::shell::env::options::TABLE {
+            if matches!(opt, Opt::Interactive | Opt::Stdin) {
+                continue;
+            }
+            if saved.get(opt) != self.options.get(opt) {
+                self.set_opt(opt, saved.get(opt));
             }
         }
     }

@@ -51,7 +51,11 @@ impl Shell {
         let old_positional = std::mem::replace(&mut self.positional, fields);
         let old_loop_depth = std::mem::replace(&mut self.loop_depth, 0);
         self.function_depth += 1;
+        let outer_options = self.local_options.take();
         let r = self.run_compound_redirected(&body.command, &body.redirects, false);
+        if let Some(options) = std::mem::replace(&mut self.local_options, outer_options) {
+            self.restore_options(options);
+        }
         self.function_depth -= 1;
         self.loop_depth = old_loop_depth;
         self.positional = old_positional;
