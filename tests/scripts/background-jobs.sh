@@ -168,6 +168,45 @@ echo "status $?"
 ## stdout:
 status 143
 
+#### jobs lists number, current mark, state and command
+# POSIX's format; dash leaves the command out.
+sleep 5 &
+jobs
+kill %1
+wait
+false &
+sleep 1
+# bash may drop the mark of a job it already saw end.
+jobs > listed
+sed 's/^\[1\]+/[1] /' listed
+## stdout:
+[1]+  Running                 sleep 5 &
+[1]   Done(1)                 false
+## differs: dash
+
+#### jobs in a pipeline lists the shell's jobs as they were
+sleep 5 &
+jobs | cat
+kill %1
+## stdout:
+[1]+  Running                 sleep 5 &
+## differs: dash
+
+#### a job named by the start of its command or a word in it
+# dash names jobs only at a prompt (with job control).
+sleep 5 &
+kill %sleep
+wait %1
+echo "by start: $?"
+sleep 6 &
+kill %?6
+wait
+echo "by word: done"
+## stdout:
+by start: 143
+by word: done
+## differs: dash
+
 #### fg and bg need job control
 fg
 echo "fg $?"

@@ -93,17 +93,8 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             out.extend_from_slice(format!("{pid}\n").as_bytes());
             continue;
         }
-        if sh.jc.is_some() {
-            out.extend_from_slice(sh.job_line_with(i, long).as_bytes());
-            out.push(b'\n');
-            continue;
-        }
-        let state = match job.status {
-            None => "Running".to_string(),
-            Some(0) => "Done".to_string(),
-            Some(s) => format!("Done({s})"),
-        };
-        out.extend_from_slice(format!("[{}] {} {}\n", job.id, job.pid, state).as_bytes());
+        out.extend_from_slice(sh.job_line_with(i, long).as_bytes());
+        out.push(b'\n');
     }
     if !pids_only {
         sh.jobs.background.retain(|j| j.status.is_none());
@@ -146,19 +137,15 @@ fn find_job(sh: &Shell, spec: Option<&[u8]>) -> Option<usize> {
     match spec {
         None | Some(b"%%" | b"%+" | b"%") => sh.jobs.current(),
         Some(b"%-") => sh.jobs.previous(),
-        Some([b'%', b'?', text @ ..]) => jobs.iter().position(|j| {
-            j.group
-                .as_ref()
-                .is_some_and(|g| g.text.windows(text.len()).any(|w| w == text))
-        }),
+        Some([b'%', b'?', text @ ..]) => jobs
+            .iter()
+            .position(|j| j.text.windows(text.len()).any(|w| w == text)),
         Some([b'%', rest @ ..]) => match std::str::from_utf8(rest)
             .ok()
             .and_then(|n| n.parse::<usize>().ok())
         {
             Some(n) => sh.jobs.by_id(n),
-            None => jobs
-                .iter()
-                .position(|j| j.group.as_ref().is_some_and(|g| g.text.starts_with(rest))),
+            None => jobs.iter().position(|j| j.text.starts_with(rest)),
         },
         Some(_) => None,
     }

@@ -317,10 +317,11 @@ impl Shell {
             id: 0,
             pid,
             status: None,
+            text,
+            inherited: false,
             group: Some(Box::new(Group {
                 pgid,
                 live,
-                text,
                 stopped: Some(sig),
                 modes,
                 reported: true,
@@ -350,10 +351,11 @@ impl Shell {
             id: 0,
             pid,
             status: None,
+            text,
+            inherited: false,
             group: Some(Box::new(Group {
                 pgid: pid,
                 live: vec![pid],
-                text,
                 stopped: None,
                 modes: None,
                 reported: false,
@@ -416,27 +418,21 @@ impl Shell {
         } else {
             ' '
         };
-        let (state, text) = match &job.group {
-            Some(g) => {
-                let state = match (job.status, g.stopped) {
-                    (Some(s), _) => ended(s),
-                    (None, Some(sig)) => stopped(sig).to_string(),
-                    (None, None) => "Running".to_string(),
-                };
-                let mut text = String::from_utf8_lossy(&g.text).into_owned();
-                if job.status.is_none() && g.stopped.is_none() {
-                    text.push_str(" &");
-                }
-                (state, text)
-            }
-            None => (
-                job.status.map_or("Running".to_string(), ended),
-                job.pid.to_string(),
-            ),
+        let stopped_by = job.group.as_ref().and_then(|g| g.stopped);
+        let state = match (job.status, stopped_by) {
+            (Some(s), _) => ended(s),
+            (None, Some(sig)) => stopped(sig).to_string(),
+            (None, None) => "Running".to_string(),
         };
-        match (pid, &job.group) {
-            (true, Some(g)) => format!("[{}]{mark} {:<5} {state:<24}{text}", job.id, g.pgid),
-            _ => format!("[{}]{mark}  {state:<24}{text}", job.id),
+        let mut text = String::from_utf8_lossy(&job.text).into_owned();
+        if job.status.is_none() && stopped_by.is_none() {
+            text.push_str(" &");
+        }
+        if pid {
+            let pid = job.group.as_ref().map_or(job.pid, |g| g.pgid);
+            format!("[{}]{mark} {pid:>5} {state:<24}{text}", job.id)
+        } else {
+            format!("[{}]{mark}  {state:<24}{text}", job.id)
         }
     }
 
@@ -488,7 +484,7 @@ impl Shell {
         let Some(group) = job.group else {
             return 1;
         };
-        let mut text = group.text.clone();
+        let mut text = job.text.clone();
         text.push(b'\n');
         let _ = platform::fd::write_all(1, &text);
         if let Some(status) = job.status {
@@ -502,7 +498,7 @@ impl Shell {
         }
         let _ = tty::set_foreground_group(jc.tty, group.pgid);
         jc.fg = Some((group.pgid, group.live.clone()));
-        jc.text = group.text;
+        jc.text = job.text;
         let _ = process::kill(-group.pgid, signal::SIGCONT);
         let mut status = 0;
         for pid in group.live {
@@ -519,14 +515,15 @@ impl Shell {
 
     /// `bg`: continue stopped job `index` in the background.
     pub fn background_job(&mut self, index: usize) {
-        let id = self.jobs.background[index].id;
-        let Some(g) = &mut self.jobs.background[index].group else {
+        let job = &mut self.jobs.background[index];
+        let id = job.id;
+        let Some(g) = &mut job.group else {
             return;
         };
         if g.stopped.take().is_some() {
             let _ = process::kill(-g.pgid, signal::SIGCONT);
         }
-        let text = String::from_utf8_lossy(&g.text).into_owned();
+        let text = String::from_utf8_lossy(&job.text).into_owned();
         let mark = if self.jobs.current() == Some(index) {
             '+'
         } else {
@@ -536,12 +533,13 @@ impl Shell {
     }
 }
 
-/// How a job that ended is listed.
+/// How a job that ended is listed: `Done(N)` for a non-zero exit, as
+/// POSIX words it (dash, and bash outside a prompt).
 fn ended(status: i32) -> String {
     match status {
         0 => "Done".into(),
         s if s > 128 && s < 128 + 65 => crate::shell::env::traps::describe(s - 128).into_owned(),
-        s => format!("Exit {s}"),
+        s => format!("Done({s})"),
     }
 }
 

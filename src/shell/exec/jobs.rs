@@ -22,7 +22,12 @@ pub struct Job {
     pub pid: Pid,
     /// `None` while running or stopped.
     pub status: Option<i32>,
-    /// Under job control: the job's process group and what `jobs` shows.
+    /// The command, as `jobs` lists it.
+    pub text: Vec<u8>,
+    /// Started by the shell this subshell was forked from: not this
+    /// process's child, so listed as it was and never reaped here.
+    pub inherited: bool,
+    /// Under job control: the job's process group.
     pub group: Option<Box<Group>>,
 }
 
@@ -32,8 +37,6 @@ pub struct Group {
     pub pgid: Pid,
     /// Its processes not reaped yet.
     pub live: Vec<Pid>,
-    /// The command, as `jobs` lists it.
-    pub text: Vec<u8>,
     /// The signal that stopped it, while it is stopped.
     pub stopped: Option<i32>,
     /// The terminal's modes when it stopped, put back by `fg`.
@@ -165,12 +168,14 @@ impl Jobs {
         }
     }
 
-    /// Remember a new background job.
-    pub fn add(&mut self, pid: Pid) {
+    /// Remember a new background job running `text`.
+    pub fn add(&mut self, pid: Pid, text: Vec<u8>) {
         self.add_job(Job {
             id: 0,
             pid,
             status: None,
+            text,
+            inherited: false,
             group: None,
         });
     }
@@ -258,7 +263,7 @@ impl Jobs {
         self.internal
             .retain(|&pid| matches!(process::wait_pid(pid, nohang), Ok(None)));
         for job in &mut self.background {
-            if job.status.is_some() {
+            if job.status.is_some() || job.inherited {
                 continue;
             }
             if let Some(g) = &mut job.group {
@@ -357,7 +362,7 @@ impl Shell {
         if self.jc.is_some() {
             self.background_job_started(pid, and_or.to_source());
         } else {
-            self.jobs.add(pid);
+            self.jobs.add(pid, and_or.to_source());
         }
         self.last_async = Some(pid);
         self.last_status = 0;

@@ -41,6 +41,9 @@ impl Shell {
         // The parent's jobs stay listed (`jobs | wc -l` counts them, as in
         // bash), but they are not this process's children to wait for.
         self.jobs.internal.clear();
+        for job in &mut self.jobs.background {
+            job.inherited = true;
+        }
     }
 
     /// Fork a subshell that runs `body` and exits; returns its pid.
