@@ -132,3 +132,11 @@ getopts f:a opt
 echo "$opt=$OPTARG"
 ## stdout:
 f=-a
+
+#### getopts into a read-only variable fails with 2
+readonly x=1
+getopts a x -a
+echo "status $? x=$x"
+## stdout:
+status 2 x=1
+## stderr-contains: x

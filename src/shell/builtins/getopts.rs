@@ -57,26 +57,29 @@ pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                   opt: &[u8],
                   optarg: Option<&[u8]>,
                   status: i32| {
+        // A variable that cannot be set (read-only) is reported and makes
+        // the status 2, as in dash and bash.
+        let mut failed = bad_name;
+        let mut check = |sh: &mut Shell, r: Result<(), crate::shell::env::vars::ReadonlyError>| {
+            if let Err(e) = r {
+                sh.utility_error(b"getopts", e.to_string());
+                failed = true;
+            }
+        };
         let ind = optind.to_string().into_bytes();
-        let _ = sh.vars.set(b"OPTIND", &ind);
+        let r = sh.vars.set(b"OPTIND", &ind);
+        check(sh, r);
         sh.getopts_state = Some((ind, offset));
-        if bad_name {
-            let _ = sh.vars.unset(b"OPTARG");
-            if let Some(a) = optarg {
-                let _ = sh.vars.set(b"OPTARG", a);
-            }
-            return 2;
+        if !bad_name {
+            let r = sh.vars.set(&name, opt);
+            check(sh, r);
         }
-        let _ = sh.vars.set(&name, opt);
-        match optarg {
-            Some(a) => {
-                let _ = sh.vars.set(b"OPTARG", a);
-            }
-            None => {
-                let _ = sh.vars.unset(b"OPTARG");
-            }
-        }
-        status
+        let r = match optarg {
+            Some(a) => sh.vars.set(b"OPTARG", a),
+            None => sh.vars.unset(b"OPTARG"),
+        };
+        check(sh, r);
+        if failed { 2 } else { status }
     };
 
     let Some(arg) = params.get(optind - 1) else {
