@@ -295,3 +295,14 @@ status 1
 # POSIX: a redirection error fails the command with a non-zero status;
 # dash uses 2, bash 1; rush follows bash.
 ## stderr-contains: 7
+
+#### a failed redirection of a compound command names its line
+# dash names the line the command starts on.
+{
+  echo a
+} > /nonexistent/x
+echo "status $?"
+## stdout:
+status 1
+## stderr-contains: line 4
+## differs: dash

@@ -17,6 +17,13 @@ impl Shell {
         if redirects.is_empty() {
             return self.run_compound(compound, last);
         }
+        // A redirection that fails is reported at its own line (as bash
+        // does): no command of the body has set one yet.
+        if let Some(line) = redirects.first().map(|r| r.line)
+            && line != 0
+        {
+            self.lineno = line;
+        }
         let saved = match self.apply_redirects(redirects, true) {
             Ok(saved) => saved,
             Err(_) => {

@@ -151,6 +151,8 @@ pub struct Redirect {
     pub fd: Option<u32>,
     pub op: RedirOp,
     pub target: RedirTarget,
+    /// The line of its target word, for the message when it fails.
+    pub line: Line,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -768,6 +768,7 @@ pub(crate) mod tests {
             .map(|r| Redirect {
                 fd: r.fd,
                 op: r.op,
+                line: 0,
                 target: match &r.target {
                     RedirTarget::Word(w) => RedirTarget::Word(word(w)),
                     RedirTarget::HereDoc(d) => {

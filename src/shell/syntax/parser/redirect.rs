@@ -56,6 +56,7 @@ impl Parse<'_, '_> {
                 });
                 return Ok(Redirect {
                     fd,
+                    line: start.line,
                     op: RedirOp::HereDoc,
                     target: RedirTarget::HereDoc(here_doc_placeholder(&raw, strip_tabs, quoted)),
                 });
@@ -65,6 +66,7 @@ impl Parse<'_, '_> {
             fd,
             op,
             target: RedirTarget::Word(word),
+            line: start.line,
         })
     }
 
@@ -107,7 +109,8 @@ mod tests {
             [Redirect {
                 fd: Some(2),
                 op: RedirOp::DupOutput,
-                target: RedirTarget::Word(Word::literal(b"1"))
+                target: RedirTarget::Word(Word::literal(b"1")),
+                line: 1,
             }]
         );
     }
