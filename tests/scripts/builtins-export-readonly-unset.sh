@@ -192,3 +192,18 @@ echo not reached
 ## status: 2
 ## differs: bash
 # Special built-in error: dash exits 2, bash --posix returns 1 and goes on.
+
+#### unset of a read-only variable and export of a bad name exit with 2
+# Special built-in errors: dash exits 2, bash --posix returns 1 and goes on.
+readonly x=1
+(unset x; echo not reached)
+echo "unset: $?"
+(export 1x=2; echo not reached)
+echo "export: $?"
+(readonly 1x; echo not reached)
+echo "readonly: $?"
+## stdout:
+unset: 2
+export: 2
+readonly: 2
+## differs: bash

@@ -75,7 +75,7 @@ fn declare(sh: &mut Shell, args: &[Vec<u8>], readonly: bool) -> Result<i32, Dive
                 name,
                 format!("{}: bad variable name", String::from_utf8_lossy(var)),
             );
-            status = 1;
+            status = status::USAGE;
             continue;
         }
         if let Some(value) = value
@@ -130,7 +130,7 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         }
         if let Err(e) = sh.vars.unset(name) {
             sh.utility_error(b"unset", e.to_string());
-            status = 1;
+            status = status::USAGE;
         }
     }
     Ok(status)
