@@ -445,6 +445,8 @@ fn configure(sh: &mut Shell, inv: &Invocation, argv0: &[u8]) {
             None => sh.arg0 = argv0.to_vec(),
         }
     } else if inv.read_stdin {
+        // `$-` shows `s`, as in dash and bash.
+        sh.options.set(Opt::Stdin, true);
         sh.origin = Origin::Stdin;
         sh.source_label = b"stdin".to_vec();
         sh.arg0 = argv0.to_vec();

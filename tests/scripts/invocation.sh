@@ -251,3 +251,12 @@ while true; do echo never; done
 echo never
 ## stdout:
 before
+
+#### $- shows s when commands come from standard input
+echo 'case $- in *s*) echo stdin: s ;; *) echo "stdin: [$-]" ;; esac' | $TESTSHELL
+echo 'case $- in *s*) echo "-s: s" ;; esac' | $TESTSHELL -s a b
+case $- in *s*) echo "-c: s" ;; *) echo "-c: no s" ;; esac
+## stdout:
+stdin: s
+-s: s
+-c: no s
