@@ -74,3 +74,9 @@ child
 X=assigned exec sh -c 'echo $X'
 ## stdout:
 assigned
+
+#### set -x traces exec to the standard error it had before
+$TESTSHELL -c 'set -x; exec 2>/dev/null; echo done' 2>&1
+## stdout:
++ exec
+done

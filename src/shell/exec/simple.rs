@@ -7,6 +7,7 @@ use crate::shell::builtins::{self, Builtin};
 use crate::shell::env::options::Opt;
 use crate::shell::env::{Shell, status};
 use crate::shell::syntax::ast::{Assign, Command, SimpleCommand};
+use std::os::fd::{AsRawFd, RawFd};
 
 /// Assignments as performed: name and value (the value kept only for
 /// `set -x`).
@@ -139,6 +140,19 @@ impl Shell {
     /// command's redirections (`echo x 2>/dev/null` is still traced): the
     /// saved copy of fd 2 above `mark`, if the command redirected it.
     pub fn trace(&mut self, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>], mark: usize) {
+        let fd = match self.saved_fds[mark.min(self.saved_fds.len())..]
+            .iter()
+            .find(|&&(target, _)| target == 2)
+        {
+            Some(&(_, Some(copy))) => copy,
+            Some(&(_, None)) => return,
+            None => 2,
+        };
+        self.trace_to(fd, assigns, fields);
+    }
+
+    /// Write the `set -x` line for a command to `fd`.
+    fn trace_to(&mut self, fd: RawFd, assigns: &[(&[u8], Vec<u8>)], fields: &[Vec<u8>]) {
         // No tracing while PS4 itself is expanded: `PS4='$(cmd) '` would
         // otherwise trace `cmd`, expanding PS4 again, forever.
         self.set_opt(Opt::XTrace, false);
@@ -162,14 +176,6 @@ impl Shell {
             line.extend_from_slice(&crate::shell::builtins::quote(field));
         }
         line.push(b'\n');
-        let fd = match self.saved_fds[mark.min(self.saved_fds.len())..]
-            .iter()
-            .find(|&&(target, _)| target == 2)
-        {
-            Some(&(_, Some(copy))) => copy,
-            Some(&(_, None)) => return,
-            None => 2,
-        };
         let _ = platform::fd::write_all(fd, &line);
     }
 
@@ -183,6 +189,13 @@ impl Shell {
     ) -> Exec {
         // `exec` with no command: its redirections stay.
         let persistent = builtin.name == b"exec" && fields.len() == 1;
+        // Its trace goes where standard error was before it
+        // (`exec 2>/dev/null` is traced), as for any other command.
+        let trace_fd = if persistent && self.opt(Opt::XTrace) && !cmd.redirects.is_empty() {
+            platform::fd::dup_above_owned(2, 10).ok()
+        } else {
+            None
+        };
         let saved = match self.apply_redirects(&cmd.redirects, !persistent) {
             Ok(saved) => saved,
             Err(_) => return Err(Divert::Error(status::FAILURE)),
@@ -195,7 +208,9 @@ impl Shell {
                     self.vars.export(name);
                 }
             }
-            if self.opt(Opt::XTrace) {
+            if let Some(fd) = &trace_fd {
+                self.trace_to(fd.as_raw_fd(), &traced, fields);
+            } else if self.opt(Opt::XTrace) {
                 self.trace(&traced, fields, saved.mark());
             }
             (builtin.run)(self, fields)
