@@ -200,3 +200,13 @@ child-alive
 child-alive
 child-alive
 status 0, trapped 10
+
+#### a trap action's lines count from 1
+# dash leaves $LINENO empty in a trap action (its messages say line 1).
+trap 'echo "exit trap: line $LINENO"' EXIT
+:
+
+:
+## stdout:
+exit trap: line 1
+## differs: dash

@@ -202,9 +202,13 @@ impl Shell {
     }
 
     /// Run a trap's command text, keeping `$?` as it was (XCU `trap`).
+    /// Its lines count from 1, as in dash and bash (its messages name the
+    /// line of the action, not of wherever the script was).
     pub fn run_trap_action(&mut self, text: &[u8]) -> Exec {
         let saved = self.last_status;
+        let line = std::mem::replace(&mut self.lineno, 1);
         let r = self.eval_text(text);
+        self.lineno = line;
         match r {
             Ok(()) => {
                 self.last_status = saved;
