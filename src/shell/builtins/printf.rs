@@ -217,10 +217,7 @@ impl<'a> Run<'a, '_> {
                             spec.prec = Some(digits(f, &mut i));
                         }
                     }
-                    while matches!(
-                        f.get(i),
-                        Some(b'h' | b'l' | b'L' | b'q' | b'j' | b'z' | b't')
-                    ) {
+                    while matches!(f.get(i), Some(b'h' | b'l' | b'L' | b'j' | b'z' | b't')) {
                         i += 1;
                     }
                     let Some(&conv) = f.get(i) else {
@@ -1216,6 +1213,11 @@ mod tests {
         assert_eq!(
             run("a%yb", &["5"]),
             ("a".into(), "%y: invalid directive\n".into(), 1)
+        );
+        // `%q` is bash's quoting directive, not a length modifier.
+        assert_eq!(
+            run("%q\\n", &["x"]),
+            ("".into(), "%q: invalid directive\n".into(), 1)
         );
         assert_eq!(
             run("%5%", &[]),
