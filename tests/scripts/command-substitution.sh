@@ -152,3 +152,23 @@ f() { echo from-f; }
 echo $(f)
 ## stdout:
 from-f
+
+#### a utility in a substitution: status, standard input, signals
+# `$(utility args)` starts the utility without a copy of the shell; it
+# must see what it would see from one.
+x=$(sh -c 'exit 3'); echo "status $?"
+echo piped | { x=$(cat); echo "stdin: $x"; }
+trap 'echo "trapped in the shell"' USR1
+x=$(sh -c 'kill -USR1 $$; echo not reached'); echo "caught signal: [$x] $?"
+trap '' USR2
+x=$(sh -c 'kill -USR2 $$; echo survived'); echo "ignored signal: $x"
+x=$(nosuch_utility_here 2>/dev/null); echo "not found: $?"
+f=dir/file.txt
+echo "$(basename "$f" .txt) $(dirname $f)"
+## stdout:
+status 3
+stdin: piped
+caught signal: [] 138
+ignored signal: survived
+not found: 127
+file dir

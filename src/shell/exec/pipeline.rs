@@ -88,7 +88,7 @@ impl Shell {
     /// posix_spawn instead of forking a copy of the shell for it. Only for
     /// commands whose expansion has no side effects and cannot fail, so that
     /// expanding them here instead of in a subshell changes nothing.
-    fn spawn_stage(
+    pub(crate) fn spawn_stage(
         &mut self,
         command: &Command,
         stdin: Option<RawFd>,

@@ -3,7 +3,7 @@
 
 use crate::shell::env::Shell;
 use crate::shell::exec::Divert;
-use crate::shell::syntax::ast::List;
+use crate::shell::syntax::ast::{Command, List};
 use platform::fd;
 
 /// How long the shell waits for a substitution's output without sleeping.
@@ -23,15 +23,33 @@ impl Shell {
                 crate::shell::builtins::describe_error(&e)
             ))
         })?;
-        let child = self.fork_outside_jobs(|sh| {
-            let _ = fd::close(read);
-            if write != 1 {
-                let _ = fd::dup2(write, 1);
-                let _ = fd::close(write);
-            } else {
-                let _ = fd::set_cloexec(1, false);
+        // `$(utility args)`, the most common form, is spawned straight
+        // from here (posix_spawn: no copy of the shell is made) when its
+        // words expand without side effects, as a pipeline's stages are.
+        // Not onto standard output (1 free, the pipe took it): a spawn's
+        // dup2 onto the same number may leave it close-on-exec.
+        let spawned = match single_command(body) {
+            Some(command) if write != 1 => {
+                let jc = self.jc.take();
+                let line = self.lineno;
+                let spawned = self.spawn_stage(command, None, Some(write));
+                self.lineno = line;
+                self.jc = jc;
+                spawned
             }
-            sh.run_list(body, true)
+            _ => None,
+        };
+        let child = spawned.unwrap_or_else(|| {
+            self.fork_outside_jobs(|sh| {
+                let _ = fd::close(read);
+                if write != 1 {
+                    let _ = fd::dup2(write, 1);
+                    let _ = fd::close(write);
+                } else {
+                    let _ = fd::set_cloexec(1, false);
+                }
+                sh.run_list(body, true)
+            })
         });
         let _ = fd::close(write);
         let pid = match child {
@@ -58,5 +76,21 @@ impl Shell {
             output.pop();
         }
         Ok(output)
+    }
+}
+
+/// The one command of a substitution's body, if that is all it is: not
+/// in the background, not negated, no `&&`, `||` or pipe.
+fn single_command(body: &List) -> Option<&Command> {
+    let [item] = &body.items[..] else {
+        return None;
+    };
+    let and_or = &item.and_or;
+    if item.is_async || !and_or.rest.is_empty() || and_or.first.negated {
+        return None;
+    }
+    match &and_or.first.commands[..] {
+        [command] => Some(command),
+        _ => None,
     }
 }
