@@ -80,3 +80,21 @@ $TESTSHELL -c 'set -x; exec 2>/dev/null; echo done' 2>&1
 ## stdout:
 + exec
 done
+
+#### exec of a utility with its own redirection
+printf 'from the file\n' > in.txt
+exec cat < in.txt
+## stdout:
+from the file
+
+#### exec of a utility inside a redirected group
+printf 'from the file\n' > in.txt
+{ exec cat; } < in.txt
+## stdout:
+from the file
+
+#### exec of a utility inside a function called with a redirection
+f() { exec sh -c 'echo "to five" >&5'; }
+f 5>&1
+## stdout:
+to five

@@ -70,11 +70,20 @@ impl Shell {
 
     /// Undo the redirections performed since `saved` was taken.
     pub fn restore_redirects(&mut self, saved: Saved) {
+        // The job handed its last utility to the daemon client: as after a
+        // real exec, nothing is restored, so that the descriptors the
+        // client gets are those of the moment of the exec
+        // (`{ exec cmd; } >file`), not the ones from before it.
+        let handed_back = self.hand_back.is_some();
         while self.saved_fds.len() > saved.mark {
             let Some((target, copy)) = self.saved_fds.pop() else {
                 break;
             };
             match copy {
+                Some(copy) if handed_back => {
+                    let _ = fd::close(copy);
+                }
+                None if handed_back => {}
                 Some(copy) => {
                     let _ = fd::dup2(copy, target);
                     let _ = fd::close(copy);
