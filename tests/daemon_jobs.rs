@@ -226,6 +226,48 @@ fn a_client_with_a_descriptor_numbered_256_or_above_runs_the_job_itself() {
     }
 }
 
+/// A client with a controlling terminal runs the job itself, even with
+/// every standard descriptor redirected: a program of the job may open
+/// `/dev/tty` (a hook's password prompt), which a worker, in the daemon's
+/// session, cannot.
+#[test]
+fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
+    use std::os::fd::AsRawFd;
+    let d = Daemon::start(backends()[0]);
+    let pty = platform::pty::open().expect("open a pty");
+    let mut c = d.rush();
+    c.env("RUSH_DAEMON", "require")
+        .arg("-c")
+        .arg("echo to-the-terminal >/dev/tty; echo st=$?");
+    // The client leads a session with the terminal as its controlling
+    // terminal; its 0, 1 and 2 are /dev/null and files (`run`).
+    platform::pty::start_session_on(&mut c, pty.slave.as_raw_fd());
+    let o = run(&mut c, None, Duration::from_secs(20));
+    assert_eq!(o.stdout_str(), "st=0\n", "{o:?}");
+    let master = pty.master.as_raw_fd();
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !String::from_utf8_lossy(&seen).contains("to-the-terminal") && Instant::now() < deadline {
+        if platform::fd::poll_readable(master, 100).unwrap_or(false) {
+            let mut chunk = [0u8; 256];
+            match platform::fd::read(master, &mut chunk) {
+                Ok(n) if n > 0 => seen.extend_from_slice(&chunk[..n]),
+                _ => break,
+            }
+        }
+    }
+    assert!(
+        String::from_utf8_lossy(&seen).contains("to-the-terminal"),
+        "the terminal got {seen:?}"
+    );
+    assert_eq!(
+        json_number(&d.status(), "jobs_served"),
+        Some(0),
+        "no job went to the daemon"
+    );
+    d.stop();
+}
+
 /// A worker's own descriptors (its channel, log, listening socket, the
 /// client's connection) sit at 1000 or so, numbers a client's job may
 /// use. To the job they are closed, as in its client: duplicating one

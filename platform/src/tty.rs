@@ -65,3 +65,18 @@ pub fn columns(fd: RawFd) -> Option<usize> {
     let r = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) };
     (r == 0 && ws.ws_col > 0).then_some(ws.ws_col as usize)
 }
+
+/// Does this process have a controlling terminal? It has one when
+/// `/dev/tty` opens (the kernel's name for it); a process without one
+/// gets `ENXIO` at once.
+pub fn has_controlling_terminal() -> bool {
+    let flags = libc::O_RDONLY | libc::O_NOCTTY | libc::O_CLOEXEC | libc::O_NONBLOCK;
+    // SAFETY: a NUL-terminated path; the descriptor is closed at once.
+    let fd = unsafe { libc::open(c"/dev/tty".as_ptr(), flags) };
+    if fd < 0 {
+        return false;
+    }
+    // SAFETY: `fd` was just opened here and nothing else holds it.
+    unsafe { libc::close(fd) };
+    true
+}

@@ -136,7 +136,11 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
     if env.mode == Mode::Off {
         return Fallback::Off;
     }
-    if !applicable(argv) || (0..3).any(fd::isatty) {
+    // A job that might talk to a terminal runs directly (docs/daemon.md,
+    // "What the client does"): one on 0, 1 or 2, or the controlling
+    // terminal a program can open as /dev/tty (a hook's password prompt
+    // with every standard descriptor redirected).
+    if !applicable(argv) || (0..3).any(fd::isatty) || platform::tty::has_controlling_terminal() {
         return Fallback::NotApplicable;
     }
     let default_socket;
