@@ -397,6 +397,28 @@ fn signals_sent_to_the_client_reach_the_job() {
     }
 }
 
+/// A watchdog child that signals `$$` (the client, through the daemon)
+/// reaches the job's shell as it would directly: its trap runs, or the
+/// shell dies of the signal.
+#[test]
+fn a_signal_a_child_sends_to_the_shell_runs_its_trap() {
+    for via in vias() {
+        let r = Runner::new(via);
+        let mut c = r.command();
+        c.arg("-c")
+            .arg("trap 'echo trapped' ALRM; sh -c \"kill -ALRM $$\"; echo after");
+        let o = run(&mut c, None, Duration::from_secs(20));
+        assert_eq!(o.stdout_str(), "trapped\nafter\n", "{via:?}: {o:?}");
+        assert_eq!(o.code(), Some(0), "{via:?}: {o:?}");
+        let mut c = r.command();
+        c.arg("-c").arg("sh -c \"kill -ALRM $$\"; echo after");
+        let o = run(&mut c, None, Duration::from_secs(20));
+        assert_eq!(o.stdout_str(), "", "{via:?}: {o:?}");
+        assert_eq!(o.signal(), Some(signal::SIGALRM), "{via:?}: {o:?}");
+        r.stop();
+    }
+}
+
 #[test]
 fn without_a_daemon_auto_runs_directly_and_require_fails() {
     let dir = TempDir::new("nodaemon");
@@ -440,6 +462,28 @@ fn ps_state(pid: u32) -> String {
         .chars()
         .take(1)
         .collect()
+}
+
+/// A shell whose process group is orphaned (started under `setsid`, by
+/// cron) is not stopped by SIGTSTP, SIGTTIN or SIGTTOU: the kernel
+/// discards them. Through the daemon neither the client nor the job
+/// stops, where they used to wait for a SIGCONT nobody would send.
+#[test]
+fn stop_signals_to_a_shell_in_an_orphaned_group_are_discarded() {
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        for sig in ["TSTP", "TTIN", "TTOU"] {
+            let mut c = r.command();
+            c.arg("-c").arg(format!(
+                "kill -{sig} $$; echo after; sh -c \"kill -{sig} $$\"; echo again"
+            ));
+            platform::process::start_new_session(&mut c);
+            let o = run(&mut c, None, Duration::from_secs(20));
+            assert_eq!(o.stdout_str(), "after\nagain\n", "{via:?} SIG{sig}: {o:?}");
+            assert_eq!(o.code(), Some(0), "{via:?} SIG{sig}: {o:?}");
+        }
+        r.stop();
+    }
 }
 
 #[test]

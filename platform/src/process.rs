@@ -165,6 +165,16 @@ pub fn setsid() -> io::Result<Pid> {
     cvt(unsafe { libc::setsid() })
 }
 
+/// Have `cmd`'s child lead a session of its own (`setsid(2)` between
+/// fork and exec), as a program started by `setsid`, cron or a service
+/// manager does: its process group is orphaned. For tests.
+pub fn start_new_session(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the hook runs in the child between fork and exec, where only
+    // async-signal-safe work is allowed; setsid is one system call.
+    unsafe { cmd.pre_exec(|| setsid().map(drop)) }
+}
+
 /// `setpgid(2)`.
 pub fn setpgid(pid: Pid, pgid: Pid) -> io::Result<()> {
     // SAFETY: setpgid has no memory-safety preconditions.
@@ -181,6 +191,43 @@ pub fn getpgrp() -> Pid {
 pub fn getpgid(pid: Pid) -> io::Result<Pid> {
     // SAFETY: getpgid has no memory-safety preconditions.
     cvt(unsafe { libc::getpgid(pid) })
+}
+
+/// The session of process `pid` (0: the caller).
+pub fn getsid(pid: Pid) -> io::Result<Pid> {
+    // SAFETY: getsid has no memory-safety preconditions.
+    cvt(unsafe { libc::getsid(pid) })
+}
+
+/// Is the process group of process `pid`, whose parent is `parent`,
+/// orphaned? A group is orphaned when no member has a parent in another
+/// group of the same session (POSIX, "Orphaned Process Group"); the kernel
+/// then discards SIGTSTP, SIGTTIN and SIGTTOU sent to it.
+///
+/// Told from one parent: `pid`'s when that is outside the group, else the
+/// group leader's (a job-control shell's job, or a `setsid` program and
+/// what it started), as the members of a group nearly always descend from
+/// its leader. `false` when it cannot be told (the leader is gone, or the
+/// system will not say).
+pub fn group_is_orphaned(pid: Pid, parent: Pid) -> bool {
+    let (Ok(group), Ok(session)) = (getpgid(pid), getsid(pid)) else {
+        return false;
+    };
+    let outside = match getpgid(parent) {
+        Ok(g) if g != group => parent,
+        Ok(_) => match parent_of(group) {
+            Some(p) => p,
+            None => return false,
+        },
+        Err(_) => return false,
+    };
+    if outside <= 1 {
+        return true;
+    }
+    match (getpgid(outside), getsid(outside)) {
+        (Ok(g), Ok(s)) => !(s == session && g != group),
+        _ => false,
+    }
 }
 
 /// Set the file mode creation mask, returning the old one.

@@ -55,7 +55,7 @@ pub enum Fallback {
 }
 
 /// The signals forwarded to the job while it runs.
-const FORWARDED: [i32; 9] = crate::daemon::worker::FORWARDED;
+const FORWARDED: [i32; 10] = crate::daemon::worker::FORWARDED;
 
 /// How long the client polls for the job's answer before it sleeps
 /// ([`fd::wait_readable_spinning`]): a trivial job answers within this,
@@ -317,7 +317,7 @@ enum Forwarding {
     Pipe {
         read: OwnedFd,
         _write: OwnedFd,
-        old: [Option<Disposition>; 9],
+        old: [Option<Disposition>; FORWARDED.len()],
     },
 }
 
@@ -335,7 +335,7 @@ impl Forwarding {
         }
         let (read, write) = fd::pipe_owned_nonblocking().ok()?;
         signal::set_wakeup_fd(Some(write.as_raw_fd()));
-        let mut old = [None; 9];
+        let mut old = [None; FORWARDED.len()];
         for (slot, &sig) in old.iter_mut().zip(&FORWARDED) {
             if wanted & signal::bit(sig) != 0 {
                 *slot = signal::set_disposition(sig, Disposition::Catch).ok();
@@ -480,6 +480,15 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
             arrived.clear();
             f.drain(&mut arrived);
             for &(sig, sender) in &arrived {
+                // The kernel discards a stop signal sent to an orphaned
+                // group (a client started under `setsid`, by cron): so
+                // does the client, or it would stop with nothing left to
+                // continue it, where a direct shell runs on.
+                if sig == signal::SIGTSTP
+                    && process::group_is_orphaned(process::getpid(), process::getppid())
+                {
+                    continue;
+                }
                 sent_more = true;
                 // Whose signal: one sent by the job's own processes (a child
                 // signalling `$$`) is for the shell alone. Asked at once,

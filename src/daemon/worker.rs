@@ -44,7 +44,7 @@ pub use crate::shell::job::{JobContext, JobOutcome, JobResult};
 /// The signals a client forwards; the worker catches them so that they
 /// reach the job (and the interpreter, through its pending flags) without
 /// killing the worker.
-pub const FORWARDED: [i32; 9] = [
+pub const FORWARDED: [i32; 10] = [
     signal::SIGINT,
     signal::SIGTERM,
     signal::SIGHUP,
@@ -52,6 +52,8 @@ pub const FORWARDED: [i32; 9] = [
     signal::SIGWINCH,
     signal::SIGUSR1,
     signal::SIGUSR2,
+    // A watchdog's `kill -ALRM $$` for a script that traps it.
+    signal::SIGALRM,
     signal::SIGTSTP,
     signal::SIGCONT,
 ];

@@ -155,7 +155,7 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
                     return Err(Divert::Signaled(sig));
                 }
                 if stops_the_shell(sh, sig) {
-                    stop_with_the_client(sh);
+                    stop_with_the_client(sh, sig);
                     continue;
                 }
                 (platform::process::getpid(), false)
@@ -212,8 +212,22 @@ fn stops_the_shell(sh: &Shell, sig: i32) -> bool {
 /// client stops; the job waits until the client, continued, passes SIGCONT
 /// on (caught for the wait, then left pending, so a CONT trap runs), or
 /// goes away (the cancel signal).
-fn stop_with_the_client(sh: &Shell) {
+///
+/// SIGTSTP, SIGTTIN and SIGTTOU to a shell whose group is orphaned (run
+/// under `setsid`, by cron) are discarded by the kernel: here too, the
+/// client's group being the one a direct shell would be in.
+fn stop_with_the_client(sh: &Shell, sig: i32) {
     use platform::signal::{Disposition, SIGCONT, SIGSTOP, bit, cancel_signal};
+    if sig != SIGSTOP {
+        let parent = sh
+            .vars
+            .get(b"PPID")
+            .and_then(|p| std::str::from_utf8(p).ok()?.parse().ok())
+            .unwrap_or(0);
+        if platform::process::group_is_orphaned(sh.shell_pid, parent) {
+            return;
+        }
+    }
     let Ok(before) = platform::signal::set_disposition(SIGCONT, Disposition::Catch) else {
         return;
     };
