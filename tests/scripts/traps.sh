@@ -210,3 +210,27 @@ trap 'echo "exit trap: line $LINENO"' EXIT
 ## stdout:
 exit trap: line 1
 ## differs: dash
+
+#### a trap runs as soon as the pipeline it came during is over
+trap 'echo trapped' USR1
+kill -USR1 $$ | sleep 0.1
+echo after
+## stdout:
+trapped
+after
+
+#### a signal a pipeline's member sends the shell ends it before its next command
+kill $$ | sleep 0.2
+echo not reached
+## status: signal 15
+
+#### a signal a subshell sends the shell ends it before its next command
+(kill $$)
+echo not reached
+## status: signal 15
+
+#### a signal a background job sends the shell ends it before its next command
+kill $$ &
+wait
+echo not reached
+## status: signal 15

@@ -62,6 +62,11 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             sh.jobs.remove(pid);
         }
     }
+    // In a daemon worker, a job that ended may have signalled `$$` (the
+    // client) just before: let the client pass that on before going on.
+    if sh.is_worker() && sh.pid_given_out.get() {
+        sh.settle_forwarded_signals();
+    }
     if all {
         // Stopped jobs stay listed, for `fg` and `bg`.
         sh.jobs.background.retain(Job::is_stopped);

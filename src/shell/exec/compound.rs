@@ -85,6 +85,7 @@ impl Shell {
 
     /// `( list )`: a forked copy of the shell.
     fn run_subshell(&mut self, list: &List) -> Exec {
+        self.give_out_pid();
         let pid = self.fork_subshell(|sh| sh.run_list(list, true))?;
         self.last_status = self.wait_foreground(pid);
         Ok(())

@@ -71,11 +71,12 @@ impl Jobs {
     /// Wait for `pid` to end and give its status (128 + signal for a
     /// signal), with how it ended when it was reaped here. A background
     /// job's remembered status is used if it ended already.
-    /// `on_interrupt` runs each time a signal interrupts the wait.
+    /// `on_interrupt` runs each time a signal interrupts the wait; when it
+    /// says so, the wait is given up (`None`).
     pub fn wait_for(
         &mut self,
         pid: Pid,
-        mut on_interrupt: impl FnMut(),
+        mut on_interrupt: impl FnMut() -> bool,
     ) -> Option<(i32, Option<WaitStatus>)> {
         if let Some(job) = self.background.iter().find(|j| j.pid == pid)
             && let Some(status) = job.status
@@ -90,7 +91,11 @@ impl Jobs {
                     return Some((status, Some(st)));
                 }
                 Ok(None) => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => on_interrupt(),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    if on_interrupt() {
+                        return None;
+                    }
+                }
                 Err(_) => return None,
             }
         }
@@ -344,6 +349,7 @@ impl Shell {
     /// without job control: not at a prompt, and not under `set -m`).
     pub fn run_async(&mut self, and_or: &AndOr) -> Exec {
         let job_control = self.interactive || self.opt(crate::shell::env::options::Opt::Monitor);
+        self.give_out_pid();
         let pid = self.fork_background_job(|sh| {
             if !job_control {
                 let _ = sh;

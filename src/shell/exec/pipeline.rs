@@ -34,20 +34,23 @@ impl Shell {
             };
             let started = match self.spawn_stage(command, prev_read, write) {
                 Some(r) => r,
-                None => self.fork_subshell(|sh| {
-                    if let Some(r) = prev_read {
-                        let _ = fd::dup2(r, 0);
-                        let _ = fd::close(r);
-                    }
-                    if let Some(w) = write {
-                        let _ = fd::dup2(w, 1);
-                        let _ = fd::close(w);
-                    }
-                    if let Some(r) = read {
-                        let _ = fd::close(r);
-                    }
-                    sh.run_command(command, true)
-                }),
+                None => {
+                    self.give_out_pid();
+                    self.fork_subshell(|sh| {
+                        if let Some(r) = prev_read {
+                            let _ = fd::dup2(r, 0);
+                            let _ = fd::close(r);
+                        }
+                        if let Some(w) = write {
+                            let _ = fd::dup2(w, 1);
+                            let _ = fd::close(w);
+                        }
+                        if let Some(r) = read {
+                            let _ = fd::close(r);
+                        }
+                        sh.run_command(command, true)
+                    })
+                }
             };
             if let Some(r) = prev_read {
                 let _ = fd::close(r);
@@ -81,7 +84,9 @@ impl Shell {
         }
         result?;
         self.last_status = status;
-        Ok(())
+        // Traps of signals that came while the pipeline ran, now that it is
+        // over (a one-command pipeline does this as any command does).
+        self.run_pending_traps()
     }
 
     /// Start a stage that is a plain external command straight with

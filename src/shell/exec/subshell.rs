@@ -235,12 +235,20 @@ impl Shell {
             ProcessRole::Worker { job_pgid } => Some(job_pgid),
             ProcessRole::Direct => None,
         };
+        // A signal that ends the job's shell (in a worker, where its
+        // default action is emulated) ends it while it waits, as it ends
+        // a direct shell at once: the wait is given up.
+        let deadly = self.deadly_signals();
+        if let Some(sig) = pending_of(deadly) {
+            return 128 + sig;
+        }
         let on_interrupt = || {
             if let Some(pgid) = cancel_group
                 && platform::signal::is_pending(platform::signal::cancel_signal())
             {
                 let _ = process::kill(-pgid, platform::signal::SIGKILL);
             }
+            pending_of(deadly).is_some()
         };
         if cancel_group.is_some() && self.pid_given_out.get() {
             // Before reaping: a child that signalled `$$` and exited is
@@ -248,7 +256,11 @@ impl Shell {
             // who sent it the signal.
             loop {
                 match process::wait_ended_unreaped(pid) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => on_interrupt(),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                        if on_interrupt() {
+                            break;
+                        }
+                    }
                     _ => break,
                 }
             }
@@ -265,8 +277,40 @@ impl Shell {
                 }
                 status
             }
-            None => status::NOT_FOUND,
+            None => pending_of(deadly).map_or(status::NOT_FOUND, |sig| 128 + sig),
         }
+    }
+
+    /// A child may know `$$` (it was expanded, or a copy of the shell is
+    /// about to start that can expand it): from now on a daemon worker
+    /// waits for the signals the client passes on before it goes on after
+    /// a child (see `wait_foreground`).
+    pub(crate) fn give_out_pid(&self) {
+        if !self.pid_given_out.replace(true) && self.signal_relay.is_some() {
+            // Before any child can signal it.
+            self.client_runs
+                .set(platform::process::run_count(self.shell_pid));
+        }
+    }
+
+    /// In a daemon worker, a signal that has arrived and ends the job's
+    /// shell (see [`Shell::deadly_signals`]).
+    pub(crate) fn pending_death(&self) -> Option<i32> {
+        pending_of(self.deadly_signals())
+    }
+
+    /// In a daemon worker, the signals that end the job's shell should
+    /// they arrive (bit n = signal n): those whose default action it
+    /// emulates, still at their default. None elsewhere: a direct shell
+    /// simply dies of them.
+    fn deadly_signals(&self) -> u64 {
+        if !self.is_worker() {
+            return 0;
+        }
+        crate::shell::env::traps::WORKER_EMULATED
+            .iter()
+            .filter(|&&s| self.worker_dies_of(s))
+            .fold(0, |m, &s| m | platform::signal::bit(s))
     }
 
     /// A foreground process died of `signal`: say so on stderr, as dash
@@ -310,7 +354,7 @@ impl Shell {
     /// so it must be asleep too, if the client has run since it was last
     /// seen asleep: a busy daemon is rarely asleep, and a client that has
     /// not run has passed nothing on.
-    fn settle_forwarded_signals(&self) {
+    pub(crate) fn settle_forwarded_signals(&self) {
         let start = std::time::Instant::now();
         let until_asleep = |pid: Pid| {
             while platform::process::run_state(pid) == Some(b'R')
@@ -406,4 +450,13 @@ pub fn script_in_fresh_shell(
     fresh.source_label = path.to_vec();
     let r = crate::shell::cli::run_script_file(&mut fresh, path);
     fresh.finish(r)
+}
+
+/// The first of `signals` (bit n = signal n) that has arrived and not yet
+/// been acted on.
+fn pending_of(signals: u64) -> Option<i32> {
+    if signals == 0 || !platform::signal::any_pending() {
+        return None;
+    }
+    (1..64).find(|&s| signals & platform::signal::bit(s) != 0 && platform::signal::is_pending(s))
 }

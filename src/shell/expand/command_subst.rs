@@ -66,6 +66,11 @@ impl Shell {
         let _ = fd::read_to_end_spinning(read, &mut output, SPIN_NS);
         let _ = fd::close(read);
         let status = self.wait_foreground(pid);
+        // The job's shell was killed meanwhile (a daemon worker gives up
+        // the wait): nothing more of the command may run.
+        if let Some(sig) = self.pending_death() {
+            return Err(Divert::Signaled(sig));
+        }
         self.subst_status = Some(status);
         self.last_status = status;
         // NUL cannot be part of a shell string; drop it as bash does.

@@ -38,11 +38,7 @@ impl Shell {
                 b'?' => Value::One(Cow::Owned(self.last_status.to_string().into_bytes())),
                 b'-' => Value::One(Cow::Owned(self.option_letters())),
                 b'$' => {
-                    if !self.pid_given_out.replace(true) && self.signal_relay.is_some() {
-                        // Before any child can signal it.
-                        self.client_runs
-                            .set(platform::process::run_count(self.shell_pid));
-                    }
+                    self.give_out_pid();
                     Value::One(Cow::Owned(self.shell_pid.to_string().into_bytes()))
                 }
                 b'!' => match self.last_async {
