@@ -268,6 +268,43 @@ fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
     d.stop();
 }
 
+/// A job's process may change its parent, the worker (`$PPID` in the
+/// job's children names it): that worker serves no more, and the next job
+/// inherits what it would directly, not the change.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_worker_a_job_changed_serves_no_more() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                ..Settings::default()
+            },
+        );
+        let job = |script: &str| {
+            let mut c = d.rush();
+            c.env("RUSH_DAEMON", "require").arg("-c").arg(script);
+            run(&mut c, None, Duration::from_secs(20))
+        };
+        for change in ["renice -n 5 -p $PPID", "prlimit --pid $PPID --core=0:0"] {
+            let o = job(&format!("sh -c '{change}' >/dev/null; echo changed"));
+            assert_eq!(o.stdout_str(), "changed\n", "{b}: {change}: {o:?}");
+            // Not the last command, which would run in the client.
+            let o = job("nice; ulimit -c; :");
+            let direct = {
+                let mut c = d.rush();
+                c.env("RUSH_DAEMON", "off")
+                    .arg("-c")
+                    .arg("nice; ulimit -c; :");
+                run(&mut c, None, Duration::from_secs(20))
+            };
+            assert_eq!(o.stdout_str(), direct.stdout_str(), "{b}: after {change}");
+        }
+        d.stop();
+    }
+}
+
 /// A worker's own descriptors (its channel, log, listening socket, the
 /// client's connection) sit at 1000 or so, numbers a client's job may
 /// use. To the job they are closed, as in its client: duplicating one

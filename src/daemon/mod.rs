@@ -74,6 +74,13 @@ impl Baseline {
         }
     }
 
+    /// Is this process's context still the one it started with? A process
+    /// a job started may have changed its parent, the worker
+    /// (`renice -p $PPID`, `prlimit --pid $PPID`, `taskset -p`).
+    pub(crate) fn context_unchanged(&self) -> bool {
+        Context::current() == self.context
+    }
+
     /// Why this process cannot run a job from the client at the other end
     /// of `conn`, which says its pid is `pid` and its context `context`,
     /// as the client would run it itself; `None` when it can. `peer_pid` is

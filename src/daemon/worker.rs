@@ -537,6 +537,18 @@ impl Worker<'_> {
         if result.retire || self.oneshot {
             return (result, kept);
         }
+        // Its processes knew the worker's pid ($PPID) and could change
+        // what every later job would inherit: a worker that is not as it
+        // started serves no more (some of it it could not put back).
+        if result.spawned && !self.baseline.context_unchanged() {
+            note(
+                &self.internal,
+                "retiring: a process of the job changed the worker's resource limits, \
+                 scheduling or credentials",
+            );
+            result.retire = true;
+            return (result, kept);
+        }
         let peak = process::peak_rss();
         if peak > self.ready_rss + MAX_GROWTH {
             note(
