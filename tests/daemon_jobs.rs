@@ -305,6 +305,46 @@ fn a_worker_a_job_changed_serves_no_more() {
     }
 }
 
+/// A worker whose descriptor limit was lowered under its own descriptors
+/// (by anyone: `prlimit --pid`) cannot take a client; it makes way for a
+/// fresh one rather than fail every client after.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_worker_that_cannot_take_a_client_makes_way() {
+    for &b in backends() {
+        let d = Daemon::start_with(
+            b,
+            Settings {
+                pool_size: Some(1),
+                ..Settings::default()
+            },
+        );
+        let job = |mode: &str, script: &str| {
+            let mut c = d.rush();
+            c.env("RUSH_DAEMON", mode).arg("-c").arg(script);
+            run(&mut c, None, Duration::from_secs(20))
+        };
+        // Not the last command, which would run in the client's place.
+        let worker = job("require", "sh -c 'echo $PPID'; :").stdout_str();
+        let o = run(
+            Command::new("prlimit")
+                .arg("--pid")
+                .arg(worker.trim())
+                .arg("--nofile=500:20000"),
+            None,
+            Duration::from_secs(10),
+        );
+        assert_eq!(o.code(), Some(0), "{b}: prlimit: {o:?}");
+        // The client the worker cannot take runs its job itself.
+        assert_eq!(job("auto", "echo one").stdout_str(), "one\n", "{b}");
+        for _ in 0..3 {
+            let o = job("require", "echo served");
+            assert_eq!(o.stdout_str(), "served\n", "{b}: {o:?}");
+        }
+        d.stop();
+    }
+}
+
 /// A worker's own descriptors (its channel, log, listening socket, the
 /// client's connection) sit at 1000 or so, numbers a client's job may
 /// use. To the job they are closed, as in its client: duplicating one

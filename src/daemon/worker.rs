@@ -740,8 +740,12 @@ impl Worker<'_> {
             // take the clients that come meanwhile.
             let _ = self.internal.channel.send_message(&Message::Saturated);
         }
-        if let Some(conn) = self.lift(conn) {
-            self.serve_client(conn);
+        match self.lift(conn) {
+            Some(conn) => self.serve_client(conn),
+            // It would fail every client it took (its descriptor limit was
+            // lowered under it): a fresh worker takes its place. This
+            // client, its connection dropped unread, runs the job itself.
+            None => self.exit_now_retired(),
         }
         let now = process::monotonic_ns();
         let tick = b.take_tick(now);
