@@ -46,6 +46,17 @@ fn signal_deaths_are_reported_as_signals() {
         let cancel = signal::cancel_signal();
         let o = r.sh(&format!("kill -{cancel} $$; sleep 5"), None);
         assert_eq!(o.signal(), Some(cancel), "{via:?}: kill -{cancel}: {o:?}");
+        #[cfg(target_os = "linux")]
+        {
+            // The last real-time signal; and one musl keeps for itself
+            // (glibc does not), which a trap then cannot ignore.
+            for script in ["kill -64 $$; sleep 5", "trap '' 34; kill -34 $$; sleep 1"] {
+                let direct = Runner::new(Via::Direct).sh(script, None);
+                let o = r.sh(script, None);
+                assert_eq!(o.signal(), direct.signal(), "{via:?}: {script}: {o:?}");
+                assert_eq!(o.code(), direct.code(), "{via:?}: {script}: {o:?}");
+            }
+        }
         r.stop();
     }
 }

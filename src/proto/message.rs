@@ -845,10 +845,13 @@ impl Message {
                 let b = r.u8()?;
                 match (tag, b) {
                     (0, 0) => Message::Exit(ExitStatus::Exited(a)),
-                    (1, 0 | 1) if (1..64).contains(&a) => Message::Exit(ExitStatus::Signaled {
-                        signal: i32::from(a),
-                        core_dumped: b == 1,
-                    }),
+                    // Signal numbers run to 64 (SIGRTMAX on Linux).
+                    (1, 0 | 1) if (1..platform::signal::NSIG).contains(&i32::from(a)) => {
+                        Message::Exit(ExitStatus::Signaled {
+                            signal: i32::from(a),
+                            core_dumped: b == 1,
+                        })
+                    }
                     _ => return Err(FrameError::BadField("exit status")),
                 }
             }

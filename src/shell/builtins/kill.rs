@@ -184,17 +184,32 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 }
 
 /// Would `sig`, sent to this worker process, end it? A signal whose
-/// default action ends a process, at that default for the job (not
+/// default action ends a process, at that default in the process (not
 /// trapped, not ignored), that the worker does not catch to emulate it
 /// (SIGSEGV, SIGABRT, SIGXCPU, real-time signals...): the job must die of
-/// it instead, as a direct shell would, and the worker live on.
+/// it instead, as a direct shell would, and the worker live on. Asked of
+/// the process, not the trap table: a trap the C library would not set
+/// (`trap '' 34`, a signal it keeps for itself) leaves the default. The
+/// daemon's cancel signal, which the worker catches for itself, is to the
+/// job any other signal: as its trap table says.
 fn ends_the_worker(sh: &Shell, sig: i32) -> bool {
     use crate::shell::env::traps::{Action, WORKER_EMULATED, default_terminates};
-    sig > 0
-        && default_terminates(sig)
-        && *sh.traps.action(sig) == Action::Default
-        && sh.traps.ignored_on_entry() & platform::signal::bit(sig) == 0
-        && !WORKER_EMULATED.contains(&sig)
+    if sig <= 0 || !default_terminates(sig) || WORKER_EMULATED.contains(&sig) {
+        return false;
+    }
+    let by_table = || {
+        *sh.traps.action(sig) == Action::Default
+            && sh.traps.ignored_on_entry() & platform::signal::bit(sig) == 0
+    };
+    if sig == platform::signal::cancel_signal() {
+        return by_table();
+    }
+    match platform::signal::disposition(sig) {
+        Ok(d) => d == platform::signal::Disposition::Default,
+        // The C library will not even say (musl, for the signals it keeps):
+        // nothing can have set it either.
+        Err(_) => true,
+    }
 }
 
 /// Would `sig` stop this shell, run directly? SIGSTOP, and the other stop
