@@ -1478,10 +1478,19 @@ impl Server {
             return;
         };
         let (group, shell) = platform::connwatch::forward_targets(from_group, w.pgid, w.pid);
+        let shell = shell && w.pid > 1 && !w.reaped;
+        // The shell first: a child the signal kills must not be seen to
+        // end before the shell has the signal pending, or it would run its
+        // next command (`trap ... TERM; cmd; echo end`), which a direct
+        // shell, signalled with its group at once, never does.
+        let stop_or_cont = sig == signal::SIGTSTP || sig == signal::SIGCONT;
+        if shell && !stop_or_cont {
+            let _ = process::kill(w.pid, sig);
+        }
         if group {
             let _ = process::kill(-w.pgid, sig);
         }
-        if shell && w.pid > 1 && !w.reaped {
+        if shell && stop_or_cont {
             let _ = process::kill(w.pid, sig);
         }
     }
