@@ -144,3 +144,15 @@ ok
 ## differs: bash
 # The dot script runs command by command up to the error, which exits the
 # shell (XCU 2.8.1); bash --posix continues after the dot command.
+
+#### runaway eval or dot recursion is an error, not a crash
+# dash dies of SIGSEGV; bash stops at its own eval limit and goes on.
+(e='eval "$e"'; eval "$e") 2>/dev/null
+echo "eval: $?"
+echo '. ./again.sh' > again.sh
+(. ./again.sh) 2>/dev/null
+echo "dot: $?"
+## stdout:
+eval: 1
+dot: 1
+## differs: dash bash

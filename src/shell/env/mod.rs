@@ -170,6 +170,13 @@ pub struct Shell {
     pub function_depth: usize,
     /// How many `.` files enclose the current command (`return` ends one).
     pub dot_depth: usize,
+    /// How many `eval`s are running, one inside another.
+    pub eval_depth: usize,
+    /// Where the stack was when the shell was made, and how far below it
+    /// the stack may go (read when first needed): see
+    /// [`Shell::nested_too_deeply`].
+    stack_base: usize,
+    stack_room: std::cell::Cell<Option<usize>>,
     /// Greater than zero where `set -e` does not apply (the condition of
     /// `if`/`while`, the left of `&&`/`||`, after `!`).
     pub errexit_ignored: usize,
@@ -264,6 +271,9 @@ impl Shell {
             loop_depth: 0,
             function_depth: 0,
             dot_depth: 0,
+            eval_depth: 0,
+            stack_base: stack_address(),
+            stack_room: std::cell::Cell::new(None),
             errexit_ignored: 0,
             failure_ignored: false,
             is_subshell: false,
@@ -305,6 +315,34 @@ impl Shell {
                 let _ = platform::fd::close(jc.tty);
             }
         }
+    }
+
+    /// Are functions, `eval`s and dot scripts nested so deep that one more
+    /// could overflow the stack? Then it is an error instead of a crash
+    /// (`e='eval "$e"'; eval "$e"`, which dash dies of too). Measured on
+    /// the stack itself, against its size limit less 1 MiB for what one
+    /// level may need (the parser's own nesting is bounded), since how much
+    /// a level takes depends on the build; nothing is asked below a depth
+    /// of 64.
+    pub fn nested_too_deeply(&self) -> bool {
+        if self.function_depth + self.eval_depth + self.dot_depth < 64 {
+            return false;
+        }
+        let room = match self.stack_room.get() {
+            Some(room) => room,
+            None => {
+                const MIB: u64 = 1 << 20;
+                let limit = platform::process::getrlimit(libc_stack())
+                    .map(|(soft, _)| soft)
+                    .unwrap_or(8 * MIB);
+                // Unlimited: the stack grows until it meets a mapping.
+                let limit = if limit >= 1 << 40 { 8 * MIB } else { limit };
+                let room = limit.saturating_sub(MIB) as usize;
+                self.stack_room.set(Some(room));
+                room
+            }
+        };
+        self.stack_base.saturating_sub(stack_address()) > room
     }
 
     /// Set the options back to `saved` (a function that said `local -`
@@ -374,4 +412,19 @@ impl Shell {
     pub fn is_worker(&self) -> bool {
         matches!(self.role, ProcessRole::Worker { .. })
     }
+}
+
+/// An address near the top of the stack as it is now (the stack grows
+/// down on every platform rush runs on).
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+fn libc_stack() -> i32 {
+    platform::process::RESOURCES
+        .iter()
+        .find(|r| r.letter == b's')
+        .map_or(3, |r| r.id)
 }

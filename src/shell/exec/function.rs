@@ -20,7 +20,7 @@ impl Shell {
         cmd: &SimpleCommand,
         mut fields: Vec<Vec<u8>>,
     ) -> Exec {
-        if self.function_depth >= MAX_DEPTH {
+        if self.function_depth >= MAX_DEPTH || self.nested_too_deeply() {
             self.error(format!(
                 "{}: function nested too deeply",
                 String::from_utf8_lossy(&fields[0])
