@@ -286,34 +286,38 @@ fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
 #[test]
 fn a_worker_a_job_changed_serves_no_more() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
-        let job = |script: &str| {
-            let mut c = d.rush();
-            c.env("RUSH_DAEMON", "require").arg("-c").arg(script);
-            run(&mut c, None, Duration::from_secs(20))
-        };
+        let d = one_worker(b);
         for change in ["renice -n 5 -p $PPID", "prlimit --pid $PPID --core=0:0"] {
-            let o = job(&format!("sh -c '{change}' >/dev/null; echo changed"));
+            let script = format!("sh -c '{change}' >/dev/null; echo changed");
+            let o = job_on(&d, "require", &script);
             assert_eq!(o.stdout_str(), "changed\n", "{b}: {change}: {o:?}");
             // Not the last command, which would run in the client.
-            let o = job("nice; ulimit -c; :");
-            let direct = {
-                let mut c = d.rush();
-                c.env("RUSH_DAEMON", "off")
-                    .arg("-c")
-                    .arg("nice; ulimit -c; :");
-                run(&mut c, None, Duration::from_secs(20))
-            };
+            let o = job_on(&d, "require", "nice; ulimit -c; :");
+            let direct = job_on(&d, "off", "nice; ulimit -c; :");
             assert_eq!(o.stdout_str(), direct.stdout_str(), "{b}: after {change}");
         }
         d.stop();
     }
+}
+
+/// A daemon with a pool of one worker, so that jobs follow each other on it.
+#[cfg(target_os = "linux")]
+fn one_worker(backend: &'static str) -> Daemon {
+    Daemon::start_with(
+        backend,
+        Settings {
+            pool_size: Some(1),
+            ..Settings::default()
+        },
+    )
+}
+
+/// `rush -c script` with `RUSH_DAEMON=mode`, against daemon `d`.
+#[cfg(target_os = "linux")]
+fn job_on(d: &Daemon, mode: &str, script: &str) -> Out {
+    let mut c = d.rush();
+    c.env("RUSH_DAEMON", mode).arg("-c").arg(script);
+    run(&mut c, None, Duration::from_secs(20))
 }
 
 /// A worker whose descriptor limit was lowered under its own descriptors
@@ -323,18 +327,8 @@ fn a_worker_a_job_changed_serves_no_more() {
 #[test]
 fn a_worker_that_cannot_take_a_client_makes_way() {
     for &b in backends() {
-        let d = Daemon::start_with(
-            b,
-            Settings {
-                pool_size: Some(1),
-                ..Settings::default()
-            },
-        );
-        let job = |mode: &str, script: &str| {
-            let mut c = d.rush();
-            c.env("RUSH_DAEMON", mode).arg("-c").arg(script);
-            run(&mut c, None, Duration::from_secs(20))
-        };
+        let d = one_worker(b);
+        let job = |mode: &str, script: &str| job_on(&d, mode, script);
         // Not the last command, which would run in the client's place.
         let worker = job("require", "sh -c 'echo $PPID'; :").stdout_str();
         let o = run(
