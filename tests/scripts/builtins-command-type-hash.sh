@@ -124,3 +124,10 @@ cmd
 ## stdout:
 a
 b
+
+#### a utility run in a command substitution is not remembered by hash
+x=$(uname)
+hash
+echo "[$x]" | sed 's/\[.*\]/[ran]/'
+## stdout:
+[ran]

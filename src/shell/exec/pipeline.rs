@@ -32,7 +32,7 @@ impl Shell {
             } else {
                 (None, None)
             };
-            let started = match self.spawn_stage(command, prev_read, write) {
+            let started = match self.spawn_stage(command, prev_read, write, true) {
                 Some(r) => r,
                 None => {
                     self.give_out_pid();
@@ -93,11 +93,15 @@ impl Shell {
     /// posix_spawn instead of forking a copy of the shell for it. Only for
     /// commands whose expansion has no side effects and cannot fail, so that
     /// expanding them here instead of in a subshell changes nothing.
+    /// `remember`: the utility's path goes into the `hash` table, as a
+    /// pipeline's do in dash (a command substitution's do not: it searches
+    /// in a subshell).
     pub(crate) fn spawn_stage(
         &mut self,
         command: &Command,
         stdin: Option<RawFd>,
         stdout: Option<RawFd>,
+        remember: bool,
     ) -> Option<Result<Pid, Divert>> {
         let Command::Simple(cmd) = command else {
             return None;
@@ -118,7 +122,11 @@ impl Shell {
         {
             return None;
         }
-        let path = self.find_command(name)?;
+        let path = if remember {
+            self.find_command(name)?
+        } else {
+            self.hashed_or_search(name)?
+        };
         let env = self.vars.environ();
         let mut actions: smallvec::SmallVec<[FdAction; 2]> = smallvec::SmallVec::new();
         if let Some(r) = stdin {

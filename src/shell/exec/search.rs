@@ -33,6 +33,18 @@ impl Shell {
         Some(found)
     }
 
+    /// Find `name` like [`Shell::find_command`], using the cache but not
+    /// adding to it (a search a subshell would make).
+    pub fn hashed_or_search(&self, name: &[u8]) -> Option<Vec<u8>> {
+        if !name.contains(&b'/')
+            && self.hash_generation == self.vars.path_generation
+            && let Some(path) = self.hash.get(name)
+        {
+            return Some(path.to_vec());
+        }
+        self.search_path_for(name)
+    }
+
     /// Find `name` like [`Shell::find_command`] but without the cache.
     pub fn search_path_for(&self, name: &[u8]) -> Option<Vec<u8>> {
         if name.contains(&b'/') {

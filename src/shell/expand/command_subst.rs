@@ -32,7 +32,7 @@ impl Shell {
             Some(command) if write != 1 => {
                 let jc = self.jc.take();
                 let line = self.lineno;
-                let spawned = self.spawn_stage(command, None, Some(write));
+                let spawned = self.spawn_stage(command, None, Some(write), false);
                 self.lineno = line;
                 self.jc = jc;
                 spawned
