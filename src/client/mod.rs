@@ -436,7 +436,9 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
                     Message::Busy if heard != Heard::Started => {
                         return Err(refused(
                             Fallback::Busy,
-                            "all workers busy and the queue full",
+                            "every worker busy, and the job not queued: the queue is \
+                             full, or the job was started by a job the daemon is \
+                             running, which may be waiting for it",
                         ));
                     }
                     Message::Error { code, message } => {
