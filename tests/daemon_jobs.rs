@@ -237,17 +237,17 @@ fn a_client_with_a_descriptor_numbered_256_or_above_runs_the_job_itself() {
     }
 }
 
-/// A client with a controlling terminal runs the job itself, even with
-/// every standard descriptor redirected: a program of the job may open
-/// `/dev/tty` (a hook's password prompt), which a worker, in the daemon's
-/// session, cannot.
+/// A client with a controlling terminal runs the job itself (unless the
+/// daemon is required), even with every standard descriptor redirected: a
+/// program of the job may open `/dev/tty` (a hook's password prompt),
+/// which a worker, in the daemon's session, cannot.
 #[test]
 fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
     use std::os::fd::AsRawFd;
     let d = Daemon::start(backends()[0]);
     let pty = platform::pty::open().expect("open a pty");
     let mut c = d.rush();
-    c.env("RUSH_DAEMON", "require")
+    c.env("RUSH_DAEMON", "auto")
         .arg("-c")
         .arg("echo to-the-terminal >/dev/tty; echo st=$?");
     // The client leads a session with the terminal as its controlling
@@ -276,6 +276,15 @@ fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
         Some(0),
         "no job went to the daemon"
     );
+    // Asked for, the daemon runs it all the same (and it has no terminal).
+    let mut c = d.rush();
+    c.env("RUSH_DAEMON", "require")
+        .arg("-c")
+        .arg("echo to-the-terminal 2>/dev/null >/dev/tty; echo st=$?");
+    platform::pty::start_session_on(&mut c, pty.slave.as_raw_fd());
+    let o = run(&mut c, None, Duration::from_secs(20));
+    assert_ne!(o.stdout_str(), "st=0\n", "{o:?}");
+    assert_eq!(json_number(&d.status(), "jobs_served"), Some(1));
     d.stop();
 }
 

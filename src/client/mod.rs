@@ -137,10 +137,13 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
         return Fallback::Off;
     }
     // A job that might talk to a terminal runs directly (docs/daemon.md,
-    // "What the client does"): one on 0, 1 or 2, or the controlling
-    // terminal a program can open as /dev/tty (a hook's password prompt
-    // with every standard descriptor redirected).
-    if !applicable(argv) || (0..3).any(fd::isatty) || platform::tty::has_controlling_terminal() {
+    // "What the client does"): one on 0, 1 or 2, or, unless the daemon is
+    // required, the controlling terminal a program can open as /dev/tty (a
+    // hook's password prompt with every standard descriptor redirected).
+    if !applicable(argv)
+        || (0..3).any(fd::isatty)
+        || (env.mode != Mode::Require && platform::tty::has_controlling_terminal())
+    {
         return Fallback::NotApplicable;
     }
     let default_socket;
