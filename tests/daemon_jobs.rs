@@ -246,14 +246,17 @@ fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
     use std::os::fd::AsRawFd;
     let d = Daemon::start(backends()[0]);
     let pty = platform::pty::open().expect("open a pty");
-    let mut c = d.rush();
-    c.env("RUSH_DAEMON", "auto")
-        .arg("-c")
-        .arg("echo to-the-terminal >/dev/tty; echo st=$?");
     // The client leads a session with the terminal as its controlling
     // terminal; its 0, 1 and 2 are /dev/null and files (`run`).
-    platform::pty::start_session_on(&mut c, pty.slave.as_raw_fd());
-    let o = run(&mut c, None, Duration::from_secs(20));
+    let client = |mode: &str| {
+        let mut c = d.rush();
+        c.env("RUSH_DAEMON", mode)
+            .arg("-c")
+            .arg("echo to-the-terminal 2>/dev/null >/dev/tty; echo st=$?");
+        platform::pty::start_session_on(&mut c, pty.slave.as_raw_fd());
+        run(&mut c, None, Duration::from_secs(20))
+    };
+    let o = client("auto");
     assert_eq!(o.stdout_str(), "st=0\n", "{o:?}");
     let master = pty.master.as_raw_fd();
     let mut seen = Vec::new();
@@ -277,12 +280,7 @@ fn a_client_with_a_controlling_terminal_runs_the_job_itself() {
         "no job went to the daemon"
     );
     // Asked for, the daemon runs it all the same (and it has no terminal).
-    let mut c = d.rush();
-    c.env("RUSH_DAEMON", "require")
-        .arg("-c")
-        .arg("echo to-the-terminal 2>/dev/null >/dev/tty; echo st=$?");
-    platform::pty::start_session_on(&mut c, pty.slave.as_raw_fd());
-    let o = run(&mut c, None, Duration::from_secs(20));
+    let o = client("require");
     assert_ne!(o.stdout_str(), "st=0\n", "{o:?}");
     assert_eq!(json_number(&d.status(), "jobs_served"), Some(1));
     d.stop();
