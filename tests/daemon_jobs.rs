@@ -508,6 +508,37 @@ fn a_signal_a_child_sends_to_the_shell_runs_its_trap() {
     }
 }
 
+/// A shell started with SIGPIPE ignored gets a write error for its own
+/// write to a pipe nobody reads, and goes on, as directly.
+#[test]
+fn an_ignored_sigpipe_is_a_write_error_for_the_shell() {
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        let mut c = r.command();
+        // The outer shell ignores SIGPIPE and becomes the inner one.
+        c.arg("-c")
+            .arg("trap '' PIPE; exec \"$0\" -c 'sleep 0.2; echo hi; echo \"st=$?\" >&2'")
+            .arg(RUSH)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("spawn rush");
+        // Nobody reads the pipe.
+        drop(child.stdout.take());
+        let st = wait_with_timeout(&mut child, Duration::from_secs(10), "rush");
+        let mut err = String::new();
+        use std::io::Read;
+        let _ = child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err);
+        assert_eq!(st.code(), Some(0), "{via:?}: {st:?} {err}");
+        assert!(err.contains("st=1"), "{via:?}: {err}");
+        r.stop();
+    }
+}
+
 #[test]
 fn without_a_daemon_auto_runs_directly_and_require_fails() {
     let dir = TempDir::new("nodaemon");

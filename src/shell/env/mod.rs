@@ -401,6 +401,7 @@ impl Shell {
     pub fn note_broken_pipe(&self) -> bool {
         if self.is_worker()
             && *self.traps.action(platform::signal::SIGPIPE) == traps::Action::Default
+            && self.traps.ignored_on_entry() & platform::signal::bit(platform::signal::SIGPIPE) == 0
         {
             platform::signal::mark_pending(platform::signal::SIGPIPE);
             return true;
