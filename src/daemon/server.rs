@@ -1561,12 +1561,15 @@ impl Server {
         };
         let (pid, pgid, reaped) = (w.pid, w.pgid, w.reaped);
         w.cancelled.get_or_insert_with(Instant::now);
-        if pgid > 1 {
-            let _ = process::kill(-pgid, signal::SIGKILL);
-        }
+        // The worker first: a child the group's kill ends must not be seen
+        // to end before the job's shell has the cancel pending, or the
+        // shell would run its next command for a client that is gone.
         if pid > 1 && !reaped {
             let _ = process::kill(pid, signal::cancel_signal());
             let _ = process::kill(pid, signal::SIGCONT);
+        }
+        if pgid > 1 {
+            let _ = process::kill(-pgid, signal::SIGKILL);
         }
         self.arm_cancel_recheck();
     }
