@@ -447,17 +447,9 @@ fn signals_sent_to_the_client_reach_the_job() {
         let r = Runner::new(via);
         for script in scripts {
             for (sig, name) in [(signal::SIGTERM, "TERM"), (signal::SIGINT, "INT")] {
-                let mut child = r
-                    .command()
-                    .arg("-c")
-                    // "up" is written by a child already in the job's process
-                    // group, so the forwarded signal finds it there.
-                    .arg(script)
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .expect("spawn rush");
+                // "up" is written by a child already in the job's process
+                // group, so the forwarded signal finds it there.
+                let mut child = r.spawn(&["-c", script]);
                 // Wait for the job to be running.
                 let mut out = child.stdout.take().expect("stdout");
                 let mut buf = [0u8; 3];
@@ -514,15 +506,12 @@ fn a_signal_a_child_sends_to_the_shell_runs_its_trap() {
 fn an_ignored_sigpipe_is_a_write_error_for_the_shell() {
     for via in direct_and_vias() {
         let r = Runner::new(via);
-        let mut c = r.command();
         // The outer shell ignores SIGPIPE and becomes the inner one.
-        c.arg("-c")
-            .arg("trap '' PIPE; exec \"$0\" -c 'sleep 0.2; echo hi; echo \"st=$?\" >&2'")
-            .arg(RUSH)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn().expect("spawn rush");
+        let mut child = r.spawn(&[
+            "-c",
+            "trap '' PIPE; exec \"$0\" -c 'sleep 0.2; echo hi; echo \"st=$?\" >&2'",
+            RUSH,
+        ]);
         // Nobody reads the pipe.
         drop(child.stdout.take());
         let st = wait_with_timeout(&mut child, Duration::from_secs(10), "rush");

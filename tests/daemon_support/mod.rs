@@ -708,6 +708,18 @@ impl Runner {
         }
     }
 
+    /// Start `rush` with `args` in the background, stdin /dev/null,
+    /// stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.command()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn rush")
+    }
+
     /// `rush -c script`, with `stdin`.
     pub fn sh(&self, script: &str, stdin: Option<&[u8]>) -> Out {
         run(
