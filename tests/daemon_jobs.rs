@@ -61,6 +61,32 @@ fn signal_deaths_are_reported_as_signals() {
     }
 }
 
+/// Past its soft CPU limit the kernel sends the shell SIGXCPU, and past
+/// `ulimit -f` its own write raises SIGXFSZ: a direct shell dies of them,
+/// and so must a job (a worker catches them to outlive it; it used to die
+/// instead, and the client said 125).
+#[test]
+fn a_shell_past_its_own_limits_dies_of_the_signal_the_kernel_sends() {
+    let b = backends()[0];
+    for via in [Via::Direct, Via::Pool(b), Via::Fork(b)] {
+        let r = Runner::new(via);
+        let o = r.sh("ulimit -S -t 1; while :; do :; done", None);
+        assert_eq!(o.signal(), Some(signal::SIGXCPU), "{via:?}: {o:?}");
+        let dir = TempDir::new("fsize");
+        let big = dir.path().join("big");
+        let o = r.sh(
+            &format!(
+                "ulimit -f 1; printf '%05000d' 0 > '{}'; echo after",
+                big.display()
+            ),
+            None,
+        );
+        assert_eq!(o.signal(), Some(signal::SIGXFSZ), "{via:?}: {o:?}");
+        assert_eq!(o.stdout, b"", "{via:?}");
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

@@ -266,6 +266,9 @@ pub fn getcwd() -> io::Result<Vec<u8>> {
 /// A resource limit value meaning "no limit".
 pub const RLIM_INFINITY: u64 = libc::RLIM_INFINITY as u64;
 
+/// The resource of the stack's size limit, for [`getrlimit`].
+pub const RLIMIT_STACK: i32 = libc::RLIMIT_STACK as i32;
+
 /// The resources `ulimit` knows, with the option letter, the unit divisor
 /// and a description, in the order `ulimit -a` prints them.
 pub const RESOURCES: &[Resource] = &[

@@ -79,7 +79,9 @@ pub fn number(name: &[u8]) -> Option<i32> {
 }
 
 /// The signal a daemon sends a worker to cancel the job it runs (its client
-/// went away). A real-time signal on Linux, so no job can have a use for it.
+/// went away). A real-time signal on Linux, so no job can have a use for it;
+/// elsewhere SIGEMT, which nothing raises on the machines rush runs on (not
+/// SIGXFSZ, which the kernel sends a shell that writes past `ulimit -f`).
 pub fn cancel_signal() -> i32 {
     #[cfg(target_os = "linux")]
     {
@@ -87,7 +89,7 @@ pub fn cancel_signal() -> i32 {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        libc::SIGXFSZ
+        libc::SIGEMT
     }
 }
 

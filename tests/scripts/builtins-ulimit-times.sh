@@ -36,3 +36,34 @@ times | wc -l | tr -d ' '
 times | head -n 1 | grep -c -E '^[0-9]+m[0-9]+\.[0-9]+s [0-9]+m[0-9]+\.[0-9]+s$'
 ## stdout:
 1
+
+#### the shell's own write past ulimit -f kills it with SIGXFSZ
+ulimit -f 1
+printf '%05000d' 0 > big
+echo not reached
+## status: signal 25
+
+#### a write past ulimit -f with SIGXFSZ trapped fails and runs the trap
+trap 'echo caught >&2' XFSZ
+ulimit -f 1
+printf '%05000d' 0 > big
+echo "after $?"
+## stdout:
+after 1
+## stderr-contains: caught
+
+#### a write past ulimit -f with SIGXFSZ ignored is a write error
+trap '' XFSZ
+ulimit -f 1
+printf '%05000d' 0 > big
+echo "after $?"
+## stdout:
+after 1
+## stderr-contains: printf
+
+#### a utility that writes past ulimit -f dies of SIGXFSZ, the shell goes on
+ulimit -f 1
+head -c 5000 /dev/zero > big
+echo "after $?"
+## stdout:
+after 153

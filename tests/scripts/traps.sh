@@ -234,3 +234,15 @@ kill $$ &
 wait
 echo not reached
 ## status: signal 15
+
+#### a trap action that raises its own signal again ends nested too deeply
+exec 3>&1
+head -c 3000 /dev/zero > big
+exec >> big
+ulimit -f 1
+trap 'echo again' XFSZ
+echo first
+echo not reached >&3
+## status: 1
+## stderr-contains: nested too deeply
+## differs: dash bash

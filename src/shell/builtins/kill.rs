@@ -186,7 +186,7 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
 /// Would `sig`, sent to this worker process, end it? A signal whose
 /// default action ends a process, at that default in the process (not
 /// trapped, not ignored), that the worker does not catch to emulate it
-/// (SIGSEGV, SIGABRT, SIGXCPU, real-time signals...): the job must die of
+/// (SIGSEGV, SIGABRT, SIGVTALRM, real-time signals...): the job must die of
 /// it instead, as a direct shell would, and the worker live on. Asked of
 /// the process, not the trap table: a trap the C library would not set
 /// (`trap '' 34`, a signal it keeps for itself) leaves the default. The

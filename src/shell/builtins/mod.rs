@@ -180,9 +180,12 @@ pub fn write_fd(sh: &Shell, name: &[u8], fd: i32, data: &[u8]) -> i32 {
     match platform::fd::write_all(fd, data) {
         Ok(()) => 0,
         Err(e) => {
-            // Run directly, SIGPIPE would have ended us unless it is ignored;
-            // a worker emulates that default, silently as the real one.
-            if e.raw_os_error() == Some(platform::errno::EPIPE) && sh.note_broken_pipe() {
+            // Run directly, SIGPIPE or SIGXFSZ would have ended us unless
+            // ignored or trapped; a worker emulates that, silently as the
+            // real one.
+            if e.raw_os_error()
+                .is_some_and(|code| sh.note_write_signal(code))
+            {
                 return 1;
             }
             sh.utility_error(name, format!("write error: {}", describe_error(&e)));

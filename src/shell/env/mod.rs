@@ -172,6 +172,9 @@ pub struct Shell {
     pub dot_depth: usize,
     /// How many `eval`s are running, one inside another.
     pub eval_depth: usize,
+    /// How many trap actions are running, one inside another (an action
+    /// whose own commands raise its signal again).
+    pub trap_depth: usize,
     /// Where the stack was when the shell was made, and how far below it
     /// the stack may go (read when first needed): see
     /// [`Shell::nested_too_deeply`].
@@ -272,6 +275,7 @@ impl Shell {
             function_depth: 0,
             dot_depth: 0,
             eval_depth: 0,
+            trap_depth: 0,
             stack_base: stack_address(),
             stack_room: std::cell::Cell::new(None),
             errexit_ignored: 0,
@@ -317,22 +321,22 @@ impl Shell {
         }
     }
 
-    /// Are functions, `eval`s and dot scripts nested so deep that one more
-    /// could overflow the stack? Then it is an error instead of a crash
+    /// Are functions, `eval`s, dot scripts and trap actions nested so deep
+    /// that one more could overflow the stack? Then it is an error instead of a crash
     /// (`e='eval "$e"'; eval "$e"`, which dash dies of too). Measured on
     /// the stack itself, against its size limit less 1 MiB for what one
     /// level may need (the parser's own nesting is bounded), since how much
     /// a level takes depends on the build; nothing is asked below a depth
     /// of 64.
     pub fn nested_too_deeply(&self) -> bool {
-        if self.function_depth + self.eval_depth + self.dot_depth < 64 {
+        if self.function_depth + self.eval_depth + self.dot_depth + self.trap_depth < 64 {
             return false;
         }
         let room = match self.stack_room.get() {
             Some(room) => room,
             None => {
                 const MIB: u64 = 1 << 20;
-                let limit = platform::process::getrlimit(libc_stack())
+                let limit = platform::process::getrlimit(platform::process::RLIMIT_STACK)
                     .map(|(soft, _)| soft)
                     .unwrap_or(8 * MIB);
                 // Unlimited: the stack grows until it meets a mapping.
@@ -394,16 +398,24 @@ impl Shell {
         self.error(text);
     }
 
-    /// A builtin's write failed with EPIPE. Run directly with SIGPIPE at
-    /// its default, the process would have died of the signal; a worker
-    /// emulates that by marking SIGPIPE as arrived. Returns true when the
-    /// signal is emulated (the failure should then stay silent).
-    pub fn note_broken_pipe(&self) -> bool {
-        if self.is_worker()
-            && *self.traps.action(platform::signal::SIGPIPE) == traps::Action::Default
-            && self.traps.ignored_on_entry() & platform::signal::bit(platform::signal::SIGPIPE) == 0
+    /// A builtin's write failed with `errno`. Run directly, a write that
+    /// fails with EPIPE (a closed pipe) or EFBIG (past `ulimit -f`) also
+    /// raises SIGPIPE or SIGXFSZ, and at its default the process dies of
+    /// it; a worker, which catches both, emulates that by marking the
+    /// signal as arrived. Returns true when the signal is emulated (the
+    /// failure should then stay silent, as the real death would be).
+    pub fn note_write_signal(&self, errno: i32) -> bool {
+        use platform::signal::{SIGPIPE, SIGXFSZ, bit, mark_pending};
+        let sig = match errno {
+            platform::errno::EPIPE => SIGPIPE,
+            platform::errno::EFBIG => SIGXFSZ,
+            _ => return false,
+        };
+        if traps::WORKER_EMULATED.contains(&sig)
+            && self.worker_dies_of(sig)
+            && self.traps.ignored_on_entry() & bit(sig) == 0
         {
-            platform::signal::mark_pending(platform::signal::SIGPIPE);
+            mark_pending(sig);
             return true;
         }
         false
@@ -421,11 +433,4 @@ impl Shell {
 fn stack_address() -> usize {
     let marker = 0u8;
     std::hint::black_box(&marker) as *const u8 as usize
-}
-
-fn libc_stack() -> i32 {
-    platform::process::RESOURCES
-        .iter()
-        .find(|r| r.letter == b's')
-        .map_or(3, |r| r.id)
 }

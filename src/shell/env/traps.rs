@@ -88,9 +88,11 @@ pub fn describe(sig: i32) -> std::borrow::Cow<'static, str> {
 }
 
 /// Signals a worker catches to emulate their default action for the job:
-/// the terminating ones a client forwards, plus SIGPIPE and SIGALRM, which
-/// a job can raise on itself. The worker keeps them caught between jobs
-/// too, so that starting a job with no traps changes no disposition at all.
+/// the terminating ones a client forwards, plus those a job can raise on
+/// itself: SIGPIPE and SIGALRM, and SIGXCPU and SIGXFSZ, which the kernel
+/// sends the shell past its `ulimit -t` or `-f` (so the worker outlives a
+/// job that dies of them). The worker keeps them caught between jobs too,
+/// so that starting a job with no traps changes no disposition at all.
 /// (SIGTSTP, SIGCONT and SIGWINCH keep their real defaults: a forwarded
 /// SIGTSTP must stop the worker at once, as it would stop a shell.)
 pub const WORKER_EMULATED: &[i32] = &[
@@ -102,6 +104,8 @@ pub const WORKER_EMULATED: &[i32] = &[
     signal::SIGUSR2,
     signal::SIGALRM,
     signal::SIGPIPE,
+    signal::SIGXCPU,
+    signal::SIGXFSZ,
 ];
 
 /// The signals a worker process catches (bit n = signal n): the emulated

@@ -204,10 +204,22 @@ impl Shell {
     /// Run a trap's command text, keeping `$?` as it was (XCU `trap`).
     /// Its lines count from 1, as in dash and bash (its messages name the
     /// line of the action, not of wherever the script was).
+    ///
+    /// An action that raises its own signal again (`trap 'echo x' XFSZ`
+    /// with standard output past `ulimit -f`) would nest without end, and
+    /// dash and bash die of SIGSEGV; here it is an error once the stack
+    /// runs short ([`Shell::nested_too_deeply`]), which a daemon worker
+    /// survives.
     pub fn run_trap_action(&mut self, text: &[u8]) -> Exec {
+        if self.nested_too_deeply() {
+            self.utility_error(b"trap", "nested too deeply");
+            return Err(Divert::Error(crate::shell::env::status::FAILURE));
+        }
         let saved = self.last_status;
         let line = std::mem::replace(&mut self.lineno, 1);
+        self.trap_depth += 1;
         let r = self.eval_text(text);
+        self.trap_depth -= 1;
         self.lineno = line;
         match r {
             Ok(()) => {
