@@ -248,3 +248,30 @@ wait $!
 echo "status $?"
 ## stdout:
 status 130
+
+#### a job spec that two jobs match is ambiguous
+sleep 5 &
+sleep 6 &
+kill %sleep
+echo "kill $?"
+kill %?leep
+echo "kill $?"
+kill %1 %2
+wait
+echo done
+## stdout:
+kill 1
+kill 1
+done
+## stderr-contains: ambiguous job spec
+## differs: dash
+
+#### a job spec that one job matches names it
+sleep 5 &
+sleep 6 &
+kill %?6
+wait %2
+echo "wait $?"
+kill %1
+## stdout:
+wait 143

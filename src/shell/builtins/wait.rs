@@ -15,12 +15,9 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         let mut pids = Vec::new();
         for a in &args[1..] {
             match resolve(sh, a) {
-                Some(pid) => pids.push(pid),
-                None => {
-                    sh.utility_error(
-                        b"wait",
-                        format!("{}: invalid process id", String::from_utf8_lossy(a)),
-                    );
+                Ok(pid) => pids.push(pid),
+                Err(why) => {
+                    sh.utility_error(b"wait", format!("{}: {why}", String::from_utf8_lossy(a)));
                     return Ok(2);
                 }
             }
@@ -75,12 +72,15 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     Ok(status)
 }
 
-/// A pid operand or a job spec ([`find_job`]).
-fn resolve(sh: &Shell, spec: &[u8]) -> Option<platform::Pid> {
+/// A pid operand or a job spec ([`find_job`]); says why not.
+fn resolve(sh: &Shell, spec: &[u8]) -> Result<platform::Pid, &'static str> {
     if spec.starts_with(b"%") {
         return find_job(sh, Some(spec)).map(|i| sh.jobs.background[i].pid);
     }
-    std::str::from_utf8(spec).ok()?.parse().ok()
+    std::str::from_utf8(spec)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or("invalid process id")
 }
 
 /// `jobs [-lp]`: list background jobs (without job control, their number,
@@ -120,40 +120,61 @@ pub(super) fn job_operand(sh: &Shell, name: &[u8], spec: Option<&Vec<u8>>) -> Op
                     .background
                     .iter()
                     .position(|j| j.pid == p || j.group.as_ref().is_some_and(|g| g.pgid == p))
-            }),
+            })
+            .ok_or("no such job"),
         spec => find_job(sh, spec),
     };
-    if found.is_none() {
-        match spec {
-            None => sh.utility_error(name, "no current job"),
-            Some(s) => {
-                sh.utility_error(name, format!("{}: no such job", String::from_utf8_lossy(s)))
-            }
+    match (found, spec) {
+        (Ok(index), _) => Some(index),
+        (Err(_), None) => {
+            sh.utility_error(name, "no current job");
+            None
+        }
+        (Err(why), Some(s)) => {
+            sh.utility_error(name, format!("{}: {why}", String::from_utf8_lossy(s)));
+            None
         }
     }
-    found
 }
 
 /// The job a job spec names, as an index into the job table: `%N`, `%%`,
 /// `%+`, `%` and none (the current job), `%-`, `%string` (the job whose
 /// command starts with it), `%?string` (the one whose command contains it).
-fn find_job(sh: &Shell, spec: Option<&[u8]>) -> Option<usize> {
+/// Says why not: no such job, or a string that more than one job matches
+/// (as in bash; dash says only that there is no such job).
+fn find_job(sh: &Shell, spec: Option<&[u8]>) -> Result<usize, &'static str> {
     let jobs = &sh.jobs.background;
-    match spec {
+    let only = |mut matching: Vec<usize>| match matching.len() {
+        0 => Err("no such job"),
+        1 => Ok(matching.remove(0)),
+        _ => Err("ambiguous job spec"),
+    };
+    let found = match spec {
         None | Some(b"%%" | b"%+" | b"%") => sh.jobs.current(),
         Some(b"%-") => sh.jobs.previous(),
-        Some([b'%', b'?', text @ ..]) => jobs
-            .iter()
-            .position(|j| j.text.windows(text.len()).any(|w| w == text)),
+        Some([b'%', b'?', text @ ..]) => {
+            return only(
+                (0..jobs.len())
+                    .filter(|&i| jobs[i].text.windows(text.len()).any(|w| w == text))
+                    .collect(),
+            );
+        }
         Some([b'%', rest @ ..]) => match std::str::from_utf8(rest)
             .ok()
             .and_then(|n| n.parse::<usize>().ok())
         {
             Some(n) => sh.jobs.by_id(n),
-            None => jobs.iter().position(|j| j.text.starts_with(rest)),
+            None => {
+                return only(
+                    (0..jobs.len())
+                        .filter(|&i| jobs[i].text.starts_with(rest))
+                        .collect(),
+                );
+            }
         },
         Some(_) => None,
-    }
+    };
+    found.ok_or("no such job")
 }
 
 /// `fg [job]`: continue a job in the foreground, with the terminal, and
