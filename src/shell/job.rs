@@ -73,6 +73,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     let mut sh = Shell::new(
         ProcessRole::Worker {
             job_pgid: ctx.job_pgid,
+            client_parent: ctx.client_ppid,
         },
         ctx.ignored_signals,
     );

@@ -145,7 +145,7 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             // it here, at once, as a direct run would be signalled.
             if sh.is_worker() && (pid == sh.shell_pid || pid == 0) {
                 if pid == 0
-                    && let crate::shell::env::ProcessRole::Worker { job_pgid } = sh.role
+                    && let crate::shell::env::ProcessRole::Worker { job_pgid, .. } = sh.role
                 {
                     let _ = platform::process::kill(-job_pgid, sig);
                 }
@@ -233,15 +233,11 @@ fn stops_the_shell(sh: &Shell, sig: i32) -> bool {
 /// client's group being the one a direct shell would be in.
 fn stop_with_the_client(sh: &Shell, sig: i32) {
     use platform::signal::{Disposition, SIGCONT, SIGSTOP, bit, cancel_signal};
-    if sig != SIGSTOP {
-        let parent = sh
-            .vars
-            .get(b"PPID")
-            .and_then(|p| std::str::from_utf8(p).ok()?.parse().ok())
-            .unwrap_or(0);
-        if platform::process::group_is_orphaned(sh.shell_pid, parent) {
-            return;
-        }
+    if sig != SIGSTOP
+        && let crate::shell::env::ProcessRole::Worker { client_parent, .. } = sh.role
+        && platform::process::group_is_orphaned(sh.shell_pid, client_parent)
+    {
+        return;
     }
     let Ok(before) = platform::signal::set_disposition(SIGCONT, Disposition::Catch) else {
         return;

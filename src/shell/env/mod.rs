@@ -116,9 +116,12 @@ pub enum Origin {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProcessRole {
     Direct,
-    /// `job_pgid` is the process group every child of the job joins.
+    /// `job_pgid` is the process group every child of the job joins;
+    /// `client_parent` is the client's parent, the parent a direct shell
+    /// would have (`$PPID`, which a script may assign).
     Worker {
         job_pgid: Pid,
+        client_parent: Pid,
     },
 }
 

@@ -32,7 +32,7 @@ impl Shell {
         self.interactive = false;
         if self.own_group {
             let _ = process::setpgid(0, 0);
-        } else if let ProcessRole::Worker { job_pgid } = self.role {
+        } else if let ProcessRole::Worker { job_pgid, .. } = self.role {
             let _ = process::setpgid(0, job_pgid);
         }
         self.role = ProcessRole::Direct;
@@ -87,7 +87,7 @@ impl Shell {
                 // either side runs on (setpgid(2), "race").
                 if self.own_group {
                     let _ = process::setpgid(pid, pid);
-                } else if let ProcessRole::Worker { job_pgid } = self.role {
+                } else if let ProcessRole::Worker { job_pgid, .. } = self.role {
                     let _ = process::setpgid(pid, job_pgid);
                 }
                 Ok(pid)
@@ -160,7 +160,7 @@ impl Shell {
         let job_group = self.job_group_for_child();
         let attrs = Attrs {
             pgroup: match self.role {
-                ProcessRole::Worker { job_pgid } => Some(job_pgid),
+                ProcessRole::Worker { job_pgid, .. } => Some(job_pgid),
                 ProcessRole::Direct => job_group,
             },
             sigdefault: self.traps.caught_for_child() | self.ignored_for_self_only(),
@@ -232,7 +232,7 @@ impl Shell {
             }
         }
         let cancel_group = match self.role {
-            ProcessRole::Worker { job_pgid } => Some(job_pgid),
+            ProcessRole::Worker { job_pgid, .. } => Some(job_pgid),
             ProcessRole::Direct => None,
         };
         // A signal that ends the job's shell (in a worker, where its
