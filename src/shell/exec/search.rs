@@ -21,10 +21,11 @@ impl Shell {
             return Some(name.to_vec());
         }
         if self.hash_generation != self.vars.path_generation {
+            // PATH changed since the cache was filled: start it again.
             self.hash.clear();
             self.hash_generation = self.vars.path_generation;
         }
-        if let Some(path) = self.hash.get(name) {
+        if let Some(path) = self.hashed(name) {
             return Some(path.to_vec());
         }
         let found = self.search_path(name)?;
@@ -37,12 +38,19 @@ impl Shell {
     /// adding to it (a search a subshell would make).
     pub fn hashed_or_search(&self, name: &[u8]) -> Option<Vec<u8>> {
         if !name.contains(&b'/')
-            && self.hash_generation == self.vars.path_generation
-            && let Some(path) = self.hash.get(name)
+            && let Some(path) = self.hashed(name)
         {
             return Some(path.to_vec());
         }
         self.search_path_for(name)
+    }
+
+    /// Where the cache says `name` is, unless PATH changed since.
+    fn hashed(&self, name: &[u8]) -> Option<&[u8]> {
+        if self.hash_generation != self.vars.path_generation {
+            return None;
+        }
+        self.hash.get(name).map(|path| &path[..])
     }
 
     /// Find `name` like [`Shell::find_command`] but without the cache.
