@@ -246,3 +246,9 @@ echo not reached >&3
 ## status: 1
 ## stderr-contains: nested too deeply
 ## differs: dash bash
+
+#### a signal ignored on entry stays untrappable in an asynchronous list
+(trap '' INT; $TESTSHELL -c '{ trap "echo t" INT; trap; } & wait; echo end')
+## stdout:
+end
+## differs: dash bash

@@ -174,6 +174,19 @@ impl Traps {
             .any(|a| matches!(a, Action::Command(_)))
     }
 
+    /// Run directly, the shell learns what it inherited lazily: a signal
+    /// it never touched and finds ignored was ignored on entry. Asked
+    /// before the shell first sets `sig` itself (an asynchronous list
+    /// ignores SIGINT), which would hide that.
+    pub fn learn_inherited(&mut self, sig: i32) {
+        if self.mode == SignalMode::Direct
+            && signal::known(sig).is_none()
+            && matches!(signal::disposition(sig), Ok(Disposition::Ignore))
+        {
+            self.ignored_on_entry |= signal::bit(sig);
+        }
+    }
+
     /// Set the action for `sig` and the process disposition it implies.
     /// Returns false (and changes nothing) for a signal ignored on entry, or
     /// one that cannot be caught.
@@ -185,14 +198,7 @@ impl Traps {
             if sig == signal::SIGKILL || sig == signal::SIGSTOP {
                 return false;
             }
-            // Run directly, the shell learns what it inherited lazily: a
-            // signal it never touched and finds ignored was ignored on entry.
-            if self.mode == SignalMode::Direct
-                && signal::known(sig).is_none()
-                && matches!(signal::disposition(sig), Ok(Disposition::Ignore))
-            {
-                self.ignored_on_entry |= signal::bit(sig);
-            }
+            self.learn_inherited(sig);
             if self.ignored_on_entry & signal::bit(sig) != 0 {
                 return true;
             }

@@ -352,10 +352,12 @@ impl Shell {
         self.give_out_pid();
         let pid = self.fork_background_job(|sh| {
             if !job_control {
-                let _ = sh;
                 use platform::signal::{Disposition, SIGINT, SIGQUIT, set_disposition};
-                let _ = set_disposition(SIGINT, Disposition::Ignore);
-                let _ = set_disposition(SIGQUIT, Disposition::Ignore);
+                for sig in [SIGINT, SIGQUIT] {
+                    // Ignored when the shell started, it stays untrappable.
+                    sh.traps.learn_inherited(sig);
+                    let _ = set_disposition(sig, Disposition::Ignore);
+                }
                 if let Ok(fd) = platform::fd::open(b"/dev/null", platform::fd::flags::RDONLY, 0)
                     && fd != 0
                 {
