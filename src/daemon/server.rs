@@ -2422,7 +2422,14 @@ impl Server {
         if !busy && idle >= limit {
             return self.begin_shutdown(&format!("no job for {}s", limit.as_secs()));
         }
-        let after = if busy { limit } else { limit - idle };
+        // While busy, look again soon: a worker found busy only turning a
+        // client away (refused for its context) must not put the stop off
+        // by a whole period.
+        let after = if busy {
+            (limit / 8).max(Duration::from_millis(50))
+        } else {
+            limit - idle
+        };
         self.driver.submit(IDLE_TOKEN, Op::Timeout { after });
     }
 
