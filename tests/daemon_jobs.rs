@@ -87,6 +87,41 @@ fn a_shell_past_its_own_limits_dies_of_the_signal_the_kernel_sends() {
     }
 }
 
+/// A job that kills its own shell with a signal no shell can catch (the
+/// kernel's SIGKILL at the hard `ulimit -t`, a child's `kill -KILL $PPID`)
+/// kills the worker running it: its client, told so, dies of the same
+/// signal, as the shell would have run directly (it used to exit 125).
+#[test]
+fn a_job_that_kills_its_worker_ends_of_the_same_signal() {
+    let b = backends()[0];
+    let mut ways = vec![Via::Direct, Via::Pool(b), Via::Fork(b)];
+    if backends().contains(&"relay") {
+        ways.push(Via::Pool("relay"));
+    }
+    for via in ways {
+        let r = Runner::new(via);
+        for script in [
+            "sh -c 'kill -KILL $PPID'; echo not reached",
+            "ulimit -t 1; while :; do :; done",
+        ] {
+            let o = r.sh(script, None);
+            assert_eq!(
+                o.signal(),
+                Some(signal::SIGKILL),
+                "{via:?}: {script}: {o:?}"
+            );
+            assert_eq!(o.stdout, b"", "{via:?}: {script}");
+            if via != Via::Direct {
+                assert!(
+                    o.stderr_str().contains("died (killed by SIGKILL)"),
+                    "{via:?}: {script}: {o:?}"
+                );
+            }
+        }
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

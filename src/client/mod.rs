@@ -292,7 +292,7 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         umask,
         blocked: parts.blocked,
     };
-    wait(ch, fwd, &sent)
+    wait(ch, fwd, &sent, socket)
 }
 
 /// Signals ignored in this process (bit n = signal n), as `rush` inherited
@@ -408,7 +408,12 @@ enum Heard {
 }
 
 /// Wait for the job's end, forwarding signals. Returns only to fall back.
-fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Result<Never, Why> {
+fn wait(
+    mut ch: Channel,
+    fwd: Option<Forwarding>,
+    sent: &exec::Sent<'_>,
+    socket: &[u8],
+) -> Result<Never, Why> {
     let mut heard = Heard::Nothing;
     // Whether anything was sent after the job: then a reset connection
     // no longer proves that the job went unread.
@@ -428,6 +433,14 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
                         // (`die_of` resets the one signal it needs).
                         std::mem::forget(fwd);
                         finish(status)
+                    }
+                    Message::WorkerDied {
+                        signal: sig,
+                        message,
+                        ..
+                    } => {
+                        std::mem::forget(fwd);
+                        worker_died(sig, message)
                     }
                     Message::Exec(req) => {
                         // The job ended in a utility for this process to
@@ -467,8 +480,10 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
                 Ok(None) => break,
                 // Something this client cannot read (another protocol
                 // version): whoever sent it did not run our job.
-                Err(e @ ChannelError::Frame(_)) => return lost(heard, true, &e.to_string()),
-                Err(e) => return lost(heard, false, &e.to_string()),
+                Err(e @ ChannelError::Frame(_)) => {
+                    return lost(socket, heard, true, &e.to_string());
+                }
+                Err(e) => return lost(socket, heard, false, &e.to_string()),
             }
         }
         let mut ready = [false; 2];
@@ -477,7 +492,7 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
             Ok(()) => {}
             // Look at both, as if both were ready.
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => ready = [true; 2],
-            Err(e) => return lost(heard, false, &e.to_string()),
+            Err(e) => return lost(socket, heard, false, &e.to_string()),
         }
         // Only when a signal came: the answer alone (the usual wake-up)
         // needs no read of the signal descriptor.
@@ -520,6 +535,7 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
             match ch.fill(true) {
                 Ok(0) => {
                     return lost(
+                        socket,
                         heard,
                         false,
                         "the connection closed before the job ended \
@@ -532,9 +548,9 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
                     // On Linux a stream socket closed with data unread
                     // resets its peer: the request never left the socket.
                     let unread = e.kind() == std::io::ErrorKind::ConnectionReset && !sent_more;
-                    return lost(heard, unread, &e.to_string());
+                    return lost(socket, heard, unread, &e.to_string());
                 }
-                Err(e) => return lost(heard, false, &e.to_string()),
+                Err(e) => return lost(socket, heard, false, &e.to_string()),
             }
         }
     }
@@ -542,17 +558,76 @@ fn wait(mut ch: Channel, fwd: Option<Forwarding>, sent: &exec::Sent<'_>) -> Resu
 
 /// The connection failed. When the job surely did not start (the daemon
 /// said it was queued, or `unread`: the request was never read), fall
-/// back; otherwise its fate is unknown, which is an error: running it
-/// again could do its work twice.
-fn lost(heard: Heard, unread: bool, why: &str) -> Result<Never, Why> {
+/// back; otherwise running it again could do its work twice. A worker
+/// that accepted the job itself died with it: the daemon, asked, may know
+/// of what signal, and the job ends of it, as its shell run directly would
+/// have. Else its fate is unknown, which is an error.
+fn lost(socket: &[u8], heard: Heard, unread: bool, why: &str) -> Result<Never, Why> {
     if heard == Heard::Queued || (heard == Heard::Nothing && unread) {
         return Err(refused(Fallback::NoDaemon, why));
+    }
+    if heard == Heard::Nothing {
+        match ask_fate(socket) {
+            Some(Message::WorkerDied {
+                signal: sig,
+                message,
+                ..
+            }) => worker_died(sig, message),
+            Some(Message::Error {
+                code: ErrorCode::WorkerLost,
+                mut message,
+            }) if !message.is_empty() => {
+                message.push(b'\n');
+                let _ = fd::write_all(2, &message);
+                process::exit_now(EXIT_DAEMON_FAILED);
+            }
+            _ => {}
+        }
     }
     let _ = fd::write_all(
         2,
         format!("rush: lost the connection to rushd while the job ran: {why}\n").as_bytes(),
     );
     process::exit_now(EXIT_DAEMON_FAILED)
+}
+
+/// How long the client waits for the daemon to say how its job ended.
+const FATE_TIMEOUT_MS: i32 = 2_000;
+
+/// Ask the daemon how this client's job ended (`Fate`): its answer, or
+/// none if it cannot be asked or does not answer in time.
+fn ask_fate(socket: &[u8]) -> Option<Message> {
+    let sock = platform::unix::connect(socket).ok()?;
+    if platform::unix::peer_uid(sock.as_raw_fd()).ok()? != process::geteuid() {
+        return None;
+    }
+    let mut ch = Channel::new(sock);
+    ch.send_message(&Message::Fate).ok()?;
+    let deadline = process::monotonic_ns_syscall() + FATE_TIMEOUT_MS as u64 * 1_000_000;
+    loop {
+        if let Some((m, _)) = ch.next_frame().ok()? {
+            return Some(m);
+        }
+        let left_ms = deadline.saturating_sub(process::monotonic_ns_syscall()) / 1_000_000;
+        if left_ms == 0 || !fd::poll_readable(ch.fd(), left_ms as i32).ok()? {
+            return None;
+        }
+        match ch.fill(true) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(ChannelError::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// The worker running the job died of `sig`: say so, and end as the job's
+/// shell, run directly, would have ended (docs/daemon.md, "A worker that
+/// dies").
+fn worker_died(sig: i32, mut message: Vec<u8>) -> ! {
+    message.push(b'\n');
+    let _ = fd::write_all(2, &message);
+    signal::die_of(sig)
 }
 
 /// End this process as the job ended.

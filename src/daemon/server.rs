@@ -143,6 +143,9 @@ enum ClientState {
     Running { worker: ConnId },
     /// Sent a stop request; the connection closes when the daemon exits.
     StopWaiter,
+    /// Asked how its job ended (`Fate`) while the worker that accepted it
+    /// has not been seen to end yet: answered when it has.
+    AwaitingFate { client_pid: i32 },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -185,6 +188,13 @@ struct Worker {
     /// The scoreboard's job number of the job of its own that was
     /// cancelled: that job is over once the number moves.
     cancel_seq: u64,
+    /// The daemon killed it (SIGKILL): its death says nothing of its job.
+    killed: bool,
+    /// It died of this signal, not sent by the daemon: the job's shell,
+    /// run directly, would have died of it (`ulimit -t`'s SIGKILL, a
+    /// job's `kill -KILL $PPID`), and so the job's client does, after a
+    /// message (`Message::WorkerDied`).
+    died_of: Option<ExitStatus>,
 }
 
 impl Worker {
@@ -193,6 +203,20 @@ impl Worker {
         self.phase == Phase::Idle && self.slot.is_some_and(|s| b.state(s) == state::HELD)
     }
 }
+
+/// How a job of a worker's own client ended with its worker's death.
+struct Fate {
+    client_pid: i32,
+    /// The worker's death signal (see [`Worker::died_of`]), if any, and
+    /// what the client prints before it dies of it or exits 125.
+    status: Option<ExitStatus>,
+    message: Vec<u8>,
+    at: Instant,
+}
+
+/// How many [`Fate`]s are kept, and how long: a client asks at once.
+const FATES_KEPT: usize = 32;
+const FATE_KEPT_FOR: Duration = Duration::from_secs(10);
 
 enum Role {
     Listener,
@@ -295,6 +319,9 @@ pub struct Server {
     /// no job served in between (`context_refused`).
     refused_in_row: u32,
     refused_since: Option<Instant>,
+    /// How the jobs of workers' own clients ended when their worker died
+    /// during them, for the clients' `Fate` questions (recent ones only).
+    fates: VecDeque<Fate>,
     stats: Stats,
     baseline: super::Baseline,
     euid: u32,
@@ -426,6 +453,7 @@ impl Server {
             last_job: Instant::now(),
             refused_in_row: 0,
             refused_since: None,
+            fates: VecDeque::new(),
             stats: Stats::default(),
             baseline: super::Baseline::current(),
             euid: process::geteuid(),
@@ -1124,7 +1152,7 @@ impl Server {
                 self.on_job(id, job, summary);
                 Ok(())
             }
-            Kind::Signal | Kind::StatusRequest | Kind::Stop => {
+            Kind::Signal | Kind::StatusRequest | Kind::Stop | Kind::Fate => {
                 let m = Message::decode(&h, payload)?;
                 self.on_client_message(id, m)
             }
@@ -1460,6 +1488,10 @@ impl Server {
                 self.send_message(id, &Message::Status(report));
                 Ok(())
             }
+            Message::Fate => {
+                self.on_fate_question(id);
+                Ok(())
+            }
             Message::Stop => {
                 self.set_client_state(id, ClientState::StopWaiter);
                 self.send_message(id, &Message::Stopping);
@@ -1497,8 +1529,18 @@ impl Server {
 
     /// The peer closed or its connection failed.
     fn peer_gone(&mut self, id: ConnId) {
-        match self.conn(id).map(|c| &c.role) {
-            Some(Role::Worker(_)) => self.worker_down(id, "its channel closed"),
+        match self.conn_ref(id).map(|c| &c.role) {
+            Some(Role::Worker(w)) => {
+                // A worker's channel closes as its process ends. During a
+                // job, its exit status (on_child_exit), which is on its
+                // way, says how the job's client is to end.
+                let in_job =
+                    matches!(w.phase, Phase::Busy { .. }) || self.own_job_pgid(w).is_some();
+                if in_job && !w.reaped {
+                    return;
+                }
+                self.worker_down(id, "its channel closed")
+            }
             Some(Role::Client(_)) => {
                 self.client_gone(id);
                 self.close(id);
@@ -1513,7 +1555,7 @@ impl Server {
             Some(Role::Worker(w)) => {
                 let pid = w.pid;
                 log(&format!("worker {pid}: {why}"));
-                let _ = process::kill(pid, signal::SIGKILL);
+                self.kill_worker(id);
                 self.worker_down(id, why);
             }
             Some(Role::Client(_)) => {
@@ -1724,6 +1766,8 @@ impl Server {
                         cancelled: None,
                         slot,
                         cancel_seq: 0,
+                        killed: false,
+                        died_of: None,
                     }),
                 );
                 self.live_workers += 1;
@@ -2063,9 +2107,15 @@ impl Server {
     /// A worker's channel closed, it misbehaved, or it died: fail its job,
     /// make sure it is gone, and replace it.
     fn worker_down(&mut self, id: ConnId, why: &str) {
+        let stopping = self.stopping;
         let Some(w) = self.worker_mut(id) else { return };
         let phase = std::mem::replace(&mut w.phase, Phase::Down);
-        let (pid, pgid, reaped, slot) = (w.pid, w.pgid, w.reaped, w.slot);
+        let (pid, pgid, slot) = (w.pid, w.pgid, w.slot);
+        // How its job's client ends: of the signal the worker died of, as
+        // the job's shell run directly would have (unless the daemon, which
+        // is stopping, ended it), else with a message and status 125.
+        let died_of = w.died_of.filter(|_| !stopping);
+        let lost = format!("rush: the rushd worker running this job (pid {pid}) died ({why})");
         // Replaced already (SIGHUP) or one job only: no replacement.
         let oneshot = w.oneshot || w.retiring;
         let own = self.board.as_ref().zip(slot).and_then(|(b, slot)| {
@@ -2076,11 +2126,9 @@ impl Server {
         });
         if let Some((own_pgid, client_pid)) = own {
             // It went down serving a client of its own: the job goes with
-            // it, and the client, its connection closed after `Started`,
-            // says the worker died.
-            if !reaped {
-                let _ = process::kill(pid, signal::SIGKILL);
-            }
+            // it, and the client, its connection closed with no answer,
+            // asks how it ended (`Fate`).
+            self.kill_worker(id);
             self.last_job = Instant::now();
             if own_pgid > 1 {
                 let _ = process::kill(-own_pgid, signal::SIGKILL);
@@ -2088,14 +2136,20 @@ impl Server {
             log(&format!(
                 "worker {pid} died during a job of client {client_pid} ({why})"
             ));
+            if client_pid > 0 {
+                self.record_fate(Fate {
+                    client_pid,
+                    status: died_of,
+                    message: lost.clone().into_bytes(),
+                    at: Instant::now(),
+                });
+            }
         }
         if phase == Phase::Down {
             self.close(id);
             return;
         }
-        if !reaped {
-            let _ = process::kill(pid, signal::SIGKILL);
-        }
+        self.kill_worker(id);
         if let Phase::Busy { client } = phase {
             self.last_job = Instant::now();
             if pgid > 1 {
@@ -2108,16 +2162,7 @@ impl Server {
             if running_here {
                 log(&format!("worker {pid} died during a job ({why})"));
                 self.set_client_state(client, ClientState::Idle);
-                self.send_message(
-                    client,
-                    &Message::Error {
-                        code: ErrorCode::WorkerLost,
-                        message: format!(
-                            "rush: the rushd worker running this job (pid {pid}) died ({why})"
-                        )
-                        .into_bytes(),
-                    },
-                );
+                self.send_message(client, &death_answer(died_of, lost.into_bytes()));
             }
         } else if !self.stopping && !oneshot {
             log(&format!(
@@ -2149,6 +2194,21 @@ impl Server {
         if let Some(w) = self.worker_mut(id) {
             w.reaped = true;
             w.exited = Some(why);
+            if let Ok(Outcome::ChildExited {
+                status:
+                    WaitStatus::Signaled {
+                        signal,
+                        core_dumped,
+                    },
+                ..
+            }) = r
+                && !w.killed
+            {
+                w.died_of = Some(ExitStatus::Signaled {
+                    signal,
+                    core_dumped,
+                });
+            }
         }
         self.live_workers = self.live_workers.saturating_sub(1);
         if recv_inflight {
@@ -2526,16 +2586,107 @@ impl Server {
 
     /// Kill every worker still running.
     fn kill_workers(&mut self) {
-        let pids: Vec<i32> = self
+        let ids: Vec<ConnId> = self
             .conns
             .iter()
-            .filter_map(|(_, c)| match &c.role {
-                Role::Worker(w) if !w.reaped => Some(w.pid),
+            .filter_map(|(i, c)| match &c.role {
+                Role::Worker(w) if !w.reaped => Some(ConnId {
+                    index: i as u32,
+                    generation: c.generation,
+                }),
                 _ => None,
             })
             .collect();
-        for pid in pids {
-            let _ = process::kill(pid, signal::SIGKILL);
+        for id in ids {
+            self.kill_worker(id);
+        }
+    }
+
+    /// Keep how a worker's own client's job ended, and tell the client if
+    /// it asked already.
+    fn record_fate(&mut self, fate: Fate) {
+        let waiting: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter_map(|(i, c)| match c.role {
+                Role::Client(ClientState::AwaitingFate { client_pid })
+                    if client_pid == fate.client_pid =>
+                {
+                    Some(ConnId {
+                        index: i as u32,
+                        generation: c.generation,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        if !waiting.is_empty() {
+            for id in waiting {
+                self.answer_fate(id, &fate);
+            }
+            return;
+        }
+        self.fates
+            .retain(|f| f.at.elapsed() < FATE_KEPT_FOR && f.client_pid != fate.client_pid);
+        if self.fates.len() >= FATES_KEPT {
+            self.fates.pop_front();
+        }
+        self.fates.push_back(fate);
+    }
+
+    /// A client whose connection to the worker that accepted it closed
+    /// before its job's end asks how the job ended (the worker died: of
+    /// what?). Answered from what the daemon saw of the worker's death,
+    /// at once or, if the death has not been seen yet, when it is.
+    fn on_fate_question(&mut self, id: ConnId) {
+        let Some(c) = self.conn(id) else { return };
+        let Some(client_pid) = platform::unix::peer_pid(c.raw).filter(|&p| p > 0) else {
+            return self.answer_fate_unknown(id);
+        };
+        if let Some(at) = self.fates.iter().position(|f| f.client_pid == client_pid) {
+            let fate = self.fates.remove(at).expect("position is in range");
+            return self.answer_fate(id, &fate);
+        }
+        // Its worker is still serving it: its death is on its way.
+        let serving = self.board.as_ref().is_some_and(|b| {
+            self.conns.iter().any(|(_, c)| match &c.role {
+                Role::Worker(w) => w.slot.is_some_and(|slot| {
+                    b.state(slot) == state::SERVING && b.client(slot) == client_pid
+                }),
+                _ => false,
+            })
+        });
+        if serving {
+            self.set_client_state(id, ClientState::AwaitingFate { client_pid });
+        } else {
+            self.answer_fate_unknown(id);
+        }
+    }
+
+    fn answer_fate(&mut self, id: ConnId, fate: &Fate) {
+        self.set_client_state(id, ClientState::Idle);
+        self.send_message(id, &death_answer(fate.status, fate.message.clone()));
+    }
+
+    /// Nothing is known of the client's job: its own message stands.
+    fn answer_fate_unknown(&mut self, id: ConnId) {
+        self.send_message(
+            id,
+            &Message::Error {
+                code: ErrorCode::WorkerLost,
+                message: Vec::new(),
+            },
+        );
+    }
+
+    /// Kill a worker's process (SIGKILL), unless it has been reaped; its
+    /// death then tells nothing of its job ([`Worker::killed`]).
+    fn kill_worker(&mut self, id: ConnId) {
+        if let Some(w) = self.worker_mut(id)
+            && !w.reaped
+        {
+            w.killed = true;
+            let _ = process::kill(w.pid, signal::SIGKILL);
         }
     }
 
@@ -2651,6 +2802,26 @@ fn terminates(sig: i32) -> bool {
         signal::SIGCHLD,
     ]
     .contains(&sig)
+}
+
+/// What a client is told of its job when the worker running it died: of
+/// what signal, when the daemon did not send it ([`Worker::died_of`]), and
+/// `message` for it to print either way.
+fn death_answer(died_of: Option<ExitStatus>, message: Vec<u8>) -> Message {
+    match died_of {
+        Some(ExitStatus::Signaled {
+            signal,
+            core_dumped,
+        }) => Message::WorkerDied {
+            signal,
+            core_dumped,
+            message,
+        },
+        _ => Message::Error {
+            code: ErrorCode::WorkerLost,
+            message,
+        },
+    }
 }
 
 fn describe(status: WaitStatus) -> String {

@@ -288,6 +288,19 @@ pub enum Message {
     },
     StatusRequest,
     Stop,
+    /// How did the job of the asking client end? Asked by a client whose
+    /// connection to the worker that accepted it closed before the job's
+    /// end: the daemon answers `WorkerDied` or `Error` `WorkerLost`.
+    Fate,
+    /// The worker running the job died of `signal`, which the daemon did
+    /// not send (the kernel's at a hard `ulimit -t`, a job's `kill -KILL
+    /// $PPID`): the client prints `message` and dies of the same signal,
+    /// as the job's shell, run directly, would have.
+    WorkerDied {
+        signal: i32,
+        core_dumped: bool,
+        message: Vec<u8>,
+    },
     /// The job started: the worker's pid and the job's process group.
     Started {
         worker: i32,
@@ -660,6 +673,7 @@ impl Message {
             Message::Signal { .. } => Kind::Signal,
             Message::StatusRequest => Kind::StatusRequest,
             Message::Stop => Kind::Stop,
+            Message::Fate => Kind::Fate,
             Message::Started { .. } => Kind::Started,
             Message::Exit(_) => Kind::Exit,
             Message::Busy => Kind::Busy,
@@ -668,6 +682,7 @@ impl Message {
             Message::Stopping => Kind::Stopping,
             Message::Queued => Kind::Queued,
             Message::Exec(_) => Kind::Exec,
+            Message::WorkerDied { .. } => Kind::WorkerDied,
             Message::Ready { .. } => Kind::Ready,
             Message::Handoff { .. } => Kind::Handoff,
             Message::Saturated => Kind::Saturated,
@@ -703,6 +718,7 @@ impl Message {
             }
             Message::StatusRequest
             | Message::Stop
+            | Message::Fate
             | Message::Busy
             | Message::Stopping
             | Message::Queued
@@ -736,6 +752,16 @@ impl Message {
                 // Error texts are for people; keep them short.
                 let message = &message[..message.len().min(4096)];
                 w.u8(*code as u8).bytes(message);
+            }
+            Message::WorkerDied {
+                signal,
+                core_dumped,
+                message,
+            } => {
+                let message = &message[..message.len().min(4096)];
+                w.u8(*signal as u8)
+                    .u8(u8::from(*core_dumped))
+                    .bytes(message);
             }
             Message::Status(s) => {
                 w.i32(s.pid)
@@ -800,6 +826,7 @@ impl Message {
             }
             Kind::StatusRequest => Message::StatusRequest,
             Kind::Stop => Message::Stop,
+            Kind::Fate => Message::Fate,
             Kind::Saturated => Message::Saturated,
             Kind::Cancelling => Message::Cancelling,
             Kind::Tick => Message::Tick,
@@ -853,6 +880,26 @@ impl Message {
                         })
                     }
                     _ => return Err(FrameError::BadField("exit status")),
+                }
+            }
+            Kind::WorkerDied => {
+                let signal = i32::from(r.u8()?);
+                if !(1..platform::signal::NSIG).contains(&signal) {
+                    return Err(FrameError::BadField("signal"));
+                }
+                let core_dumped = match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(FrameError::BadField("core dumped")),
+                };
+                let message = r.bytes()?;
+                if message.len() > 4096 {
+                    return Err(FrameError::BadField("message"));
+                }
+                Message::WorkerDied {
+                    signal,
+                    core_dumped,
+                    message: message.to_vec(),
                 }
             }
             Kind::Error => {
@@ -977,6 +1024,12 @@ mod tests {
             },
             Message::StatusRequest,
             Message::Stop,
+            Message::Fate,
+            Message::WorkerDied {
+                signal: 9,
+                core_dumped: false,
+                message: b"rush: the rushd worker died".to_vec(),
+            },
             Message::Started {
                 worker: 10,
                 pgid: 11,

@@ -23,7 +23,7 @@ use std::fmt;
 /// The first four bytes of every frame.
 pub const MAGIC: [u8; 4] = *b"RUSH";
 /// The protocol version; a peer speaking another is refused.
-pub const VERSION: u8 = 6;
+pub const VERSION: u8 = 7;
 /// The size of [`Header`] on the wire.
 pub const HEADER_LEN: usize = 12;
 /// The largest payload accepted: argv and environment together may be
@@ -43,6 +43,7 @@ pub enum Kind {
     Signal = 2,
     StatusRequest = 3,
     Stop = 4,
+    Fate = 5,
     Started = 16,
     Exit = 17,
     Busy = 18,
@@ -51,6 +52,7 @@ pub enum Kind {
     Stopping = 21,
     Queued = 22,
     Exec = 23,
+    WorkerDied = 24,
     Ready = 32,
     Handoff = 33,
     Saturated = 34,
@@ -67,6 +69,7 @@ impl Kind {
             2 => Kind::Signal,
             3 => Kind::StatusRequest,
             4 => Kind::Stop,
+            5 => Kind::Fate,
             16 => Kind::Started,
             17 => Kind::Exit,
             18 => Kind::Busy,
@@ -75,6 +78,7 @@ impl Kind {
             21 => Kind::Stopping,
             22 => Kind::Queued,
             23 => Kind::Exec,
+            24 => Kind::WorkerDied,
             32 => Kind::Ready,
             33 => Kind::Handoff,
             34 => Kind::Saturated,
