@@ -122,6 +122,29 @@ fn a_job_that_kills_its_worker_ends_of_the_same_signal() {
     }
 }
 
+/// An interactive shell runs in the client, however its `-i` is given: one
+/// that reached a worker changed the worker's own signal dispositions
+/// (SIGTERM and SIGQUIT ignored) for every later job.
+#[test]
+fn an_interactive_invocation_never_reaches_a_worker() {
+    let b = backends()[0];
+    let r = Runner::new(Via::Pool(b));
+    // Run directly, the child's parent is the shell itself.
+    let script = "sh -c 'echo $PPID'; echo $$";
+    for args in [
+        &["-o", "errexit", "-i", "-c", script][..],
+        &["+o", "xtrace", "-i", "-c", script],
+        &["-c", "-i", script],
+    ] {
+        let o = run(r.command().args(args), None, Duration::from_secs(20));
+        let out = o.stdout_str();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {o:?}");
+        assert_eq!(lines[0], lines[1], "{args:?}: ran in a worker: {o:?}");
+    }
+    r.stop();
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

@@ -73,25 +73,12 @@ enum Mode {
 }
 
 /// Is `argv` a job the daemon may run (`rush -c ...`, `rush script`, or
-/// commands from a non-terminal stdin)?
+/// commands from a non-terminal stdin)? Not an interactive shell, nor
+/// `--help`, `--version` or a usage error: read as the shell reads its
+/// command line, so that no `-i` goes unseen (`-o errexit -i`, `-c -i`).
 fn applicable(argv: &[&[u8]]) -> bool {
-    for a in argv.iter().skip(1) {
-        match *a {
-            b"--" => return true,
-            b"--help" | b"--version" => return false,
-            _ if a.len() > 1 && (a[0] == b'-' || a[0] == b'+') => {
-                if a[1..].contains(&b'i') && a[0] == b'-' {
-                    return false;
-                }
-                // `-c` takes the next argument as the command: options end.
-                if a[1..].contains(&b'c') {
-                    return true;
-                }
-            }
-            _ => return true,
-        }
-    }
-    true
+    crate::shell::cli::parse_args(argv.get(1..).unwrap_or_default())
+        .is_ok_and(|inv| !inv.interactive)
 }
 
 /// Settings read from one pass over the environment.
@@ -658,6 +645,10 @@ mod tests {
             &[b"rush", b"--help"],
             &[b"rush", b"--version"],
             &[b"rush", b"-e", b"-i", b"-c", b"x"],
+            &[b"rush", b"-o", b"errexit", b"-i"],
+            &[b"rush", b"+o", b"xtrace", b"-i"],
+            &[b"rush", b"-c", b"-i", b"x"],
+            &[b"rush", b"-Z", b"-c", b"x"],
         ];
         for a in yes {
             assert!(applicable(a), "{a:?}");

@@ -53,13 +53,13 @@ pub enum Early {
 }
 
 /// Parse the command line (`argv[0]` excluded).
-pub fn parse_args(args: &[Vec<u8>]) -> Result<Invocation, Early> {
+pub fn parse_args<A: AsRef<[u8]>>(args: &[A]) -> Result<Invocation, Early> {
     let mut inv = Invocation::default();
     let mut want_c = false;
     let mut i = 0;
     while i < args.len() {
-        let a = &args[i];
-        match &a[..] {
+        let a = args[i].as_ref();
+        match a {
             b"--version" => return Err(Early::Version),
             b"--help" => return Err(Early::Help),
             b"--" | b"-" => {
@@ -84,7 +84,7 @@ pub fn parse_args(args: &[Vec<u8>]) -> Result<Invocation, Early> {
                 b'l' => inv.login = on,
                 b'o' => {
                     i += 1;
-                    let Some(name) = args.get(i) else {
+                    let Some(name) = args.get(i).map(AsRef::as_ref) else {
                         return Err(Early::Usage("-o: option name required".into()));
                     };
                     match Options::by_name(name) {
@@ -112,10 +112,10 @@ pub fn parse_args(args: &[Vec<u8>]) -> Result<Invocation, Early> {
         let Some((command, operands)) = rest.split_first() else {
             return Err(Early::Usage("-c: option requires an argument".into()));
         };
-        inv.command = Some(command.clone());
-        inv.operands = operands.to_vec();
+        inv.command = Some(command.as_ref().to_vec());
+        inv.operands = operands.iter().map(|a| a.as_ref().to_vec()).collect();
     } else {
-        inv.operands = rest.to_vec();
+        inv.operands = rest.iter().map(|a| a.as_ref().to_vec()).collect();
         if inv.operands.is_empty() {
             inv.read_stdin = true;
         }
@@ -502,10 +502,8 @@ fn interrupted_prompt() -> std::io::Result<bool> {
 /// may show `$PWD`), which a parser per command allows: the input is read
 /// a line at a time, never past the command.
 fn run_interactive(sh: &mut Shell) -> Exec {
-    use platform::signal::{Disposition, SIGINT, SIGQUIT, SIGTERM, set_disposition};
+    use platform::signal::{Disposition, SIGINT, set_disposition};
     let _ = set_disposition(SIGINT, Disposition::Catch);
-    let _ = set_disposition(SIGQUIT, Disposition::Ignore);
-    let _ = set_disposition(SIGTERM, Disposition::Ignore);
     sh.start_job_control();
     if sh.jc.is_some() {
         // A hang-up ends the shell and, through it, its jobs.
@@ -695,9 +693,23 @@ pub fn start(
     sh.interactive = inv.interactive
         || (inv.command.is_none() && inv.read_stdin && fd::isatty(0) && fd::isatty(2));
     if sh.interactive {
+        if sh.is_worker() {
+            // The client runs interactive shells itself (`client::applicable`):
+            // one would change the worker's own signal dispositions.
+            let _ = fd::write_all(
+                2,
+                b"rush: an interactive shell cannot run in a rushd worker\n",
+            );
+            return Err(status::USAGE);
+        }
         // Job control is on by default in an interactive shell (`+m`
-        // turns it off); it starts with the prompt.
+        // turns it off); it starts with the prompt. `kill $$` and ^\ do
+        // not end it, with a command string too (its commands get the
+        // defaults back: `ignored_for_self_only`).
         sh.options.set(Opt::Monitor, true);
+        use platform::signal::{Disposition, SIGQUIT, SIGTERM, set_disposition};
+        let _ = set_disposition(SIGQUIT, Disposition::Ignore);
+        let _ = set_disposition(SIGTERM, Disposition::Ignore);
     }
     configure(sh, &inv, &argv0);
     if inv.login || argv0.starts_with(b"-") {

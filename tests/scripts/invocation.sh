@@ -260,3 +260,10 @@ case $- in *s*) echo "-c: s" ;; *) echo "-c: no s" ;; esac
 stdin: s
 -s: s
 -c: no s
+
+#### an interactive shell given a command string is not ended by SIGTERM or SIGQUIT
+$TESTSHELL -i -c 'kill $$; echo alive; kill -QUIT $$; echo alive2; sh -c "kill \$\$"; echo "child $?"' </dev/null 2>/dev/null
+## stdout:
+alive
+alive2
+child 143
