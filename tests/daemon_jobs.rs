@@ -145,6 +145,28 @@ fn an_interactive_invocation_never_reaches_a_worker() {
     r.stop();
 }
 
+/// The last command of a command string or script replaces the shell
+/// (run directly) or the client (through the daemon), though comment lines
+/// follow it: its parent is the caller's process either way.
+#[test]
+fn the_last_command_before_trailing_comments_replaces_the_shell() {
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        for script in [
+            "sh -c 'echo $PPID'\n# a trailing comment\n",
+            "sh -c 'echo $PPID' # on its line\n\n  # and after\n",
+        ] {
+            let o = r.sh(script, None);
+            assert_eq!(
+                o.stdout_str(),
+                format!("{}\n", std::process::id()),
+                "{via:?}: {script:?}: {o:?}"
+            );
+        }
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

@@ -399,7 +399,7 @@ impl Shell {
             let is_last = last
                 && i + 1 == n
                 && parsed.error.is_none()
-                && parsed.text[c.end..].iter().all(|b| b.is_ascii_whitespace());
+                && crate::shell::syntax::is_blank(&parsed.text[c.end..]);
             self.commands_read = self.commands_read.wrapping_add(1);
             self.run_list(&c.list, is_last)?;
             from = c.end;

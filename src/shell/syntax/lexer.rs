@@ -92,18 +92,7 @@ impl<'a> Source<'a> {
         if self.input.is_some() {
             return false;
         }
-        let mut rest = &self.buf[self.mark.pos.min(self.buf.len())..];
-        loop {
-            match rest.first() {
-                None => return true,
-                Some(b' ' | b'\t' | b'\n') => rest = &rest[1..],
-                Some(b'#') => match rest.iter().position(|&c| c == b'\n') {
-                    Some(nl) => rest = &rest[nl..],
-                    None => return true,
-                },
-                Some(_) => return false,
-            }
-        }
+        is_blank(&self.buf[self.mark.pos.min(self.buf.len())..])
     }
 
     /// Forget the text already parsed, when reading from an `Input` (a long
@@ -496,6 +485,22 @@ impl Token {
 
     pub fn is_op(&self, op: Op) -> bool {
         matches!(self.kind, TokenKind::Op(o) if o == op)
+    }
+}
+
+/// Is `text` nothing but blanks, newlines and comments (what may follow a
+/// script's last command)?
+pub fn is_blank(mut text: &[u8]) -> bool {
+    loop {
+        match text.first() {
+            None => return true,
+            Some(b' ' | b'\t' | b'\n') => text = &text[1..],
+            Some(b'#') => match text.iter().position(|&c| c == b'\n') {
+                Some(nl) => text = &text[nl..],
+                None => return true,
+            },
+            Some(_) => return false,
+        }
     }
 }
 

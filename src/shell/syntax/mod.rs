@@ -6,7 +6,7 @@ mod display;
 mod lexer;
 mod parser;
 
-pub use lexer::{Input, is_name};
+pub use lexer::{Input, is_blank, is_name};
 pub use parser::{
     Aliases, MAX_NESTING, NoAliases, ParseError, Parser, SyntaxError, parse_program,
     parse_word_text,
