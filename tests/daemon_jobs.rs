@@ -167,6 +167,33 @@ fn the_last_command_before_trailing_comments_replaces_the_shell() {
     }
 }
 
+/// A real-time signal ignored by the caller is ignored in the job too,
+/// its children included (the client read only signals 1 to 31).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_real_time_signal_the_caller_ignores_stays_ignored_in_the_job() {
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        let rush = r.command();
+        let mut c = Command::new("sh");
+        for (k, v) in rush.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c.args([
+            "-c",
+            "trap '' 40; exec \"$0\" -c \"$1\"",
+            RUSH,
+            "kill -40 $$; sh -c 'kill -40 $$; echo child'; echo alive",
+        ]);
+        let o = run(&mut c, None, Duration::from_secs(20));
+        assert_eq!(o.stdout_str(), "child\nalive\n", "{via:?}: {o:?}");
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

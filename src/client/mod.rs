@@ -282,20 +282,12 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     wait(ch, fwd, &sent, socket)
 }
 
-/// Signals ignored in this process (bit n = signal n), as `rush` inherited
-/// them: its binary is `#![no_main]` (`platform::entry!`), so Rust's runtime
-/// has not set SIGPIPE to "ignore" behind our back.
+/// Signals ignored in this process (bit n = signal n), real-time ones
+/// included, as `rush` inherited them: its binary is `#![no_main]`
+/// (`platform::entry!`), so Rust's runtime has not set SIGPIPE to
+/// "ignore" behind our back.
 fn ignored_signals() -> u64 {
-    let mut set = 0u64;
-    for sig in 1..32 {
-        if sig == signal::SIGKILL || sig == signal::SIGSTOP {
-            continue;
-        }
-        if matches!(signal::disposition(sig), Ok(Disposition::Ignore)) {
-            set |= 1 << sig;
-        }
-    }
-    set
+    signal::ignored_set()
 }
 
 /// Receives the forwarded signals while the job runs: on Linux blocked and
