@@ -193,6 +193,19 @@ fn startup_file_definitions_are_warm_and_isolated() {
             "bonjour you\nsalut\noui\n"
         );
 
+        // An alias is in force for what follows it: a function that uses
+        // it, and a function named like it (defined under the alias's
+        // value).
+        std::fs::write(
+            &env_file,
+            "alias ll='echo LL'\nf() { ll; }\nalias g=h\ng() { echo in-h; }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            both(&d, dir.path(), &env, "f; h; echo $?").0,
+            "LL\nin-h\n0\n"
+        );
+
         // A startup file that does more than define things runs per job,
         // with the job's environment.
         std::fs::write(

@@ -102,13 +102,19 @@ impl Parsed {
         }
     }
 
-    /// If running this text only defines things, the definitions.
+    /// If running this text only defines things, the definitions. Not
+    /// when anything follows an `alias`: the shell parses what follows
+    /// with the alias defined (`alias ll=...; f() { ll; }`), and this text
+    /// was parsed with none.
     fn definitions(&self) -> Option<Vec<&Command>> {
         if self.error.is_some() {
             return None;
         }
-        let mut out = Vec::new();
+        let mut out: Vec<&Command> = Vec::new();
         for c in &self.commands {
+            if out.last().is_some_and(|&last| is_alias(last)) {
+                return None;
+            }
             let [item] = c.list.items.as_slice() else {
                 return None;
             };
@@ -125,6 +131,11 @@ impl Parsed {
         }
         Some(out)
     }
+}
+
+/// Is `command` an `alias` command?
+fn is_alias(command: &Command) -> bool {
+    matches!(command, Command::Simple(s) if s.words.first().and_then(static_text).is_some_and(|w| w == b"alias"))
 }
 
 /// Is `command` a definition whose effect depends on nothing but its own
@@ -457,7 +468,7 @@ mod tests {
         // A function's redirections apply when it is called: still a
         // definition.
         let p = parsed(
-            "f() { echo $1; }\ng() { :; } >/dev/null\nalias ll='ls -l'\nX=1 Y='two words'\nexport Z=3\n# comment\n",
+            "f() { echo $1; }\ng() { :; } >/dev/null\nX=1 Y='two words'\nexport Z=3\nalias ll='ls -l'\n# comment\n",
         );
         assert!(p.definitions().is_some());
         for impure in [
@@ -467,6 +478,8 @@ mod tests {
             "export PATH=$PATH:/x\n",
             "[ -n \"$X\" ] && f() { :; }\n",
             "if true; then :; fi\n",
+            // Parsed after the alias, the function would call `ls -l`.
+            "alias ll='ls -l'\nf() { ll; }\n",
         ] {
             assert!(parsed(impure).definitions().is_none(), "{impure:?}");
         }
@@ -483,7 +496,7 @@ mod tests {
 
     #[test]
     fn evaluated_definitions() {
-        let p = parsed("f() { echo f; }\nalias a=b\nX=1\nexport Y=2\n");
+        let p = parsed("f() { echo f; }\nX=1\nexport Y=2\nalias a=b\n");
         let defs = evaluate(&p.definitions().unwrap());
         assert!(defs.functions.contains_key(b"f"));
         assert_eq!(defs.aliases.get(b"a").map(|v| &v[..]), Some(&b"b"[..]));
