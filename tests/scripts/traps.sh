@@ -252,3 +252,17 @@ echo not reached >&3
 ## stdout:
 end
 ## differs: dash bash
+
+#### exit with no operand in the EXIT trap exits with the status before the trap
+f() { false; exit; }
+trap 'false; f' EXIT
+(exit 6)
+## status: 6
+
+#### exit with no operand in a signal trap exits with the status before the trap
+trap 'false; exit' USR1
+(exit 7)
+kill -USR1 $$
+echo not reached
+## status: 0
+## differs: bash

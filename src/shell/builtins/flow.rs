@@ -99,9 +99,15 @@ pub fn return_(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     Err(Divert::Return(status))
 }
 
-/// `exit [n]`.
+/// `exit [n]`. Without `n` in a trap action, the status is `$?` as it was
+/// before the action ran (XCU `exit`, as dash; bash does so only in the
+/// EXIT trap).
 pub fn exit(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
-    let status = status_operand(sh, args)?;
+    let status = if sh.trap_depth > 0 && args.len() == 1 {
+        sh.status_before_trap
+    } else {
+        status_operand(sh, args)?
+    };
     if sh.warn_of_stopped_jobs() {
         return Ok(1);
     }

@@ -178,6 +178,9 @@ pub struct Shell {
     /// How many trap actions are running, one inside another (an action
     /// whose own commands raise its signal again).
     pub trap_depth: usize,
+    /// `$?` as it was when the innermost running trap action began: what
+    /// `exit` with no operand exits with inside it (XCU `exit`).
+    pub status_before_trap: i32,
     /// Where the stack was when the shell was made, and how far below it
     /// the stack may go (read when first needed): see
     /// [`Shell::nested_too_deeply`].
@@ -279,6 +282,7 @@ impl Shell {
             dot_depth: 0,
             eval_depth: 0,
             trap_depth: 0,
+            status_before_trap: 0,
             stack_base: stack_address(),
             stack_room: std::cell::Cell::new(None),
             errexit_ignored: 0,

@@ -218,7 +218,9 @@ impl Shell {
         let saved = self.last_status;
         let line = std::mem::replace(&mut self.lineno, 1);
         self.trap_depth += 1;
+        let before = std::mem::replace(&mut self.status_before_trap, saved);
         let r = self.eval_text(text);
+        self.status_before_trap = before;
         self.trap_depth -= 1;
         self.lineno = line;
         match r {
