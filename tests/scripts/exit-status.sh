@@ -65,6 +65,14 @@ status 126
 in a substitution: 126
 ## stderr-contains: ./bin
 
+#### an ELF header marks a binary though no NUL byte follows
+printf '\177ELF\necho ran\n' > bin
+chmod +x bin
+./bin
+echo "status $?"
+## stdout:
+status 126
+
 #### a binary in no executable format as the last command
 printf 'ab\0cd\necho ran\n' > bin
 chmod +x bin

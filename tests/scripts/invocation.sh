@@ -267,3 +267,9 @@ $TESTSHELL -i -c 'kill $$; echo alive; kill -QUIT $$; echo alive2; sh -c "kill \
 alive
 alive2
 child 143
+
+#### commands on a closed standard input are none
+$TESTSHELL <&-
+echo "status $?"
+## stdout:
+status 0

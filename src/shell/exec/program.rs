@@ -67,6 +67,11 @@ impl Shell {
                 self.last_status = 128 + platform::signal::SIGINT;
                 return Err(Divert::Error(self.last_status));
             }
+            // No standard input at all (`rush <&-`, or a script on it that
+            // closed it): the end of the commands, as in dash and bash.
+            Err(ParseError::Io(e)) if e.raw_os_error() == Some(platform::errno::EBADF) => {
+                return Ok(None);
+            }
             Err(ParseError::Io(e)) => {
                 self.error(format!(
                     "read error: {}",

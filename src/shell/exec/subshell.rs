@@ -399,8 +399,8 @@ impl Shell {
 }
 
 /// Is the file at `path`, which `execve` refused as in no executable
-/// format, a binary rather than a script? As bash decides: a NUL byte in
-/// its first line (of at most 80 bytes). POSIX.1-2024 lets a shell refuse
+/// format, a binary rather than a script? As bash decides: an ELF header,
+/// or a NUL byte in its first line (of at most 80 bytes). POSIX.1-2024 lets a shell refuse
 /// such a file with status 126 rather than run it as a script, and dash
 /// and bash do: a program built for another machine (an ARM binary in an
 /// x86 container) must fail as "Exec format error", not as a script's
@@ -420,6 +420,10 @@ pub fn is_binary_file(path: &[u8]) -> bool {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
+    }
+    // An ELF header is a binary's whatever follows it (dash and bash).
+    if head[..len].starts_with(b"\x7fELF") {
+        return true;
     }
     let first_line = head[..len].split(|&b| b == b'\n').next().unwrap_or(&[]);
     first_line.contains(&0)
