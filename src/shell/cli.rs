@@ -66,6 +66,11 @@ pub fn parse_args<A: AsRef<[u8]>>(args: &[A]) -> Result<Invocation, Early> {
                 i += 1;
                 break;
             }
+            // An empty group of options to turn off (dash, bash).
+            b"+" => {
+                i += 1;
+                continue;
+            }
             _ => {}
         }
         let on = match a.first() {

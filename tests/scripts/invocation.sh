@@ -273,3 +273,10 @@ $TESTSHELL <&-
 echo "status $?"
 ## stdout:
 status 0
+
+#### a lone + is an empty group of options
+$TESTSHELL + -c 'echo "x $#"'
+echo 'echo from stdin' | $TESTSHELL +
+## stdout:
+x 0
+from stdin
