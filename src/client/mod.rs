@@ -574,15 +574,21 @@ fn lost(socket: &[u8], heard: Heard, unread: bool, why: &str) -> Result<Never, W
 const FATE_TIMEOUT_MS: i32 = 2_000;
 
 /// Ask the daemon how this client's job ended (`Fate`): its answer, or
-/// none if it cannot be asked or does not answer in time.
+/// none if it cannot be asked or does not answer in time. Asked again
+/// (three times at most) when a connection ends unanswered: an idle worker
+/// may accept the question to hand it to the daemon, and die first.
 fn ask_fate(socket: &[u8]) -> Option<Message> {
+    let deadline = process::monotonic_ns_syscall() + FATE_TIMEOUT_MS as u64 * 1_000_000;
+    (0..3).find_map(|_| ask_fate_once(socket, deadline))
+}
+
+fn ask_fate_once(socket: &[u8], deadline: u64) -> Option<Message> {
     let sock = platform::unix::connect(socket).ok()?;
     if platform::unix::peer_uid(sock.as_raw_fd()).ok()? != process::geteuid() {
         return None;
     }
     let mut ch = Channel::new(sock);
     ch.send_message(&Message::Fate).ok()?;
-    let deadline = process::monotonic_ns_syscall() + FATE_TIMEOUT_MS as u64 * 1_000_000;
     loop {
         if let Some((m, _)) = ch.next_frame().ok()? {
             return Some(m);

@@ -190,6 +190,14 @@ impl Board {
         self.s(slot, SEQ).load(Ordering::SeqCst)
     }
 
+    /// The client a worker accepted, from before it reads the request (0:
+    /// none): should the worker die while it holds the client, the daemon
+    /// can tell the client how its job ended (`Fate`).
+    pub fn set_client(&self, slot: usize, client: i32) {
+        self.s(slot, CLIENT)
+            .store(client.max(0) as u64, Ordering::SeqCst);
+    }
+
     /// A job the worker accepted itself starts: its client, and how long
     /// the client's request waited (µs), when known.
     pub fn job_started(&self, slot: usize, client: i32, waited_us: Option<u64>) {

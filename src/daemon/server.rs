@@ -1531,6 +1531,10 @@ impl Server {
     fn peer_gone(&mut self, id: ConnId) {
         match self.conn_ref(id).map(|c| &c.role) {
             Some(Role::Worker(w)) => {
+                // Reaped already: its exit status says why it went.
+                if w.exited.is_some() {
+                    return self.finish_worker(id);
+                }
                 // A worker's channel closes as its process ends. During a
                 // job, its exit status (on_child_exit), which is on its
                 // way, says how the job's client is to end.

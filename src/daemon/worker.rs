@@ -741,7 +741,10 @@ impl Worker<'_> {
             let _ = self.internal.channel.send_message(&Message::Saturated);
         }
         match self.lift(conn) {
-            Some(conn) => self.serve_client(conn),
+            Some(conn) => {
+                self.serve_client(conn);
+                b.set_client(slot, 0);
+            }
             // It would fail every client it took (its descriptor limit was
             // lowered under it): a fresh worker takes its place. This
             // client, its connection dropped unread, runs the job itself.
@@ -777,6 +780,9 @@ impl Worker<'_> {
                 );
             }
         };
+        if let (Some((b, slot)), Some(pid)) = (self.board, peer_pid) {
+            b.set_client(slot, pid);
+        }
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         let mut fds: Vec<OwnedFd> = Vec::new();
