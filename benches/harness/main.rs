@@ -456,6 +456,20 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
     }
     let noop = workload::build_noop(&root);
     eprintln!("  floor: {} ({})", noop.path.display(), noop.how);
+    // Without musl-gcc the floor is glibc's static no-op, whose start-up
+    // a VM may make several times slower (CPUID traps): issue 3's first
+    // target would read "met" against the wrong floor.
+    let floor_warning = (cfg!(target_os = "linux") && !noop.how.contains("musl")).then(|| {
+        format!(
+            "warning: the floor is {} (musl-gcc not found; on Debian/Ubuntu: apt-get install -y \
+             musl-tools): the 'static no-op' targets are measured against a slower floor than \
+             they mean",
+            noop.how
+        )
+    });
+    if let Some(w) = &floor_warning {
+        eprintln!("  {w}");
+    }
     // With a musl floor, the glibc one too, for what the C library's own
     // start-up costs (rush's glibc build pays it, dash and bash pay it).
     let glibc_noop = noop
@@ -951,6 +965,9 @@ fn run(s: &Settings, work: &Path) -> Result<usize, String> {
     );
     say!("\nrush bench: {run_name}");
     say!("{}", table.trim_end());
+    if let Some(w) = &floor_warning {
+        say!("\n{w}");
+    }
     let cores = machine.f("cores").unwrap_or(1.0);
     let others_after = machine::others_busy(window);
     if let (Some(b), Some(a)) = (others_before, others_after) {
