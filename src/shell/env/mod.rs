@@ -329,12 +329,12 @@ impl Shell {
     }
 
     /// Are functions, `eval`s, dot scripts and trap actions nested so deep
-    /// that one more could overflow the stack? Then it is an error instead of a crash
-    /// (`e='eval "$e"'; eval "$e"`, which dash dies of too). Measured on
-    /// the stack itself, against its size limit less 1 MiB for what one
-    /// level may need (the parser's own nesting is bounded), since how much
-    /// a level takes depends on the build; nothing is asked below a depth
-    /// of 64.
+    /// that one more could overflow the stack? Then it is an error instead
+    /// of a crash (`e='eval "$e"'; eval "$e"`, which dash dies of too).
+    /// Measured on the stack itself, against its size limit less 1 MiB for
+    /// what one level may need (the parser's own nesting is bounded), since
+    /// how much a level takes depends on the build; nothing is asked below
+    /// a depth of 64.
     pub fn nested_too_deeply(&self) -> bool {
         if self.function_depth + self.eval_depth + self.dot_depth + self.trap_depth < 64 {
             return false;
