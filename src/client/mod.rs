@@ -169,6 +169,18 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
     }
 }
 
+/// Connect to the daemon's socket, if this user's daemon holds it: its
+/// owner is the daemon's user, and our descriptors and environment go to
+/// no one else's. Why not otherwise.
+fn connect_ours(socket: &[u8]) -> Result<OwnedFd, String> {
+    let sock = platform::unix::connect(socket).map_err(|e| format!("cannot connect: {e}"))?;
+    match platform::unix::peer_uid(sock.as_raw_fd()) {
+        Ok(uid) if uid == process::geteuid() => Ok(sock),
+        Ok(uid) => Err(format!("the socket belongs to uid {uid}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Nothing: `run` never returns `Ok`.
 enum Never {}
 
@@ -212,20 +224,7 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
     // about as long as the preparation below (~70 system calls), which
     // used to come before it. The socket, opened after the scan, is not
     // one of the job's descriptors.
-    let sock = platform::unix::connect(socket)
-        .map_err(|e| refused(Fallback::NoDaemon, format!("cannot connect: {e}")))?;
-    // The listening socket's owner is the daemon's user: never hand our
-    // descriptors and environment to anyone else's socket.
-    match platform::unix::peer_uid(sock.as_raw_fd()) {
-        Ok(uid) if uid == process::geteuid() => {}
-        Ok(uid) => {
-            return Err(refused(
-                Fallback::NoDaemon,
-                format!("the socket belongs to uid {uid}"),
-            ));
-        }
-        Err(e) => return Err(refused(Fallback::NoDaemon, e.to_string())),
-    }
+    let sock = connect_ours(socket).map_err(|why| refused(Fallback::NoDaemon, why))?;
     let cwd_fd = fd::open_cwd().map_err(|e| refused(Fallback::Refused, format!("cwd: {e}")))?;
     // On Linux the `O_PATH` descriptor always works for fchdir (even for a
     // removed directory), so the path, a fallback, is not worth a syscall.
@@ -235,7 +234,10 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         process::getcwd().unwrap_or_default()
     };
     let umask = process::get_umask();
-    let ignored = ignored_signals();
+    // As `rush` inherited them, real-time ones included: its binary is
+    // `#![no_main]` (`platform::entry!`), so Rust's runtime has not set
+    // SIGPIPE to "ignore" behind our back.
+    let ignored = signal::ignored_set();
     let parts = JobParts {
         umask,
         pid: process::getpid(),
@@ -280,14 +282,6 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         blocked: parts.blocked,
     };
     wait(ch, fwd, &sent, socket)
-}
-
-/// Signals ignored in this process (bit n = signal n), real-time ones
-/// included, as `rush` inherited them: its binary is `#![no_main]`
-/// (`platform::entry!`), so Rust's runtime has not set SIGPIPE to
-/// "ignore" behind our back.
-fn ignored_signals() -> u64 {
-    signal::ignored_set()
 }
 
 /// Receives the forwarded signals while the job runs: on Linux blocked and
@@ -449,10 +443,7 @@ fn wait(
                                 String::from_utf8_lossy(&message).into_owned(),
                             ));
                         }
-                        let mut line = message;
-                        line.push(b'\n');
-                        let _ = fd::write_all(2, &line);
-                        process::exit_now(EXIT_DAEMON_FAILED);
+                        worker_lost(message)
                     }
                     _ => {}
                 },
@@ -554,12 +545,8 @@ fn lost(socket: &[u8], heard: Heard, unread: bool, why: &str) -> Result<Never, W
             }) => worker_died(sig, message),
             Some(Message::Error {
                 code: ErrorCode::WorkerLost,
-                mut message,
-            }) if !message.is_empty() => {
-                message.push(b'\n');
-                let _ = fd::write_all(2, &message);
-                process::exit_now(EXIT_DAEMON_FAILED);
-            }
+                message,
+            }) if !message.is_empty() => worker_lost(message),
             _ => {}
         }
     }
@@ -583,10 +570,7 @@ fn ask_fate(socket: &[u8]) -> Option<Message> {
 }
 
 fn ask_fate_once(socket: &[u8], deadline: u64) -> Option<Message> {
-    let sock = platform::unix::connect(socket).ok()?;
-    if platform::unix::peer_uid(sock.as_raw_fd()).ok()? != process::geteuid() {
-        return None;
-    }
+    let sock = connect_ours(socket).ok()?;
     let mut ch = Channel::new(sock);
     ch.send_message(&Message::Fate).ok()?;
     loop {
@@ -609,10 +593,22 @@ fn ask_fate_once(socket: &[u8], deadline: u64) -> Option<Message> {
 /// The worker running the job died of `sig`: say so, and end as the job's
 /// shell, run directly, would have ended (docs/daemon.md, "A worker that
 /// dies").
-fn worker_died(sig: i32, mut message: Vec<u8>) -> ! {
+fn worker_died(sig: i32, message: Vec<u8>) -> ! {
+    say(message);
+    signal::die_of(sig)
+}
+
+/// The job may have run, and how it ended is not known: the daemon's
+/// `message`, and status 125.
+fn worker_lost(message: Vec<u8>) -> ! {
+    say(message);
+    process::exit_now(EXIT_DAEMON_FAILED)
+}
+
+/// Print one of the daemon's messages as a line on standard error.
+fn say(mut message: Vec<u8>) {
     message.push(b'\n');
     let _ = fd::write_all(2, &message);
-    signal::die_of(sig)
 }
 
 /// End this process as the job ended.

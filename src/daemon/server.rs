@@ -107,6 +107,14 @@ struct ConnId {
 }
 
 impl ConnId {
+    /// The id of `c`, the connection at slab index `i`.
+    fn of(i: usize, c: &Conn) -> ConnId {
+        ConnId {
+            index: i as u32,
+            generation: c.generation,
+        }
+    }
+
     fn token(self, op: u64) -> Token {
         Token((u64::from(self.index) << 32) | (u64::from(self.generation & 0xff_ffff) << 8) | op)
     }
@@ -1207,13 +1215,7 @@ impl Server {
                 continue;
             }
             if now.saturating_duration_since(c.since) >= limit {
-                expired.push((
-                    ConnId {
-                        index: i as u32,
-                        generation: c.generation,
-                    },
-                    c.close_after_flush,
-                ));
+                expired.push((ConnId::of(i, c), c.close_after_flush));
             } else {
                 waiting = true;
             }
@@ -1349,10 +1351,7 @@ impl Server {
             .conns
             .iter()
             .filter_map(|(i, c)| match &c.role {
-                Role::Worker(w) if w.holds_off(b) => Some(ConnId {
-                    index: i as u32,
-                    generation: c.generation,
-                }),
+                Role::Worker(w) if w.holds_off(b) => Some(ConnId::of(i, c)),
                 _ => None,
             })
             .collect();
@@ -1658,10 +1657,7 @@ impl Server {
                 let Role::Worker(w) = &c.role else {
                     return None;
                 };
-                let id = ConnId {
-                    index: i as u32,
-                    generation: c.generation,
-                };
+                let id = ConnId::of(i, c);
                 let at = w.cancelled?;
                 let pgid = match w.phase {
                     Phase::Busy { .. } => w.pgid,
@@ -1839,10 +1835,7 @@ impl Server {
             .iter()
             .filter_map(|(i, c)| match &c.role {
                 Role::Worker(w) if !w.oneshot && !w.retiring && w.phase != Phase::Down => {
-                    Some(ConnId {
-                        index: i as u32,
-                        generation: c.generation,
-                    })
+                    Some(ConnId::of(i, c))
                 }
                 _ => None,
             })
@@ -2451,10 +2444,7 @@ impl Server {
             .conns
             .iter()
             .filter_map(|(i, c)| match &c.role {
-                Role::Worker(w) if !matches!(w.phase, Phase::Busy { .. }) => Some(ConnId {
-                    index: i as u32,
-                    generation: c.generation,
-                }),
+                Role::Worker(w) if !matches!(w.phase, Phase::Busy { .. }) => Some(ConnId::of(i, c)),
                 _ => None,
             })
             .collect();
@@ -2542,10 +2532,7 @@ impl Server {
             .conns
             .iter()
             .filter_map(|(i, c)| match &c.role {
-                Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }) => Some(ConnId {
-                    index: i as u32,
-                    generation: c.generation,
-                }),
+                Role::Worker(w) if matches!(w.phase, Phase::Busy { .. }) => Some(ConnId::of(i, c)),
                 _ => None,
             })
             .collect();
@@ -2594,10 +2581,7 @@ impl Server {
             .conns
             .iter()
             .filter_map(|(i, c)| match &c.role {
-                Role::Worker(w) if !w.reaped => Some(ConnId {
-                    index: i as u32,
-                    generation: c.generation,
-                }),
+                Role::Worker(w) if !w.reaped => Some(ConnId::of(i, c)),
                 _ => None,
             })
             .collect();
@@ -2616,10 +2600,7 @@ impl Server {
                 Role::Client(ClientState::AwaitingFate { client_pid })
                     if client_pid == fate.client_pid =>
                 {
-                    Some(ConnId {
-                        index: i as u32,
-                        generation: c.generation,
-                    })
+                    Some(ConnId::of(i, c))
                 }
                 _ => None,
             })

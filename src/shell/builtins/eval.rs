@@ -4,19 +4,9 @@ use crate::shell::env::{Shell, status};
 use crate::shell::exec::Divert;
 use crate::shell::syntax::Parser;
 
-/// Is there room for one more nested `eval` or dot script? Says why not
-/// ([`Shell::nested_too_deeply`]).
-fn nesting_room(sh: &Shell, name: &[u8]) -> Result<(), Divert> {
-    if !sh.nested_too_deeply() {
-        return Ok(());
-    }
-    sh.utility_error(name, "nested too deeply");
-    Err(Divert::Error(status::FAILURE))
-}
-
 /// `eval args...`: join the arguments with spaces and run the result.
 pub fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
-    nesting_room(sh, b"eval")?;
+    sh.nesting_room(b"eval")?;
     let mut text = Vec::new();
     for (i, a) in args[1..].iter().enumerate() {
         if i > 0 {
@@ -42,7 +32,7 @@ pub fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         sh.utility_error(b".", "filename argument required");
         return Err(Divert::Error(status::USAGE));
     };
-    nesting_room(sh, b".")?;
+    sh.nesting_room(b".")?;
     let path = if name.contains(&b'/') {
         Some(name.clone())
     } else {

@@ -201,6 +201,16 @@ impl Shell {
         self.is_worker() && *self.traps.action(sig) == Action::Default && default_terminates(sig)
     }
 
+    /// Is there room for one more nested `eval`, dot script or trap action
+    /// (`name` says which)? Says why not ([`Shell::nested_too_deeply`]).
+    pub(crate) fn nesting_room(&self, name: &[u8]) -> Exec {
+        if !self.nested_too_deeply() {
+            return Ok(());
+        }
+        self.utility_error(name, "nested too deeply");
+        Err(Divert::Error(crate::shell::env::status::FAILURE))
+    }
+
     /// Run a trap's command text, keeping `$?` as it was (XCU `trap`).
     /// Its lines count from 1, as in dash and bash (its messages name the
     /// line of the action, not of wherever the script was).
@@ -211,10 +221,7 @@ impl Shell {
     /// runs short ([`Shell::nested_too_deeply`]), which a daemon worker
     /// survives.
     pub fn run_trap_action(&mut self, text: &[u8]) -> Exec {
-        if self.nested_too_deeply() {
-            self.utility_error(b"trap", "nested too deeply");
-            return Err(Divert::Error(crate::shell::env::status::FAILURE));
-        }
+        self.nesting_room(b"trap")?;
         let saved = self.last_status;
         let line = std::mem::replace(&mut self.lineno, 1);
         self.trap_depth += 1;

@@ -336,10 +336,9 @@ impl Shell {
     /// Is a signal pending that will end this shell (in a daemon worker,
     /// one whose default action it emulates, or the cancel signal)?
     fn ending_of_a_pending_signal(&self) -> bool {
-        use platform::signal::{NSIG, cancel_signal, is_pending};
         self.is_worker()
-            && (is_pending(cancel_signal())
-                || (1..NSIG).any(|s| is_pending(s) && self.worker_dies_of(s)))
+            && (platform::signal::is_pending(platform::signal::cancel_signal())
+                || self.pending_death().is_some())
     }
 
     /// In a daemon worker `$$` is the client, which passes on to this
