@@ -123,6 +123,16 @@ impl Drop for TempDir {
     }
 }
 
+/// Start `cmd` (a `rush`) in the background, stdin /dev/null, stdout and
+/// stderr piped.
+pub fn spawn_piped(cmd: &mut Command) -> Child {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rush")
+}
+
 /// Wait for `child` up to `limit`; kill it (and fail) when it takes longer.
 pub fn wait_with_timeout(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
     let start = Instant::now();
@@ -329,21 +339,13 @@ impl Daemon {
         c
     }
 
-    /// The daemon's pid.
     /// Start `rush -c script` through this daemon in the background, with
     /// `RUSH_DAEMON=mode` and stdout and stderr piped; [`finish`] waits.
     pub fn spawn_job(&self, script: &str, mode: &str) -> Child {
-        self.rush()
-            .env("RUSH_DAEMON", mode)
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn rush")
+        spawn_piped(self.rush().env("RUSH_DAEMON", mode).arg("-c").arg(script))
     }
 
+    /// The daemon's pid.
     pub fn pid(&self) -> u32 {
         self.child.as_ref().map_or(0, Child::id)
     }
@@ -711,13 +713,7 @@ impl Runner {
     /// Start `rush` with `args` in the background, stdin /dev/null,
     /// stdout and stderr piped.
     pub fn spawn(&self, args: &[&str]) -> Child {
-        self.command()
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn rush")
+        spawn_piped(self.command().args(args))
     }
 
     /// `rush -c script`, with `stdin`.
