@@ -63,6 +63,23 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// A `u32` count then that many [`bytes`](Self::bytes) strings, into
+    /// one buffer; `Err(BadField(field))` if one holds a NUL byte.
+    pub fn string_list(&mut self, field: &'static str) -> Result<Strings, FrameError> {
+        let n = self.count(4)?;
+        // Each string costs 4 bytes of length in the frame and 1 of NUL
+        // here: the frame's size bounds the buffer.
+        let mut out = Strings::with_capacity(n, self.buf.len());
+        for _ in 0..n {
+            let s = self.bytes()?;
+            if s.contains(&0) {
+                return Err(FrameError::BadField(field));
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+
     /// A `u32` count of items at least `min_size` bytes each, checked
     /// against the bytes left.
     pub fn count(&mut self, min_size: usize) -> Result<usize, FrameError> {
@@ -80,6 +97,75 @@ impl<'a> Reader<'a> {
         } else {
             Err(FrameError::Trailing)
         }
+    }
+}
+
+/// A list of byte strings without NUL bytes, kept in one buffer, each
+/// followed by a NUL (ready to hand to `execve`): what a frame's
+/// environment decodes to with two allocations instead of one per string.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Strings {
+    /// Every string, each followed by a NUL.
+    bytes: Vec<u8>,
+    /// Where each string ends (its NUL) in `bytes`.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    pub fn new() -> Strings {
+        Strings::default()
+    }
+
+    fn with_capacity(strings: usize, bytes: usize) -> Strings {
+        Strings {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(strings),
+        }
+    }
+
+    /// Append `s`, which must hold no NUL byte (a string that does would
+    /// read back cut at the NUL by anything that takes it as a C string).
+    pub fn push(&mut self, s: &[u8]) {
+        debug_assert!(!s.contains(&0));
+        self.bytes.extend_from_slice(s);
+        self.ends.push(self.bytes.len() as u32);
+        self.bytes.push(0);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The strings, without their NULs.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + Clone + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let s = &self.bytes[start..end as usize];
+            start = end as usize + 1;
+            s
+        })
+    }
+}
+
+impl<S: AsRef<[u8]>> FromIterator<S> for Strings {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Strings {
+        let mut out = Strings::new();
+        for s in iter {
+            out.push(s.as_ref());
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for Strings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(String::from_utf8_lossy))
+            .finish()
     }
 }
 

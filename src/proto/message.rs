@@ -1,6 +1,6 @@
 //! The messages: what each kind's payload holds, and their encoding.
 
-use super::codec::{Reader, Writer};
+use super::codec::{Reader, Strings, Writer};
 use super::{FrameError, HEADER_LEN, Header, Kind, MAX_FDS, MAX_PAYLOAD};
 
 /// The job's last command, for the client to run in its own place
@@ -141,7 +141,7 @@ pub struct JobRequest {
     /// The full argument vector of `rush`, `argv[0]` included.
     pub argv: Vec<Vec<u8>>,
     /// The environment, `KEY=VALUE` entries.
-    pub env: Vec<Vec<u8>>,
+    pub env: Strings,
 }
 
 /// The borrowed parts of a job request, for encoding without copies.
@@ -506,8 +506,7 @@ impl JobRequest {
             return Err(FrameError::BadField("argv"));
         }
         no_nul(&argv, "argv")?;
-        let env = r.strings()?;
-        no_nul(&env, "env")?;
+        let env = r.string_list("env")?;
         r.finish()?;
         if f.cwd.contains(&0) {
             return Err(FrameError::BadField("cwd"));
@@ -545,7 +544,7 @@ impl JobRequest {
             argv: &argv,
         };
         encode_job(out, &parts, |sink| {
-            for kv in &self.env {
+            for kv in self.env.iter() {
                 sink(kv);
             }
         });
@@ -976,7 +975,7 @@ mod tests {
             cwd: b"/tmp/\xff".to_vec(),
             fds: vec![0, 1, 2, 7],
             argv: vec![b"rush".to_vec(), b"-c".to_vec(), b"echo \xfe".to_vec()],
-            env: vec![b"A=1".to_vec(), b"B=\x80".to_vec()],
+            env: [&b"A=1"[..], b"B=\x80"].into_iter().collect(),
         }
     }
 
@@ -991,6 +990,37 @@ mod tests {
             prefix: b"rush: -c: line 1".to_vec(),
             fds: vec![0, 1, 2, 9],
         }
+    }
+
+    /// An environment string with a NUL byte in it: a C string would end
+    /// there, and the job would run with another environment than sent.
+    #[test]
+    fn a_job_whose_environment_holds_a_nul_is_refused() {
+        let job = sample_job();
+        let argv: Vec<&[u8]> = job.argv.iter().map(Vec::as_slice).collect();
+        let parts = JobParts {
+            umask: job.umask,
+            pid: job.pid,
+            ppid: job.ppid,
+            ignored: job.ignored,
+            blocked: job.blocked,
+            context: job.context,
+            flags: job.flags,
+            sent_ns: job.sent_ns,
+            cwd: &job.cwd,
+            fds: &job.fds,
+            argv: &argv,
+        };
+        let mut buf = Vec::new();
+        encode_job(&mut buf, &parts, |sink| {
+            sink(b"A=1");
+            sink(b"B=x\0y");
+        });
+        let (h, payload, _) = split(&buf).unwrap().unwrap();
+        assert_eq!(
+            Message::decode(&h, payload).unwrap_err(),
+            FrameError::BadField("env")
+        );
     }
 
     #[test]

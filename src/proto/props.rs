@@ -46,7 +46,7 @@ fn job() -> impl Strategy<Value = JobRequest> {
                 cwd,
                 fds: fds.into_iter().collect(),
                 argv,
-                env,
+                env: env.into_iter().collect(),
             },
         )
 }

@@ -665,10 +665,10 @@ impl Shell {
 /// started `rush` and a daemon worker running a job do. `Err(status)` when
 /// the command line said to do nothing else (`--version`, `--help`, a
 /// usage error).
-pub fn start(
+pub fn start<'e>(
     sh: &mut Shell,
     argv: &[Vec<u8>],
-    environ: &[Vec<u8>],
+    environ: impl IntoIterator<Item = &'e [u8]>,
     ppid: i32,
 ) -> Result<Exec, i32> {
     let argv0 = argv.first().cloned().unwrap_or_else(|| b"rush".to_vec());
@@ -692,7 +692,7 @@ pub fn start(
     if sh.is_worker() && sh.traps.ignored_on_entry() != 0 {
         sh.traps.apply_all();
     }
-    sh.vars.import(environ.iter().map(|e| &e[..]));
+    sh.vars.import(environ);
     init_variables(sh);
     let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes());
     sh.interactive = inv.interactive
@@ -743,7 +743,12 @@ pub fn start(
 /// status; the caller exits with it.
 pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
     let mut sh = Shell::new(ProcessRole::Direct, 0);
-    let status = match start(&mut sh, argv, environ, platform::process::getppid()) {
+    let status = match start(
+        &mut sh,
+        argv,
+        environ.iter().map(Vec::as_slice),
+        platform::process::getppid(),
+    ) {
         Ok(r) => sh.finish(r),
         Err(status) => status,
     };

@@ -18,7 +18,7 @@ pub struct JobContext<'a> {
     /// The client's whole command line (`rush -c ...`).
     pub argv: &'a [Vec<u8>],
     /// The client's environment, `NAME=value` strings.
-    pub env: &'a [Vec<u8>],
+    pub env: &'a crate::proto::codec::Strings,
     /// The client's pid: the job's `$$`.
     pub client_pid: i32,
     /// The client's parent: the job's `$PPID`.
@@ -85,7 +85,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     // The worker's CPU time so far (earlier jobs, its own start, the
     // children it reaped) is not the job's.
     sh.times_base = platform::process::times();
-    let outcome = match cli::start(&mut sh, ctx.argv, ctx.env, ctx.client_ppid) {
+    let outcome = match cli::start(&mut sh, ctx.argv, ctx.env.iter(), ctx.client_ppid) {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {
                 signal: sig,

@@ -27,7 +27,7 @@ fn print_vars(
         }
         out.extend_from_slice(prefix.as_bytes());
         out.extend_from_slice(n);
-        if let Some(v) = &var.value {
+        if let Some(v) = var.value() {
             out.push(b'=');
             out.extend_from_slice(&quote_value(v));
         }

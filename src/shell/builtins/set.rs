@@ -37,7 +37,7 @@ pub fn set(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     if args.len() == 1 {
         let mut out = Vec::new();
         for (name, var) in sh.vars.sorted() {
-            if let Some(v) = &var.value {
+            if let Some(v) = var.value() {
                 out.extend_from_slice(name);
                 out.push(b'=');
                 out.extend_from_slice(&quote(v));

@@ -4,13 +4,37 @@
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
-/// One variable. `value` is `None` for a variable that has attributes
+/// One variable. Its value is `None` for a variable that has attributes
 /// (`export x`, `readonly x`) but no value.
 #[derive(Clone, Debug, Default)]
 pub struct Var {
-    pub value: Option<Vec<u8>>,
+    value: Option<Value>,
     pub exported: bool,
     pub readonly: bool,
+}
+
+impl Var {
+    pub fn value(&self) -> Option<&[u8]> {
+        match self.value.as_ref()? {
+            Value::Own(v) => Some(v),
+            Value::Inherited { env, start, end } => Some(&env[*start as usize..*end as usize]),
+        }
+    }
+}
+
+/// A variable's bytes: its own, or, until it is first assigned, its part
+/// of the environment the shell started with, which every imported
+/// variable shares. A worker imports a whole environment at every job;
+/// sharing it costs no allocation per variable, and most are never
+/// assigned.
+#[derive(Clone, Debug)]
+enum Value {
+    Own(Vec<u8>),
+    Inherited {
+        env: Rc<Vec<u8>>,
+        start: u32,
+        end: u32,
+    },
 }
 
 /// Why an assignment was refused.
@@ -25,11 +49,17 @@ impl std::fmt::Display for ReadonlyError {
     }
 }
 
+/// A variable's name as the table keeps it: in place up to 24 bytes,
+/// which every name a shell commonly sees fits, so that importing an
+/// environment (each job of a worker does) allocates once per variable,
+/// for its value, not twice.
+type Name = smallvec::SmallVec<[u8; 24]>;
+
 /// A saved variable to put back when a function returns or a temporary
 /// assignment ends.
 #[derive(Clone, Debug)]
 struct Saved {
-    name: Box<[u8]>,
+    name: Name,
     var: Option<Var>,
 }
 
@@ -41,7 +71,7 @@ struct Saved {
 /// scope restores what was saved.
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
-    map: FxHashMap<Box<[u8]>, Var>,
+    map: FxHashMap<Name, Var>,
     scopes: Vec<Vec<Saved>>,
     /// The environment handed to utilities, built on demand and dropped
     /// whenever an exported variable changes.
@@ -75,20 +105,33 @@ impl Vars {
     /// leaves them unspecified; we drop them, as dash does).
     pub fn import<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) {
         let env = env.into_iter();
-        // Room for the shell's own few too: one allocation, no rehash.
-        self.map.reserve(env.size_hint().0 + 8);
+        let mut names: Vec<(&[u8], u32, u32)> = Vec::with_capacity(env.size_hint().0);
+        let mut values = Vec::new();
         for entry in env {
             let Some(eq) = entry.iter().position(|&c| c == b'=') else {
                 continue;
             };
             let (name, value) = (&entry[..eq], &entry[eq + 1..]);
-            if !is_name(name) {
+            // (No environment reaches 4 GiB: the kernel caps it far lower.)
+            if !is_name(name) || values.len() + value.len() > u32::MAX as usize {
                 continue;
             }
+            let start = values.len() as u32;
+            values.extend_from_slice(value);
+            names.push((name, start, values.len() as u32));
+        }
+        let env = Rc::new(values);
+        // Room for the shell's own few too: one allocation, no rehash.
+        self.map.reserve(names.len() + 8);
+        for (name, start, end) in names {
             self.map.insert(
-                name.into(),
+                Name::from_slice(name),
                 Var {
-                    value: Some(value.to_vec()),
+                    value: Some(Value::Inherited {
+                        env: env.clone(),
+                        start,
+                        end,
+                    }),
                     exported: true,
                     readonly: false,
                 },
@@ -100,7 +143,7 @@ impl Vars {
     /// The value of `name`, if set.
     #[inline]
     pub fn get(&self, name: &[u8]) -> Option<&[u8]> {
-        self.map.get(name).and_then(|v| v.value.as_deref())
+        self.map.get(name).and_then(Var::value)
     }
 
     /// The variable `name` with its attributes.
@@ -132,11 +175,11 @@ impl Vars {
                 self.env_cache = None;
             }
             match &mut var.value {
-                Some(old) => {
+                Some(Value::Own(old)) => {
                     old.clear();
                     old.extend_from_slice(&value);
                 }
-                None => var.value = Some(value),
+                _ => var.value = Some(Value::Own(value)),
             }
             return Ok(());
         }
@@ -146,7 +189,7 @@ impl Vars {
         self.map.insert(
             name.into(),
             Var {
-                value: Some(value),
+                value: Some(Value::Own(value)),
                 exported: allexport,
                 readonly: false,
             },
@@ -210,7 +253,7 @@ impl Vars {
         }
         let mut env = Vec::with_capacity(self.map.len());
         for (name, var) in &self.map {
-            if let (true, Some(value)) = (var.exported, &var.value) {
+            if let (true, Some(value)) = (var.exported, var.value()) {
                 let mut entry = Vec::with_capacity(name.len() + 2 + value.len());
                 entry.extend_from_slice(name);
                 entry.push(b'=');
