@@ -381,26 +381,53 @@ pub fn open_file_limit() -> u64 {
 /// CPU times of the process and of its waited-for children, in seconds:
 /// `(user, system, children user, children system)`.
 pub fn times() -> (f64, f64, f64, f64) {
-    fn usage(who: libc::c_int) -> (f64, f64) {
-        let ru = rusage(who);
-        let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-        (secs(ru.ru_utime), secs(ru.ru_stime))
+    let own = usage();
+    let (cu, cs) = children_times();
+    (own.user, own.system, cu, cs)
+}
+
+/// What `getrusage` says of this process, in one call.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Usage {
+    /// CPU time, in seconds.
+    pub user: f64,
+    pub system: f64,
+    /// The most memory it has had resident at once, in bytes
+    /// (`ru_maxrss`: KiB on Linux and the BSDs, bytes on macOS). A forked
+    /// process starts from what it shares with its parent.
+    pub peak_rss: u64,
+}
+
+/// This process's CPU times and peak resident memory.
+pub fn usage() -> Usage {
+    let ru = rusage(libc::RUSAGE_SELF);
+    let peak = u64::try_from(ru.ru_maxrss).unwrap_or(0);
+    Usage {
+        user: seconds(ru.ru_utime),
+        system: seconds(ru.ru_stime),
+        peak_rss: if cfg!(any(target_os = "macos", target_os = "ios")) {
+            peak
+        } else {
+            peak * 1024
+        },
     }
-    let (u, s) = usage(libc::RUSAGE_SELF);
-    let (cu, cs) = usage(libc::RUSAGE_CHILDREN);
-    (u, s, cu, cs)
+}
+
+/// CPU times of the children this process waited for, in seconds:
+/// `(user, system)`.
+pub fn children_times() -> (f64, f64) {
+    let ru = rusage(libc::RUSAGE_CHILDREN);
+    (seconds(ru.ru_utime), seconds(ru.ru_stime))
+}
+
+fn seconds(tv: libc::timeval) -> f64 {
+    tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6
 }
 
 /// The most memory this process has had resident at once, in bytes
-/// (`ru_maxrss`: KiB on Linux and the BSDs, bytes on macOS). A forked
-/// process starts from what it shares with its parent.
+/// ([`Usage::peak_rss`]).
 pub fn peak_rss() -> u64 {
-    let peak = u64::try_from(rusage(libc::RUSAGE_SELF).ru_maxrss).unwrap_or(0);
-    if cfg!(any(target_os = "macos", target_os = "ios")) {
-        peak
-    } else {
-        peak * 1024
-    }
+    usage().peak_rss
 }
 
 /// `getrusage(who)`.

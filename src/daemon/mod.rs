@@ -87,10 +87,11 @@ impl Baseline {
     /// the pid the kernel gives that client ([`platform::unix::peer_ids`]):
     /// it numbers a peer in our own PID namespace, so a client that numbers
     /// itself differently lives in another. A connection belongs to the
-    /// connecting process's network namespace.
+    /// connecting process's network namespace for its whole life: `conn`
+    /// is `None` once an earlier job on it found that to be ours.
     pub(crate) fn refusal(
         &self,
-        conn: RawFd,
+        conn: Option<RawFd>,
         peer_pid: Option<i32>,
         pid: i32,
         context: &Context,
@@ -101,7 +102,10 @@ impl Baseline {
         if peer_pid.is_some_and(|p| p != pid) {
             return Some("the client is in another PID namespace than rushd");
         }
-        if self.netns.is_some() && platform::unix::netns_cookie(conn) != self.netns {
+        if let Some(conn) = conn
+            && self.netns.is_some()
+            && platform::unix::netns_cookie(conn) != self.netns
+        {
             return Some("the client is in another network namespace than rushd");
         }
         None

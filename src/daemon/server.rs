@@ -1257,7 +1257,7 @@ impl Server {
         let peer_pid = platform::unix::peer_pid(raw);
         if let Some(why) = self
             .baseline
-            .refusal(raw, peer_pid, summary.pid, &summary.context)
+            .refusal(Some(raw), peer_pid, summary.pid, &summary.context)
         {
             self.stats.context_refusals += 1;
             self.stats.last_refusal = why;

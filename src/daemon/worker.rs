@@ -268,6 +268,14 @@ struct Worker<'a> {
     had_children: bool,
     /// Peak resident memory when it became ready ([`MAX_GROWTH`]).
     ready_rss: u64,
+    /// This process's CPU time (user, system) when its last job ended, or
+    /// when it became ready: where the next job's `times` counts from, as
+    /// a fresh shell's counts from its start. Read with the peak memory
+    /// after each job, so that a job costs no system call for it.
+    cpu_base: (f64, f64),
+    /// Its waited-for children's CPU time, read again only after it has
+    /// waited for a child.
+    children_base: Option<(f64, f64)>,
 }
 
 /// The worker process: never returns.
@@ -362,6 +370,7 @@ pub fn main(
         message: BAD_REQUEST.to_vec(),
     }
     .encode(&mut bad_request);
+    let ready = process::usage();
     let w = Worker {
         internal,
         board,
@@ -378,7 +387,9 @@ pub fn main(
         cancelling,
         bad_request,
         had_children: false,
-        ready_rss: process::peak_rss(),
+        ready_rss: ready.peak_rss,
+        cpu_base: (ready.user, ready.system),
+        children_base: None,
     };
     if let Some((b, slot)) = w.board {
         b.set_pid(slot, w.me);
@@ -499,6 +510,7 @@ impl Worker<'_> {
         let _ = signal::ensure_disposition(signal::SIGCHLD, Disposition::Catch);
         signal::clear_pending(signal::SIGCHLD);
         platform::child::reap_ended_except(self.anchor.pid);
+        self.children_base = None;
     }
 
     /// A message from the daemon.
@@ -525,15 +537,25 @@ impl Worker<'_> {
         fds: Vec<OwnedFd>,
         relayed: bool,
     ) -> (JobResult, Vec<OwnedFd>) {
+        let (cu, cs) = *self
+            .children_base
+            .get_or_insert_with(process::children_times);
+        let times_base = (self.cpu_base.0, self.cpu_base.1, cu, cs);
         let (mut result, kept) = serve(
             &mut self.internal,
             job,
             fds,
-            self.anchor.pid,
-            self.baseline_umask,
-            &self.warm,
-            relayed.then(process::getppid),
+            Setting {
+                pgid: self.anchor.pid,
+                baseline_umask: self.baseline_umask,
+                warm: &self.warm,
+                relayed_by: relayed.then(process::getppid),
+                times_base,
+            },
         );
+        if result.spawned {
+            self.children_base = None;
+        }
         if result.retire || self.oneshot {
             return (result, kept);
         }
@@ -549,7 +571,9 @@ impl Worker<'_> {
             result.retire = true;
             return (result, kept);
         }
-        let peak = process::peak_rss();
+        let now = process::usage();
+        self.cpu_base = (now.user, now.system);
+        let peak = now.peak_rss;
         if peak > self.ready_rss + MAX_GROWTH {
             note(
                 &self.internal,
@@ -665,6 +689,7 @@ impl Worker<'_> {
     fn replace_anchor(&mut self) {
         let old = std::mem::replace(&mut self.anchor, Anchor { pid: 0 });
         old.retire();
+        self.children_base = None;
         self.anchor = new_anchor(&self.internal);
         if let Some((b, slot)) = self.board {
             b.set_pgid(slot, self.anchor.pid);
@@ -804,8 +829,9 @@ impl Worker<'_> {
                     break;
                 }
             };
-            let Some(job) = self.own_job(conn.as_raw_fd(), peer_pid, &buf[..used], fds.len())
-            else {
+            // (A connection's network namespace is checked at its first job.)
+            let netns_unknown = (!prepared).then_some(conn.as_raw_fd());
+            let Some(job) = self.own_job(netns_unknown, peer_pid, &buf[..used], fds.len()) else {
                 self.handoff(conn, &buf, fds);
                 break;
             };
@@ -831,10 +857,11 @@ impl Worker<'_> {
     /// The job in `frame`, if this worker can run it as the daemon would;
     /// anything else (another kind of request, a malformed one, a client
     /// whose context differs) goes to the daemon, which answers it as it
-    /// always does.
+    /// always does. `conn` is the connection while its network namespace
+    /// is still to be checked ([`super::Baseline::refusal`]).
     fn own_job(
         &self,
-        conn: RawFd,
+        conn: Option<RawFd>,
         peer_pid: Option<i32>,
         frame: &[u8],
         nfds: usize,
@@ -1140,15 +1167,31 @@ fn close_all_but(keep: &[RawFd]) {
 }
 
 /// Run one job: install its world, run it, restore the baseline.
+/// What [`serve`] runs a job with besides the job itself.
+struct Setting<'a> {
+    /// The process group the job's children join.
+    pgid: i32,
+    baseline_umask: u32,
+    warm: &'a crate::shell::warm::WarmRef,
+    /// The daemon's pid, for a job it relays.
+    relayed_by: Option<i32>,
+    /// Where the job's `times` counts from ([`JobContext::times_base`]).
+    times_base: (f64, f64, f64, f64),
+}
+
 fn serve(
     internal: &mut Internal,
     job: &JobRequest,
     mut fds: Vec<OwnedFd>,
-    pgid: i32,
-    baseline_umask: u32,
-    warm: &crate::shell::warm::WarmRef,
-    relayed_by: Option<i32>,
+    setting: Setting<'_>,
 ) -> (JobResult, Vec<OwnedFd>) {
+    let Setting {
+        pgid,
+        baseline_umask,
+        warm,
+        relayed_by,
+        times_base,
+    } = setting;
     // Caught between jobs once a job has left children
     // (`Worker::reap_leftovers`); the job has it at its default, as
     // directly. No system call while it is.
@@ -1205,6 +1248,7 @@ fn serve(
         warm: Some(warm),
         relayed_by,
         may_hand_back: job.flags & JOB_LAST != 0,
+        times_base,
     };
     // The job must not see the worker's own descriptors: to it they are
     // closed numbers, which it may take for its own (`exec 1000>file`);

@@ -41,6 +41,10 @@ pub struct JobContext<'a> {
     /// The client sends no other job on its connection (`JOB_LAST`): the
     /// job's last utility may be handed to it ([`JobResult::exec`]).
     pub may_hand_back: bool,
+    /// The worker's CPU times (`platform::process::times`) when the job
+    /// began: the earlier jobs', its own start's and those of the children
+    /// it reaped are not the job's, whose `times` counts from here.
+    pub times_base: (f64, f64, f64, f64),
 }
 
 /// How a job ended.
@@ -82,9 +86,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     sh.client_job = true;
     sh.warm = ctx.warm.cloned();
     sh.may_hand_back = ctx.may_hand_back;
-    // The worker's CPU time so far (earlier jobs, its own start, the
-    // children it reaped) is not the job's.
-    sh.times_base = platform::process::times();
+    sh.times_base = ctx.times_base;
     let outcome = match cli::start(&mut sh, ctx.argv, ctx.env.iter(), ctx.client_ppid) {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {

@@ -269,7 +269,12 @@ impl Shell {
             commands_read: 0,
             local_options: None,
             last_async: None,
-            shell_pid: platform::process::getpid(),
+            // A worker's job is its client's shell: `run_job` gives it the
+            // client's pid, which the worker need not ask for its own.
+            shell_pid: match role {
+                ProcessRole::Direct => platform::process::getpid(),
+                ProcessRole::Worker { .. } => 0,
+            },
             jobs: Jobs::default(),
             hash: FxHashMap::default(),
             hash_generation: 0,
