@@ -194,6 +194,41 @@ fn a_real_time_signal_the_caller_ignores_stays_ignored_in_the_job() {
     }
 }
 
+/// The signals the client had blocked are blocked in its job (and its
+/// children), and a umask the job sets is its own: neither reaches the
+/// next job the same worker runs.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_jobs_signal_mask_and_umask_are_its_alone() {
+    use std::os::unix::process::CommandExt;
+    // (Not the job's last command, which the client would run itself.)
+    let probe = "umask; grep SigBlk: /proc/self/status; true";
+    for &b in backends() {
+        let d = one_worker(b);
+        // A job first that leaves the worker as it found it.
+        let before = job_on(&d, "require", probe);
+        assert!(before.stdout_str().contains("SigBlk"), "{b}: {before:?}");
+        let mut c = d.rush();
+        c.env("RUSH_DAEMON", "require")
+            .args(["-c", &format!("umask 0077; {probe}")]);
+        // SAFETY: the closure only changes the signal mask, which is
+        // async-signal-safe, in the child between fork and exec.
+        unsafe {
+            c.pre_exec(|| signal::block(signal::bit(signal::SIGUSR1)).map(drop));
+        }
+        let o = run(&mut c, None, Duration::from_secs(20));
+        // (/proc numbers signal n as bit n - 1: USR1 is 0x200.)
+        assert_eq!(
+            o.stdout_str(),
+            "0077\nSigBlk:\t0000000000000200\n",
+            "{b}: {o:?}"
+        );
+        let after = job_on(&d, "require", probe);
+        assert_eq!(after.stdout_str(), before.stdout_str(), "{b}");
+        d.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

@@ -3,6 +3,7 @@
 use crate::{Pid, cvt, cvt_retry};
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The outcome of [`fork`].
 pub enum Fork {
@@ -230,10 +231,27 @@ pub fn group_is_orphaned(pid: Pid, parent: Pid) -> bool {
     }
 }
 
+/// [`set_umask`] has run since [`reset_umask`] last did (as if it had,
+/// at first).
+static UMASK_SET: AtomicBool = AtomicBool::new(true);
+
 /// Set the file mode creation mask, returning the old one.
 pub fn set_umask(mask: u32) -> u32 {
+    UMASK_SET.store(true, Ordering::Relaxed);
     // SAFETY: umask cannot fail and has no preconditions.
     unsafe { libc::umask(mask as libc::mode_t) as u32 }
+}
+
+/// Set the mask back to `mask`, unless nothing set it since the last
+/// call did: for a process that keeps one mask between jobs, a system
+/// call saved after every job that left it alone. (A process this one
+/// started shares the flag only until it starts a program, and can only
+/// have set it.)
+pub fn reset_umask(mask: u32) {
+    if UMASK_SET.swap(false, Ordering::Relaxed) {
+        // SAFETY: umask cannot fail and has no preconditions.
+        unsafe { libc::umask(mask as libc::mode_t) };
+    }
 }
 
 /// The current file mode creation mask (read by setting and restoring it).

@@ -326,6 +326,23 @@ pub fn set_blocked(set: u64) -> io::Result<u64> {
     mask_op(libc::SIG_SETMASK, set)
 }
 
+/// The mask changed since [`unblock_all`] last emptied it (as if it had,
+/// at first).
+static MASK_SET: AtomicBool = AtomicBool::new(true);
+
+/// Empty the signal mask, unless nothing changed it since the last call
+/// did: for a process that keeps an empty mask between jobs, a system
+/// call saved after every job that left it alone. (A process this one
+/// started shares the flag only until it starts a program, and can only
+/// have set it.)
+pub fn unblock_all() -> io::Result<()> {
+    if MASK_SET.load(Ordering::Relaxed) {
+        set_blocked(0)?;
+        MASK_SET.store(false, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
 /// Sleep until one of `signals`, all caught ([`Disposition::Catch`]), has
 /// arrived ([`is_pending`]). They are blocked while the flags are read and
 /// let in only by `sigsuspend`, so one that comes between the check and
@@ -345,6 +362,10 @@ pub fn wait_for_any(signals: u64) {
 }
 
 fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
+    // (Blocking nothing is how the mask is read.)
+    if how != libc::SIG_BLOCK || set != 0 {
+        MASK_SET.store(true, Ordering::Relaxed);
+    }
     let new = sigset_of(set);
     // SAFETY: sigset_t is plain old data; sigprocmask fills it.
     let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };

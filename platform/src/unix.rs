@@ -404,6 +404,16 @@ pub unsafe fn put_fds(msg: &mut libc::msghdr, fds: &[RawFd]) {
 /// (if not null) points to a live buffer of `msg_controllen` bytes, and the
 /// descriptors in it must not have been taken before.
 pub unsafe fn take_fds(msg: &libc::msghdr, out: &mut Vec<OwnedFd>) {
+    // SAFETY: the caller's contract is this one's.
+    unsafe { take_fds_as(msg, out, true) }
+}
+
+/// [`take_fds`]; `cloexec` false when `msg` was received without
+/// `RECV_FLAGS`, to leave the descriptors inheritable.
+///
+/// # Safety
+/// As for [`take_fds`].
+unsafe fn take_fds_as(msg: &libc::msghdr, out: &mut Vec<OwnedFd>, cloexec: bool) {
     if msg.msg_control.is_null() || (msg.msg_controllen as usize) < mem::size_of::<libc::cmsghdr>()
     {
         return;
@@ -426,7 +436,7 @@ pub unsafe fn take_fds(msg: &libc::msghdr, out: &mut Vec<OwnedFd>) {
                 let fd = unsafe { slot.read_unaligned() };
                 // SAFETY: the kernel just installed `fd` for us; nobody owns it.
                 let owned = unsafe { OwnedFd::from_raw_fd(fd) };
-                if RECV_CLOEXEC == 0 {
+                if cloexec && RECV_CLOEXEC == 0 {
                     let _ = set_cloexec_raw(fd);
                 }
                 out.push(owned);
@@ -457,6 +467,28 @@ pub fn recv_with_fds(
     fds: &mut Vec<OwnedFd>,
     nonblocking: bool,
 ) -> io::Result<Received> {
+    recv_inner(fd, buf, fds, nonblocking, true)
+}
+
+/// [`recv_with_fds`], the descriptors not close-on-exec: for a process
+/// that installs them as a child's, at numbers they may already have,
+/// without an `fcntl` each, and that starts no program before.
+pub fn recv_with_fds_inheritable(
+    fd: RawFd,
+    buf: &mut Vec<u8>,
+    fds: &mut Vec<OwnedFd>,
+    nonblocking: bool,
+) -> io::Result<Received> {
+    recv_inner(fd, buf, fds, nonblocking, false)
+}
+
+fn recv_inner(
+    fd: RawFd,
+    buf: &mut Vec<u8>,
+    fds: &mut Vec<OwnedFd>,
+    nonblocking: bool,
+    cloexec: bool,
+) -> io::Result<Received> {
     if buf.capacity() == buf.len() {
         buf.reserve(4096);
     }
@@ -472,12 +504,13 @@ pub fn recv_with_fds(
     msg.msg_iovlen = 1;
     msg.msg_control = cbuf.as_mut_ptr();
     msg.msg_controllen = CMSG_BYTES as _;
-    let flags = RECV_FLAGS | if nonblocking { libc::MSG_DONTWAIT } else { 0 };
+    let flags =
+        if cloexec { RECV_FLAGS } else { 0 } | if nonblocking { libc::MSG_DONTWAIT } else { 0 };
     // SAFETY: `msg` points at `iov` (the spare capacity of `buf`) and `cbuf`,
     // all alive for the call.
     let n = crate::cvt_retry(|| unsafe { libc::recvmsg(fd, &mut msg, flags) })?;
     // SAFETY: the kernel filled the control buffer of this completed call.
-    unsafe { take_fds(&msg, fds) };
+    unsafe { take_fds_as(&msg, fds, cloexec) };
     let n = n as usize;
     // SAFETY: recvmsg initialised the first `n` spare bytes.
     unsafe { buf.set_len(buf.len() + n) };

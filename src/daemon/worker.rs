@@ -551,6 +551,7 @@ impl Worker<'_> {
                 warm: &self.warm,
                 relayed_by: relayed.then(process::getppid),
                 times_base,
+                inheritable: !relayed,
             },
         );
         if result.spawned {
@@ -1082,7 +1083,9 @@ fn read_frame(conn: RawFd, buf: &mut Vec<u8>, fds: &mut Vec<OwnedFd>, wait: Dura
         if fds.len() > MAX_FDS {
             return Read::Stalled;
         }
-        match platform::unix::recv_with_fds(conn, buf, fds, true) {
+        // Inheritable: they are the job's, and nothing runs a program
+        // before they are installed or closed.
+        match platform::unix::recv_with_fds_inheritable(conn, buf, fds, true) {
             Ok(r) if r.truncated => return Read::Closed,
             Ok(r) if r.len == 0 => return Read::Closed,
             Ok(_) => continue,
@@ -1177,6 +1180,9 @@ struct Setting<'a> {
     relayed_by: Option<i32>,
     /// Where the job's `times` counts from ([`JobContext::times_base`]).
     times_base: (f64, f64, f64, f64),
+    /// The job's descriptors came without close-on-exec (from a client of
+    /// the worker's own, [`read_frame`]).
+    inheritable: bool,
 }
 
 fn serve(
@@ -1191,6 +1197,7 @@ fn serve(
         warm,
         relayed_by,
         times_base,
+        inheritable,
     } = setting;
     // Caught between jobs once a job has left children
     // (`Worker::reap_leftovers`); the job has it at its default, as
@@ -1212,7 +1219,7 @@ fn serve(
     let received_top = fds.iter().map(AsRawFd::as_raw_fd).max().unwrap_or(-1);
     let target_top = job.fds.iter().copied().max().unwrap_or(-1);
     fd::reset_high_water(received_top.max(target_top));
-    if let Err(e) = install_fds(internal, fds, &job.fds) {
+    if let Err(e) = install_fds(internal, fds, inheritable, &job.fds) {
         note(
             internal,
             &format!("cannot install the client's descriptors: {e}"),
@@ -1314,8 +1321,8 @@ fn restore(internal: &Internal, baseline_umask: u32) {
     fd::close_range(0, top);
     fd::reset_high_water(-1);
     let _ = process::chdir(b"/");
-    process::set_umask(baseline_umask);
-    let _ = signal::set_blocked(0);
+    process::reset_umask(baseline_umask);
+    let _ = signal::unblock_all();
     let _ = signal::take_pending();
 }
 
@@ -1323,9 +1330,15 @@ fn restore(internal: &Internal, baseline_umask: u32) {
 /// had it). The worker waits with nothing open below its internal
 /// descriptors, so the kernel puts received descriptors at the lowest free
 /// numbers: a client's 0, 1 and 2 usually land exactly where they belong
-/// and cost one `fcntl` each. The rest are moved, after lifting any
-/// received descriptor that sits on another one's target out of the way.
-fn install_fds(internal: &mut Internal, received: Vec<OwnedFd>, targets: &[i32]) -> io::Result<()> {
+/// and cost nothing when received `inheritable`, else an `fcntl` each. The
+/// rest are moved, after lifting any received descriptor that sits on
+/// another one's target out of the way.
+fn install_fds(
+    internal: &mut Internal,
+    received: Vec<OwnedFd>,
+    inheritable: bool,
+    targets: &[i32],
+) -> io::Result<()> {
     if received.len() != targets.len() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -1338,7 +1351,9 @@ fn install_fds(internal: &mut Internal, received: Vec<OwnedFd>, targets: &[i32])
     let mut pending: Vec<(OwnedFd, RawFd)> = Vec::new();
     for (r, &t) in received.into_iter().zip(targets) {
         if r.as_raw_fd() == t {
-            fd::clear_cloexec(t)?;
+            if !inheritable {
+                fd::clear_cloexec(t)?;
+            }
             // From here on the descriptor is the job's; `restore` closes it.
             std::mem::forget(r);
         } else if targets.contains(&r.as_raw_fd()) {
