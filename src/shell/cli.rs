@@ -660,17 +660,12 @@ impl Shell {
     }
 }
 
-/// Start a shell for the command line `argv` (with `argv[0]`) and the
-/// environment `environ`, and run what it asks for: what both a directly
-/// started `rush` and a daemon worker running a job do. `Err(status)` when
-/// the command line said to do nothing else (`--version`, `--help`, a
-/// usage error).
-pub fn start<'e>(
-    sh: &mut Shell,
-    argv: &[Vec<u8>],
-    environ: impl IntoIterator<Item = &'e [u8]>,
-    ppid: i32,
-) -> Result<Exec, i32> {
+/// Start a shell for the command line `argv` (with `argv[0]`), its
+/// environment already imported, and run what it asks for: what both a
+/// directly started `rush` and a daemon worker running a job do.
+/// `Err(status)` when the command line said to do nothing else
+/// (`--version`, `--help`, a usage error).
+pub fn start(sh: &mut Shell, argv: &[Vec<u8>], ppid: i32) -> Result<Exec, i32> {
     let argv0 = argv.first().cloned().unwrap_or_else(|| b"rush".to_vec());
     let inv = match parse_args(argv.get(1..).unwrap_or(&[])) {
         Ok(inv) => inv,
@@ -692,7 +687,6 @@ pub fn start<'e>(
     if sh.is_worker() && sh.traps.ignored_on_entry() != 0 {
         sh.traps.apply_all();
     }
-    sh.vars.import(environ);
     init_variables(sh);
     let _ = sh.vars.set(b"PPID", ppid.to_string().as_bytes());
     sh.interactive = inv.interactive
@@ -743,12 +737,8 @@ pub fn start<'e>(
 /// status; the caller exits with it.
 pub fn main(argv: &[Vec<u8>], environ: &[Vec<u8>]) -> i32 {
     let mut sh = Shell::new(ProcessRole::Direct, 0);
-    let status = match start(
-        &mut sh,
-        argv,
-        environ.iter().map(Vec::as_slice),
-        platform::process::getppid(),
-    ) {
+    sh.vars.import(environ.iter().map(Vec::as_slice));
+    let status = match start(&mut sh, argv, platform::process::getppid()) {
         Ok(r) => sh.finish(r),
         Err(status) => status,
     };

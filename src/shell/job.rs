@@ -9,6 +9,7 @@
 //! is emulated (the job ends as if killed; the worker lives on).
 
 use crate::shell::cli;
+use crate::shell::env::vars::Vars;
 use crate::shell::env::{ProcessRole, Shell};
 use crate::shell::exec::Divert;
 use platform::signal::{self, Disposition};
@@ -85,9 +86,17 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     sh.signal_relay = ctx.relayed_by;
     sh.client_job = true;
     sh.warm = ctx.warm.cloned();
+    sh.vars = match ctx.warm {
+        Some(warm) => warm.borrow_mut().imported(ctx.env),
+        None => {
+            let mut vars = Vars::new();
+            vars.import(ctx.env.iter());
+            vars
+        }
+    };
     sh.may_hand_back = ctx.may_hand_back;
     sh.times_base = ctx.times_base;
-    let outcome = match cli::start(&mut sh, ctx.argv, ctx.env.iter(), ctx.client_ppid) {
+    let outcome = match cli::start(&mut sh, ctx.argv, ctx.client_ppid) {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {
                 signal: sig,

@@ -11,6 +11,8 @@
 //! trees (which jobs never change) and, for a startup file that only
 //! defines things, the definitions, handed to each job copy-on-write.
 
+use crate::proto::codec::Strings;
+use crate::shell::env::vars::Vars;
 use crate::shell::env::{Shell, Table};
 use crate::shell::exec::{Divert, Exec};
 use crate::shell::syntax::ast::{Command, FunctionBody, List, WordPart};
@@ -251,6 +253,8 @@ pub struct Warm {
     recent_bytes: usize,
     startups: FxHashMap<FileKey, Rc<Startup>>,
     bytes: usize,
+    /// The last job's environment and the variables it imported.
+    environ: Option<(Strings, Vars)>,
 }
 
 /// Shared by the shells of a worker's jobs (and, after a fork, by copy).
@@ -269,6 +273,23 @@ impl Warm {
             self.startups.clear();
             self.bytes = bytes;
         }
+    }
+
+    /// The variables `env` imports: a copy of those of the last job when
+    /// its environment was the same, which costs no parsing or hashing
+    /// (a worker's clients mostly share one: make's recipes, the commands
+    /// of one xargs). A copy shares the values (and a job that assigns
+    /// one replaces it in its own copy only).
+    pub fn imported(&mut self, env: &Strings) -> Vars {
+        if let Some((last, vars)) = &self.environ
+            && last == env
+        {
+            return vars.clone();
+        }
+        let mut vars = Vars::new();
+        vars.import(env.iter());
+        self.environ = Some((env.clone(), vars.clone()));
+        vars
     }
 
     /// The parse of the file `key` (reading it on a miss).
@@ -442,6 +463,30 @@ mod tests {
 
     fn parsed(text: &str) -> Parsed {
         Parsed::new(text.as_bytes().into(), 1)
+    }
+
+    /// A job's variables come from the last job's import when the
+    /// environment is the same, and what a job does to its own stays its
+    /// own.
+    #[test]
+    fn an_environment_is_imported_once_and_copied() {
+        let mut warm = Warm::default();
+        let env: Strings = ["A=1", "PATH=/bin", "1bad=x"].into_iter().collect();
+        let mut first = warm.imported(&env);
+        assert_eq!(first.get(b"A"), Some(&b"1"[..]));
+        assert_eq!(first.get(b"1bad"), None);
+        first.set(b"A", b"changed").unwrap();
+        first.unset(b"PATH").unwrap();
+        first.set(b"NEW", b"x").unwrap();
+        let second = warm.imported(&env);
+        assert_eq!(second.get(b"A"), Some(&b"1"[..]));
+        assert_eq!(second.get(b"PATH"), Some(&b"/bin"[..]));
+        assert_eq!(second.get(b"NEW"), None);
+        assert!(second.var(b"A").is_some_and(|v| v.exported));
+        let other: Strings = ["A=2"].into_iter().collect();
+        let third = warm.imported(&other);
+        assert_eq!(third.get(b"A"), Some(&b"2"[..]));
+        assert_eq!(third.get(b"PATH"), None);
     }
 
     #[test]
