@@ -641,19 +641,25 @@ pub fn poll_readable_spinning(fd: RawFd, spin_ns: u64, timeout_ms: i32) -> io::R
 
 /// Poll `p` without sleeping, yielding the CPU between polls, for up to
 /// `spin_ns`; whether any became ready.
+/// The clock is first read after the first yield: an answer that comes
+/// while this process has given up its CPU once (the usual case, with
+/// both ends on one CPU) costs one reading of it, not two.
 fn spin(p: &mut [libc::pollfd], spin_ns: u64) -> io::Result<bool> {
     if spin_ns == 0 {
         return Ok(false);
     }
-    let start = crate::process::monotonic_ns_syscall();
+    let mut start = None;
     loop {
         // SAFETY: `p` is a slice of valid pollfd entries.
         if cvt(unsafe { libc::poll(p.as_mut_ptr(), p.len() as libc::nfds_t, 0) })? > 0 {
             return Ok(true);
         }
         yield_cpu();
-        if crate::process::monotonic_ns_syscall().saturating_sub(start) >= spin_ns {
-            return Ok(false);
+        let now = crate::process::monotonic_ns_syscall();
+        match start {
+            None => start = Some(now),
+            Some(t) if now.saturating_sub(t) >= spin_ns => return Ok(false),
+            Some(_) => {}
         }
     }
 }
