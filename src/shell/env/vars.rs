@@ -187,7 +187,7 @@ impl Vars {
             self.env_cache = None;
         }
         self.map.insert(
-            name.into(),
+            Name::from_slice(name),
             Var {
                 value: Some(Value::Own(value)),
                 exported: allexport,
@@ -220,7 +220,18 @@ impl Vars {
     /// Give `name` the export attribute (creating it without a value if
     /// needed).
     pub fn export(&mut self, name: &[u8]) {
-        self.map.entry(name.into()).or_default().exported = true;
+        match self.map.get_mut(name) {
+            Some(var) => var.exported = true,
+            None => {
+                self.map.insert(
+                    Name::from_slice(name),
+                    Var {
+                        exported: true,
+                        ..Var::default()
+                    },
+                );
+            }
+        }
         self.env_cache = None;
     }
 
@@ -315,7 +326,7 @@ impl Vars {
             return true;
         }
         scope.push(Saved {
-            name: name.into(),
+            name: Name::from_slice(name),
             var: current,
         });
         true
