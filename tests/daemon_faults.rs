@@ -189,6 +189,13 @@ fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
             Duration::from_secs(20),
         );
         assert_eq!(o.stdout_str(), "after\n", "{b}: {o:?}");
+        // The log tells of the death once.
+        let log = d.log();
+        let told = log
+            .lines()
+            .filter(|l| l.contains(&format!("worker {} ", before[0])))
+            .count();
+        assert_eq!(told, 1, "{b}: {log}");
         d.stop();
     }
 }

@@ -2115,6 +2115,9 @@ impl Server {
         let lost = format!("rush: the rushd worker running this job (pid {pid}) died ({why})");
         // Replaced already (SIGHUP) or one job only: no replacement.
         let oneshot = w.oneshot || w.retiring;
+        let replaced = !stopping && !oneshot;
+        // (One line per death in the log.)
+        let mut logged = false;
         let own = self.board.as_ref().zip(slot).and_then(|(b, slot)| {
             (b.state(slot) == state::SERVING).then(|| {
                 b.set_state(slot, state::NONE);
@@ -2130,9 +2133,15 @@ impl Server {
             if own_pgid > 1 {
                 let _ = process::kill(-own_pgid, signal::SIGKILL);
             }
+            let then = if replaced {
+                "; forking a replacement"
+            } else {
+                ""
+            };
             log(&format!(
-                "worker {pid} died during a job of client {client_pid} ({why})"
+                "worker {pid} died during a job of client {client_pid} ({why}){then}"
             ));
+            logged = true;
             if client_pid > 0 {
                 self.record_fate(Fate {
                     client_pid,
@@ -2161,7 +2170,7 @@ impl Server {
                 self.set_client_state(client, ClientState::Idle);
                 self.send_message(client, &death_answer(died_of, lost.into_bytes()));
             }
-        } else if !self.stopping && !oneshot {
+        } else if replaced && !logged {
             log(&format!(
                 "worker {pid} exited ({why}); forking a replacement"
             ));
