@@ -426,7 +426,7 @@ impl Shell {
                 return self.run_rest(parsed, from, line, last);
             }
             if self.opt(crate::shell::env::options::Opt::Verbose) {
-                let _ = platform::fd::write_all(2, &parsed.text[from..c.end]);
+                crate::shell::exec::program::echo_input(&parsed.text[from..c.end]);
             }
             let is_last = last
                 && i + 1 == n
@@ -445,6 +445,10 @@ impl Shell {
             self.syntax_error(e);
             self.last_status = crate::shell::env::status::USAGE;
             return Err(Divert::Error(crate::shell::env::status::USAGE));
+        }
+        // The blank lines and comments after the last command, read too.
+        if self.opt(crate::shell::env::options::Opt::Verbose) {
+            crate::shell::exec::program::echo_input(&parsed.text[from..]);
         }
         Ok(())
     }

@@ -231,6 +231,14 @@ echo verbose
 verbose
 ## stderr-contains: echo verbose
 
+#### -v writes the comments after the last command too
+echo verbose
+# a note at the end
+## argv: -v {file}
+## stdout:
+verbose
+## stderr-contains: # a note at the end
+
 #### -C sets noclobber
 echo a > f
 echo b > f

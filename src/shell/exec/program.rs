@@ -53,9 +53,17 @@ impl Shell {
             let table = self.aliases.clone();
             parser.next_command(&AliasView(&table))
         };
+        let verbose = self.opt(crate::shell::env::options::Opt::Verbose);
         let list = match parsed {
             Ok(Some(list)) => list,
-            Ok(None) => return Ok(None),
+            Ok(None) => {
+                // The blank lines and comments after the last command,
+                // read too.
+                if verbose {
+                    echo_input(parser.last_text());
+                }
+                return Ok(None);
+            }
             Err(ParseError::Syntax(e)) => {
                 self.lineno = e.line;
                 self.syntax_error(&e);
@@ -82,8 +90,8 @@ impl Shell {
                 return Err(Divert::Exit(status::USAGE));
             }
         };
-        if self.opt(crate::shell::env::options::Opt::Verbose) {
-            let _ = platform::fd::write_all(2, parser.last_text());
+        if verbose {
+            echo_input(parser.last_text());
         }
         Ok(Some(list))
     }
@@ -120,5 +128,18 @@ impl Shell {
             self.last_status = 0;
         }
         r
+    }
+}
+
+/// Write input the shell has read to standard error (`set -v`), as whole
+/// lines: text that ends without a newline (a `-c` string) gets one, as in
+/// bash.
+pub fn echo_input(text: &[u8]) {
+    if text.is_empty() {
+        return;
+    }
+    let _ = platform::fd::write_all(2, text);
+    if !text.ends_with(b"\n") {
+        let _ = platform::fd::write_all(2, b"\n");
     }
 }
