@@ -254,11 +254,14 @@ pub fn reset_umask(mask: u32) {
     }
 }
 
-/// The current file mode creation mask (read by setting and restoring it).
+/// The current file mode creation mask (read by setting and restoring
+/// it, which for [`reset_umask`] changes nothing).
 pub fn get_umask() -> u32 {
-    let old = set_umask(0o022);
-    set_umask(old);
-    old
+    // SAFETY: umask cannot fail and has no preconditions.
+    let old = unsafe { libc::umask(0o022) };
+    // SAFETY: as above.
+    unsafe { libc::umask(old) };
+    old as u32
 }
 
 /// `fchdir(2)`.

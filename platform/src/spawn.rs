@@ -30,11 +30,11 @@ pub struct Attrs {
 }
 
 /// Turn NUL-terminated byte strings into C string pointers, checked.
-fn to_ptrs(strings: &[Vec<u8>]) -> io::Result<Vec<*const libc::c_char>> {
+fn to_ptrs<S: AsRef<[u8]>>(strings: &[S]) -> io::Result<Vec<*const libc::c_char>> {
     let mut ptrs = Vec::with_capacity(strings.len() + 1);
     for s in strings {
-        let c =
-            CStr::from_bytes_with_nul(s).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+        let c = CStr::from_bytes_with_nul(s.as_ref())
+            .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
         ptrs.push(c.as_ptr());
     }
     ptrs.push(std::ptr::null());
@@ -160,7 +160,7 @@ pub fn spawn(
 
 /// Replace the process image (`execve(2)`), with NUL-terminated strings.
 /// Returns only on failure.
-pub fn exec(path: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>]) -> io::Error {
+pub fn exec<A: AsRef<[u8]>, E: AsRef<[u8]>>(path: &[u8], argv: &[A], envp: &[E]) -> io::Error {
     let Ok(path) = CStr::from_bytes_with_nul(path) else {
         return io::Error::from_raw_os_error(libc::EINVAL);
     };

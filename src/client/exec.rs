@@ -58,10 +58,10 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
     let mut path = req.path.clone();
     path.push(0);
     let mut argv = req.argv.clone();
-    let mut env = req.env.clone();
-    for s in argv.iter_mut().chain(env.iter_mut()) {
+    for s in argv.iter_mut() {
         s.push(0);
     }
+    let env: Vec<&[u8]> = req.env.with_nuls().collect();
     let err = platform::spawn::exec(&path, &argv, &env);
     let command = req.flags & crate::proto::EXEC_AS_COMMAND != 0;
     if command
@@ -72,7 +72,7 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
             sent.ignored,
             process::getpid(),
             &req.path,
-            &req.env,
+            req.env.iter(),
             &req.argv,
         );
         process::exit_now(status)

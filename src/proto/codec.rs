@@ -123,10 +123,11 @@ impl Strings {
         }
     }
 
-    /// Append `s`, which must hold no NUL byte (a string that does would
-    /// read back cut at the NUL by anything that takes it as a C string).
+    /// Append `s`, which should hold no NUL byte: a string that does
+    /// reads back whole from [`iter`](Self::iter), but cut at its first
+    /// NUL by anything that takes it as a C string, and a frame that
+    /// carries it is refused.
     pub fn push(&mut self, s: &[u8]) {
-        debug_assert!(!s.contains(&0));
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len() as u32);
         self.bytes.push(0);
@@ -145,6 +146,16 @@ impl Strings {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
             let s = &self.bytes[start..end as usize];
+            start = end as usize + 1;
+            s
+        })
+    }
+
+    /// The strings, each with its NUL: C strings, for `execve`.
+    pub fn with_nuls(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let s = &self.bytes[start..=end as usize];
             start = end as usize + 1;
             s
         })

@@ -18,7 +18,7 @@ pub struct ExecRequest {
     /// Its arguments, `argv[0]` included.
     pub argv: Vec<Vec<u8>>,
     /// Its environment, `KEY=VALUE` entries.
-    pub env: Vec<Vec<u8>>,
+    pub env: Strings,
     /// The file mode creation mask to set.
     pub umask: u32,
     /// Signals to ignore (bit n = signal n); every other one is set to its
@@ -57,7 +57,7 @@ impl ExecRequest {
             w.i32(fd);
         }
         w.strings(self.argv.iter().map(Vec::as_slice));
-        w.strings(self.env.iter().map(Vec::as_slice));
+        w.strings(self.env.iter());
     }
 
     fn read(r: &mut Reader<'_>) -> Result<ExecRequest, FrameError> {
@@ -75,7 +75,7 @@ impl ExecRequest {
         let mut fds = Vec::new();
         read_fd_list(r, |fd| fds.push(fd))?;
         let argv = r.strings()?;
-        let env = r.strings()?;
+        let env = r.string_list("env")?;
         if path.is_empty() || path.contains(&0) {
             return Err(FrameError::BadField("path"));
         }
@@ -83,7 +83,6 @@ impl ExecRequest {
             return Err(FrameError::BadField("argv"));
         }
         no_nul(&argv, "argv")?;
-        no_nul(&env, "env")?;
         Ok(ExecRequest {
             path,
             argv,
@@ -983,7 +982,7 @@ mod tests {
         ExecRequest {
             path: b"/bin/echo".to_vec(),
             argv: vec![b"echo".to_vec(), b"\xff".to_vec()],
-            env: vec![b"A=1".to_vec()],
+            env: [&b"A=1"[..]].into_iter().collect(),
             umask: 0o077,
             ignored: 1 << 2,
             flags: EXEC_AS_COMMAND | EXEC_CWD,
@@ -1035,7 +1034,10 @@ mod tests {
         };
         assert_eq!(bad(&|e| e.path.clear()), FrameError::BadField("path"));
         assert_eq!(bad(&|e| e.argv.clear()), FrameError::BadField("argv"));
-        assert_eq!(bad(&|e| e.env[0].push(0)), FrameError::BadField("env"));
+        assert_eq!(
+            bad(&|e| e.env = [&b"A=1\0"[..]].into_iter().collect()),
+            FrameError::BadField("env")
+        );
         assert_eq!(bad(&|e| e.umask = 0o1000), FrameError::BadField("umask"));
         assert_eq!(bad(&|e| e.flags = 4), FrameError::BadField("exec flags"));
         assert_eq!(

@@ -414,7 +414,7 @@ impl Shell {
             // (Entries are kept NUL-terminated for execve.)
             env: env
                 .iter()
-                .map(|e| e.strip_suffix(&[0]).unwrap_or(e).to_vec())
+                .map(|e| e.strip_suffix(&[0]).unwrap_or(e))
                 .collect(),
             umask: platform::process::get_umask(),
             ignored: self.traps.ignored_now(),

@@ -386,7 +386,7 @@ impl Shell {
                 ignored,
                 sh.shell_pid,
                 &path,
-                &env,
+                env.iter().map(Vec::as_slice),
                 &fields,
             )))
         });
@@ -433,17 +433,17 @@ pub fn is_binary_file(path: &[u8]) -> bool {
 /// its `$0` and arguments and `env` (entries may end in a NUL) as its
 /// environment: its exit status. `ignored_on_entry` and `shell_pid` are
 /// the invoking shell's.
-pub fn script_in_fresh_shell(
+pub fn script_in_fresh_shell<'e>(
     ignored_on_entry: u64,
     shell_pid: Pid,
     path: &[u8],
-    env: &[Vec<u8>],
+    env: impl IntoIterator<Item = &'e [u8]>,
     fields: &[Vec<u8>],
 ) -> i32 {
     let mut fresh = Shell::new(ProcessRole::Direct, ignored_on_entry);
     fresh.shell_pid = shell_pid;
     fresh.is_subshell = true;
-    let env_iter = env.iter().map(|e| e.strip_suffix(&[0]).unwrap_or(e));
+    let env_iter = env.into_iter().map(|e| e.strip_suffix(&[0]).unwrap_or(e));
     fresh.vars.import(env_iter);
     crate::shell::cli::init_variables(&mut fresh);
     fresh.arg0 = fields[0].clone();
