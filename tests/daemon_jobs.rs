@@ -668,6 +668,26 @@ fn a_signal_a_child_sends_to_the_shell_runs_its_trap() {
     }
 }
 
+/// A background child of the job that signals `$$` and exits at once
+/// (a watchdog) reaches the shell alone, as directly: the foreground
+/// command it interrupts nothing of runs to its end, and the trap runs
+/// after it. The client used to take a sender already gone for one
+/// outside the job and signal the job's whole group (5 runs in 8); six
+/// runs each make a miss all but certain to show.
+#[test]
+fn a_signal_from_a_child_that_exits_at_once_reaches_the_shell_alone() {
+    let script = "trap 'echo trapped' TERM; (sleep 0.1; kill -TERM $$) & \
+                  sleep 0.4; echo \"sleep $?\"";
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        for _ in 0..6 {
+            let o = r.sh(script, None);
+            assert_eq!(o.stdout_str(), "trapped\nsleep 0\n", "{via:?}: {o:?}");
+        }
+        r.stop();
+    }
+}
+
 /// A shell started with SIGPIPE ignored gets a write error for its own
 /// write to a pipe nobody reads, and goes on, as directly.
 #[test]

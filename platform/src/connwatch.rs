@@ -26,7 +26,7 @@
 //! `send`, atomics, and the caller's parser, which must neither allocate
 //! nor lock.
 
-pub use crate::connwatch_api::{Ended, Parsed, Parser, Watch, forward_targets};
+pub use crate::connwatch_api::{Ended, Parsed, Parser, SENDER_GONE, Watch, forward_targets};
 use crate::cvt;
 use std::cell::UnsafeCell;
 use std::io;

@@ -51,18 +51,32 @@ pub enum Ended {
     Bad,
 }
 
+/// The sender of a signal the client passes on had exited by the time
+/// the client asked for its process group (in place of the group).
+pub const SENDER_GONE: i32 = -1;
+
 /// Whom a signal the client passes on reaches, as it would reach a direct
 /// shell, given the process group of its sender (`from_group`, 0: not
-/// known), the job's process group and the worker running the job's shell:
-/// `(the job's group, the shell)`. The group, which holds the job's
-/// processes as a direct shell's group would, unless one of them sent it
-/// to `$$`, which a direct shell alone receives; neither when the worker
-/// sent it itself (`kill 0`, which reached both already; a worker leads a
-/// process group of its own). Pure: the connection watch calls it in a
-/// signal handler, the daemon for the jobs it relays.
+/// known; [`SENDER_GONE`]), the job's process group and the worker running
+/// the job's shell: `(the job's group, the shell)`. The group, which holds
+/// the job's processes as a direct shell's group would, unless one of
+/// them sent it to `$$`, which a direct shell alone receives; neither when
+/// the worker sent it itself (`kill 0`, which reached both already; a
+/// worker leads a process group of its own).
+///
+/// A sender that had already exited is most likely one of the job's
+/// processes that signalled `$$` and ended (`(sleep 9; kill $$) &`, a
+/// watchdog), or a `kill` program given the client's pid: either way a
+/// direct shell alone receives it. (A program that signalled the
+/// client's whole group and exited at once is the case this misses.)
+/// Pure: the connection watch calls it in a signal handler, the daemon
+/// for the jobs it relays.
 pub fn forward_targets(from_group: i32, job_pgid: i32, worker: i32) -> (bool, bool) {
     if from_group == worker {
         return (false, false);
+    }
+    if from_group == SENDER_GONE {
+        return (false, true);
     }
     // A group id of 0 or 1 would name our own group or every process.
     (job_pgid > 1 && from_group != job_pgid, true)
@@ -70,7 +84,7 @@ pub fn forward_targets(from_group: i32, job_pgid: i32, worker: i32) -> (bool, bo
 
 #[cfg(test)]
 mod tests {
-    use super::forward_targets;
+    use super::{SENDER_GONE, forward_targets};
 
     #[test]
     fn whom_a_passed_on_signal_reaches() {
@@ -83,5 +97,7 @@ mod tests {
         assert_eq!(forward_targets(400, 500, 400), (false, false));
         // No job group yet: never group 0 or 1.
         assert_eq!(forward_targets(0, 1, 400), (false, true));
+        // From a process already gone: the shell alone.
+        assert_eq!(forward_targets(SENDER_GONE, 500, 400), (false, true));
     }
 }

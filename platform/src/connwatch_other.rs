@@ -4,7 +4,7 @@
 //! which is the same on every system, compiling, and [`prepare`] says no
 //! should anything try.
 
-pub use crate::connwatch_api::{Ended, Parsed, Parser, Watch, forward_targets};
+pub use crate::connwatch_api::{Ended, Parsed, Parser, SENDER_GONE, Watch, forward_targets};
 use std::io;
 use std::os::fd::RawFd;
 

@@ -482,10 +482,17 @@ fn wait(
                 sent_more = true;
                 // Whose signal: one sent by the job's own processes (a child
                 // signalling `$$`) is for the shell alone. Asked at once,
-                // while the sender is still there to be asked.
+                // while the sender is still there to be asked; one already
+                // gone is said to be (`forward_targets` has what follows).
                 let from_group = match sender {
                     0 => 0,
-                    pid => process::getpgid(pid).unwrap_or(0),
+                    pid => match process::getpgid(pid) {
+                        Ok(group) => group,
+                        Err(e) if e.raw_os_error() == Some(platform::errno::ESRCH) => {
+                            platform::connwatch::SENDER_GONE
+                        }
+                        Err(_) => 0,
+                    },
                 };
                 let m = Message::Signal {
                     signal: sig,

@@ -279,8 +279,9 @@ pub enum Message {
     Job(JobRequest),
     /// Deliver this signal to the job (client → daemon). `from_group` is
     /// the process group of the process that sent it to the client (0:
-    /// not known, or the kernel): one of the job's own, signalling `$$`,
-    /// meant the shell alone.
+    /// not known, or the kernel; `platform::connwatch::SENDER_GONE`, -1:
+    /// it had exited): one of the job's own, signalling `$$`, meant the
+    /// shell alone.
     Signal {
         signal: i32,
         from_group: i32,
@@ -817,7 +818,7 @@ impl Message {
                     return Err(FrameError::BadField("signal"));
                 }
                 let from_group = r.i32()?;
-                if from_group < 0 {
+                if from_group < platform::connwatch::SENDER_GONE {
                     return Err(FrameError::BadField("signal sender"));
                 }
                 Message::Signal { signal, from_group }

@@ -23,7 +23,7 @@ use std::fmt;
 /// The first four bytes of every frame.
 pub const MAGIC: [u8; 4] = *b"RUSH";
 /// The protocol version; a peer speaking another is refused.
-pub const VERSION: u8 = 7;
+pub const VERSION: u8 = 8;
 /// The size of [`Header`] on the wire.
 pub const HEADER_LEN: usize = 12;
 /// The largest payload accepted: argv and environment together may be
@@ -201,7 +201,7 @@ pub fn signal_frame(buf: &[u8]) -> SignalFrame {
     };
     let signal = i32::from_le_bytes([p[0], p[1], p[2], p[3]]);
     let from_group = i32::from_le_bytes([p[4], p[5], p[6], p[7]]);
-    if !(1..64).contains(&signal) || from_group < 0 {
+    if !(1..64).contains(&signal) || from_group < platform::connwatch::SENDER_GONE {
         return SignalFrame::Other;
     }
     SignalFrame::Signal {

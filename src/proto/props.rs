@@ -54,7 +54,7 @@ fn job() -> impl Strategy<Value = JobRequest> {
 fn message() -> impl Strategy<Value = Message> {
     prop_oneof![
         job().prop_map(Message::Job),
-        (1i32..64, 0i32..1 << 22)
+        (1i32..64, -1i32..1 << 22)
             .prop_map(|(signal, from_group)| Message::Signal { signal, from_group }),
         Just(Message::StatusRequest),
         Just(Message::Stop),
