@@ -274,6 +274,19 @@ impl Daemon {
         for (k, v) in &s.env {
             cmd.env(k, v);
         }
+        // Should this test process be killed outright (a CI timeout), its
+        // daemons go with it rather than run on: they die with the thread
+        // that started them, which outlives every daemon a test stops
+        // itself (Linux; elsewhere only `Drop` ends them).
+        // SAFETY: the closure makes one async-signal-safe system call in
+        // the child between fork and exec.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                platform::child::die_with_parent(platform::signal::SIGKILL);
+                Ok(())
+            });
+        }
         // A copy of the binary just written may still be open for writing
         // in a process another test thread forked meanwhile (ETXTBSY).
         let mut tries = 0;
