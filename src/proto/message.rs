@@ -529,6 +529,16 @@ impl JobRequest {
 
     /// Encode as a frame.
     pub fn encode(&self, out: &mut Vec<u8>) {
+        self.encode_with_env(out, |sink| {
+            for kv in self.env.iter() {
+                sink(kv);
+            }
+        });
+    }
+
+    /// Encode as a frame with the entries `env` gives in place of the
+    /// job's own (as [`encode_job`] takes them).
+    fn encode_with_env(&self, out: &mut Vec<u8>, env: impl FnOnce(&mut dyn FnMut(&[u8]))) {
         let argv: Vec<&[u8]> = self.argv.iter().map(Vec::as_slice).collect();
         let parts = JobParts {
             umask: self.umask,
@@ -543,11 +553,7 @@ impl JobRequest {
             fds: &self.fds,
             argv: &argv,
         };
-        encode_job(out, &parts, |sink| {
-            for kv in self.env.iter() {
-                sink(kv);
-            }
-        });
+        encode_job(out, &parts, env);
     }
 }
 
@@ -996,23 +1002,8 @@ mod tests {
     /// there, and the job would run with another environment than sent.
     #[test]
     fn a_job_whose_environment_holds_a_nul_is_refused() {
-        let job = sample_job();
-        let argv: Vec<&[u8]> = job.argv.iter().map(Vec::as_slice).collect();
-        let parts = JobParts {
-            umask: job.umask,
-            pid: job.pid,
-            ppid: job.ppid,
-            ignored: job.ignored,
-            blocked: job.blocked,
-            context: job.context,
-            flags: job.flags,
-            sent_ns: job.sent_ns,
-            cwd: &job.cwd,
-            fds: &job.fds,
-            argv: &argv,
-        };
         let mut buf = Vec::new();
-        encode_job(&mut buf, &parts, |sink| {
+        sample_job().encode_with_env(&mut buf, |sink| {
             sink(b"A=1");
             sink(b"B=x\0y");
         });
