@@ -1169,7 +1169,6 @@ fn close_all_but(keep: &[RawFd]) {
     fd::close_range(next, RawFd::MAX);
 }
 
-/// Run one job: install its world, run it, restore the baseline.
 /// What [`serve`] runs a job with besides the job itself.
 struct Setting<'a> {
     /// The process group the job's children join.
@@ -1185,6 +1184,7 @@ struct Setting<'a> {
     inheritable: bool,
 }
 
+/// Run one job: install its world, run it, restore the baseline.
 fn serve(
     internal: &mut Internal,
     job: &JobRequest,
