@@ -688,6 +688,24 @@ fn a_signal_from_a_child_that_exits_at_once_reaches_the_shell_alone() {
     }
 }
 
+/// `wait` for a background child that signals `$$` and exits is
+/// interrupted by the trapped signal, as directly, where the signal
+/// arrives before the child ends: it used to see the child end first
+/// through the daemon, 4 to 9 runs in 20, and return 0.
+#[test]
+fn wait_is_interrupted_by_a_signal_its_child_sent_to_the_shell() {
+    let script = "trap 'echo trapped' TERM; (sleep 0.1; kill -TERM $$) & \
+                  wait; echo \"wait $?\"";
+    for via in direct_and_vias() {
+        let r = Runner::new(via);
+        for _ in 0..6 {
+            let o = r.sh(script, None);
+            assert_eq!(o.stdout_str(), "trapped\nwait 143\n", "{via:?}: {o:?}");
+        }
+        r.stop();
+    }
+}
+
 /// A shell started with SIGPIPE ignored gets a write error for its own
 /// write to a pipe nobody reads, and goes on, as directly.
 #[test]

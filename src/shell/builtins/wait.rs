@@ -38,6 +38,21 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             sh.utility_error(b"wait", format!("job {id} is stopped"));
             continue;
         }
+        if sh.is_worker() && sh.pid_given_out.get() && !sh.jobs.has_group(pid) {
+            // Until the child ends, but without reaping it (in a daemon
+            // worker, once `$$` is out): a child that signalled `$$` (the
+            // client) and exited stays there for the client to ask whose
+            // signal it was, and the signal, passed on, interrupts this
+            // wait as it would directly, where it arrives before the
+            // child's end (docs/daemon.md).
+            while !platform::signal::any_pending() {
+                match platform::process::wait_ended_unreaped(pid) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    _ => break,
+                }
+            }
+            sh.settle_forwarded_signals();
+        }
         match sh.jobs.wait_interruptible(pid) {
             Ok(Some(s)) => status = s,
             Ok(None) => status = 127,

@@ -292,6 +292,14 @@ impl Jobs {
         self.background.iter().any(|j| j.pid == pid)
     }
 
+    /// Is `pid` a background job with a process group of its own (one
+    /// that may stop, under `set -m`)?
+    pub fn has_group(&self, pid: Pid) -> bool {
+        self.background
+            .iter()
+            .any(|j| j.pid == pid && j.group.is_some())
+    }
+
     /// Drop a job from the table once `wait` has reported it.
     pub fn remove(&mut self, pid: Pid) {
         self.background.retain(|j| j.pid != pid);
