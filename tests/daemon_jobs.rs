@@ -668,24 +668,32 @@ fn a_signal_a_child_sends_to_the_shell_runs_its_trap() {
     }
 }
 
-/// A background child of the job that signals `$$` and exits at once
-/// (a watchdog) reaches the shell alone, as directly: the foreground
-/// command it interrupts nothing of runs to its end, and the trap runs
-/// after it. The client used to take a sender already gone for one
-/// outside the job and signal the job's whole group (5 runs in 8); six
-/// runs each make a miss all but certain to show.
-#[test]
-fn a_signal_from_a_child_that_exits_at_once_reaches_the_shell_alone() {
-    let script = "trap 'echo trapped' TERM; (sleep 0.1; kill -TERM $$) & \
-                  sleep 0.4; echo \"sleep $?\"";
+/// `script` prints `want` directly and every way through the daemon, six
+/// runs each: for races that used to show in about half the runs, six
+/// make a miss all but certain to show.
+fn prints_every_time(script: &str, want: &str) {
     for via in direct_and_vias() {
         let r = Runner::new(via);
         for _ in 0..6 {
             let o = r.sh(script, None);
-            assert_eq!(o.stdout_str(), "trapped\nsleep 0\n", "{via:?}: {o:?}");
+            assert_eq!(o.stdout_str(), want, "{via:?}: {o:?}");
         }
         r.stop();
     }
+}
+
+/// A background child of the job that signals `$$` and exits at once
+/// (a watchdog) reaches the shell alone, as directly: the foreground
+/// command runs to its end, and the trap after it. The client used to
+/// take a sender already gone for one outside the job and signal the
+/// job's whole group (5 runs in 8).
+#[test]
+fn a_signal_from_a_child_that_exits_at_once_reaches_the_shell_alone() {
+    prints_every_time(
+        "trap 'echo trapped' TERM; (sleep 0.1; kill -TERM $$) & \
+         sleep 0.4; echo \"sleep $?\"",
+        "trapped\nsleep 0\n",
+    );
 }
 
 /// `wait` for a background child that signals `$$` and exits is
@@ -694,16 +702,11 @@ fn a_signal_from_a_child_that_exits_at_once_reaches_the_shell_alone() {
 /// through the daemon, 4 to 9 runs in 20, and return 0.
 #[test]
 fn wait_is_interrupted_by_a_signal_its_child_sent_to_the_shell() {
-    let script = "trap 'echo trapped' TERM; (sleep 0.1; kill -TERM $$) & \
-                  wait; echo \"wait $?\"";
-    for via in direct_and_vias() {
-        let r = Runner::new(via);
-        for _ in 0..6 {
-            let o = r.sh(script, None);
-            assert_eq!(o.stdout_str(), "trapped\nwait 143\n", "{via:?}: {o:?}");
-        }
-        r.stop();
-    }
+    prints_every_time(
+        "trap 'echo trapped' TERM; (sleep 0.1; kill -TERM $$) & \
+         wait; echo \"wait $?\"",
+        "trapped\nwait 143\n",
+    );
 }
 
 /// A shell started with SIGPIPE ignored gets a write error for its own
