@@ -2176,7 +2176,7 @@ impl Server {
             ));
         }
         self.close(id);
-        if !self.stopping && !oneshot {
+        if replaced {
             self.stats.respawns += 1;
             self.fill_pool();
         }

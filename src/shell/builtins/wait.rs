@@ -45,11 +45,8 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             // signal it was, and the signal, passed on, interrupts this
             // wait as it would directly, where it arrives before the
             // child's end (docs/daemon.md).
-            while !platform::signal::any_pending() {
-                match platform::process::wait_ended_unreaped(pid) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    _ => break,
-                }
+            if !platform::signal::any_pending() {
+                crate::shell::exec::subshell::wait_unreaped(pid, platform::signal::any_pending);
             }
             sh.settle_forwarded_signals();
         }

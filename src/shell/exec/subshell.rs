@@ -254,16 +254,7 @@ impl Shell {
             // Before reaping: a child that signalled `$$` and exited is
             // still a zombie of the job's group while the client looks at
             // who sent it the signal.
-            loop {
-                match process::wait_ended_unreaped(pid) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-                        if on_interrupt() {
-                            break;
-                        }
-                    }
-                    _ => break,
-                }
-            }
+            wait_unreaped(pid, on_interrupt);
             self.settle_forwarded_signals();
         }
         match self.jobs.wait_for(pid, on_interrupt) {
@@ -453,6 +444,21 @@ pub fn script_in_fresh_shell<'e>(
     fresh.source_label = path.to_vec();
     let r = crate::shell::cli::run_script_file(&mut fresh, path);
     fresh.finish(r)
+}
+
+/// Wait until `pid` has ended, leaving it unreaped; after each signal that
+/// interrupts the wait, `give_up` says whether to stop waiting.
+pub(crate) fn wait_unreaped(pid: Pid, mut give_up: impl FnMut() -> bool) {
+    loop {
+        match process::wait_ended_unreaped(pid) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                if give_up() {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
 }
 
 /// The first of `signals` (bit n = signal n) that has arrived and not yet
