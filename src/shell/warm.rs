@@ -4,9 +4,11 @@
 //! parses everything afresh, which is the behaviour all of this must
 //! reproduce exactly, only faster.
 //!
-//! Files are keyed by path, device, inode, size and modification time, so
-//! an edited, replaced or touched file is read again; `-c` strings by
-//! their text, the short ones only among the latest ([`RECENT_BYTES`]).
+//! Files are keyed by path, device, inode, size, modification and change
+//! time, so an edited, replaced or touched file is read again, and a file
+//! that changed just before it was read is read again until that is
+//! [`RACY`] old (its next edit might not move any of those); `-c` strings
+//! by their text, the short ones only among the latest ([`RECENT_BYTES`]).
 //! Only what cannot carry one job's state into another is kept: syntax
 //! trees (which jobs never change) and, for a startup file that only
 //! defines things, the definitions, handed to each job copy-on-write.
@@ -31,7 +33,17 @@ pub struct FileKey {
     size: u64,
     mtime: i64,
     mtime_nsec: i64,
+    /// Changed by every write, rename and `touch`; never set back by one.
+    ctime: i64,
+    ctime_nsec: i64,
 }
+
+/// How long after a file last changed a parse of it is checked against
+/// its text at every use. A file system stamps times from a clock that
+/// may advance in ticks (a few milliseconds on Linux before 6.13; two
+/// seconds on FAT), so an edit made in the same tick as the one the cache
+/// read can leave the key as it was.
+pub const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl FileKey {
     /// Stat `path` (one system call).
@@ -48,8 +60,29 @@ impl FileKey {
             size: m.size(),
             mtime: m.mtime(),
             mtime_nsec: m.mtime_nsec(),
+            ctime: m.ctime(),
+            ctime_nsec: m.ctime_nsec(),
         })
     }
+
+    /// Did the file change less than [`RACY`] before `when` (or after
+    /// it: a clock behind the file system's)?
+    fn racy_at(&self, when: std::time::SystemTime) -> bool {
+        let changed = (self.ctime, self.ctime_nsec).max((self.mtime, self.mtime_nsec));
+        let Ok(now) = when.duration_since(std::time::UNIX_EPOCH) else {
+            return true;
+        };
+        let settled = now.saturating_sub(RACY);
+        let settled = (settled.as_secs() as i64, i64::from(settled.subsec_nanos()));
+        changed >= settled
+    }
+}
+
+/// A file's parse, and whether the file had changed so shortly before it
+/// was read that the key alone cannot vouch for it ([`RACY`]).
+struct CachedFile {
+    parsed: Rc<Parsed>,
+    racy: bool,
 }
 
 /// One complete command of a parsed text and where it ends.
@@ -246,12 +279,13 @@ const RECENT_BYTES: usize = 4 << 10;
 /// The warm state of one worker process.
 #[derive(Default)]
 pub struct Warm {
-    files: FxHashMap<FileKey, Rc<Parsed>>,
+    files: FxHashMap<FileKey, CachedFile>,
     strings: FxHashMap<Box<[u8]>, Rc<Parsed>>,
     /// Short `-c` strings ([`RECENT_BYTES`]), and their bytes.
     recent: FxHashMap<Box<[u8]>, Rc<Parsed>>,
     recent_bytes: usize,
-    startups: FxHashMap<FileKey, Rc<Startup>>,
+    /// Each with the parse it was made from.
+    startups: FxHashMap<FileKey, (Rc<Parsed>, Rc<Startup>)>,
     bytes: usize,
     /// The last job's environment and the variables it imported.
     environ: Option<(Strings, Vars)>,
@@ -292,17 +326,41 @@ impl Warm {
         vars
     }
 
-    /// The parse of the file `key` (reading it on a miss).
+    /// The parse of the file `key` (reading it on a miss, and while the
+    /// file may have changed without changing `key`).
     pub fn file(&mut self, key: &FileKey) -> std::io::Result<Rc<Parsed>> {
-        if let Some(p) = self.files.get(key) {
-            return Ok(p.clone());
+        self.file_at(key, std::time::SystemTime::now)
+    }
+
+    /// [`Warm::file`], with `now` for the time the file is read.
+    fn file_at(
+        &mut self,
+        key: &FileKey,
+        now: impl Fn() -> std::time::SystemTime,
+    ) -> std::io::Result<Rc<Parsed>> {
+        if let Some(c) = self.files.get(key)
+            && !c.racy
+        {
+            return Ok(c.parsed.clone());
         }
+        let read_at = now();
         let text = std::fs::read(std::ffi::OsStr::from_bytes(&key.path))?;
+        let racy = key.racy_at(read_at);
+        if let Some(c) = self.files.get_mut(key)
+            && *c.parsed.text == *text
+        {
+            c.racy = racy;
+            return Ok(c.parsed.clone());
+        }
         self.account(text.len());
         let parsed = Rc::new(Parsed::new(text.into_boxed_slice(), 1));
         // Drop entries for older versions of the same file.
         self.files.retain(|k, _| k.path != key.path);
-        self.files.insert(key.clone(), parsed.clone());
+        let entry = CachedFile {
+            parsed: parsed.clone(),
+            racy,
+        };
+        self.files.insert(key.clone(), entry);
         Ok(parsed)
     }
 
@@ -336,17 +394,19 @@ impl Warm {
 
     /// The startup file `key`, evaluated once if it only defines things.
     pub fn startup(&mut self, key: &FileKey) -> std::io::Result<Rc<Startup>> {
-        if let Some(s) = self.startups.get(key) {
+        let parsed = self.file(key)?;
+        if let Some((from, s)) = self.startups.get(key)
+            && Rc::ptr_eq(from, &parsed)
+        {
             return Ok(s.clone());
         }
-        let parsed = self.file(key)?;
         let startup = match parsed.definitions() {
             Some(commands) => Startup::Definitions(evaluate(&commands)),
             None => Startup::Program(parsed.clone()),
         };
         let startup = Rc::new(startup);
         self.startups.retain(|k, _| k.path != key.path);
-        self.startups.insert(key.clone(), startup.clone());
+        self.startups.insert(key.clone(), (parsed, startup.clone()));
         Ok(startup)
     }
 }
@@ -491,6 +551,37 @@ mod tests {
         let third = warm.imported(&other);
         assert_eq!(third.get(b"A"), Some(&b"2"[..]));
         assert_eq!(third.get(b"PATH"), None);
+    }
+
+    /// A file edited without changing its key (as an edit in the same
+    /// clock tick as the last read can leave it) is read again while it
+    /// has changed recently, and its parse kept while its text is the
+    /// same; once it has not changed for [`RACY`], the key is trusted.
+    #[test]
+    fn a_recently_changed_file_is_checked_against_its_text() {
+        let dir = std::env::temp_dir().join(format!("rush-warm-racy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lib.sh");
+        let path = path.as_os_str().as_bytes();
+        std::fs::write(std::ffi::OsStr::from_bytes(path), "echo one\n").unwrap();
+        let key = FileKey::of(path).unwrap();
+        let mut warm = Warm::default();
+        let now = std::time::SystemTime::now;
+        let first = warm.file_at(&key, now).unwrap();
+        assert_eq!(&*first.text, b"echo one\n");
+        // Same text: the same parse.
+        assert!(Rc::ptr_eq(&first, &warm.file_at(&key, now).unwrap()));
+        // Another text under the same key: read and parsed again.
+        std::fs::write(std::ffi::OsStr::from_bytes(path), "echo two\n").unwrap();
+        let second = warm.file_at(&key, now).unwrap();
+        assert_eq!(&*second.text, b"echo two\n");
+        // Read when the change is older than RACY: from then on the key
+        // vouches for the text, as it does for any file not just edited.
+        let later = || std::time::SystemTime::now() + RACY + std::time::Duration::from_secs(1);
+        assert!(Rc::ptr_eq(&second, &warm.file_at(&key, later).unwrap()));
+        std::fs::write(std::ffi::OsStr::from_bytes(path), "echo 333\n").unwrap();
+        assert!(Rc::ptr_eq(&second, &warm.file_at(&key, now).unwrap()));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
