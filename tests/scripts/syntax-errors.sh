@@ -147,3 +147,25 @@ before
 #### eval syntax error message and status
 eval 'echo ( x'
 ## status: 2
+
+#### a syntax error in a command string is named after $0 and -c
+$TESTSHELL -c 'echo never; if' myname
+echo "status $?"
+## stdout:
+status 2
+## stderr:
+myname: -c: line 1, column 15: syntax error: unexpected end of file
+## differs: dash bash
+# dash: "myname: 1: Syntax error: ..."; bash: "myname: -c: line 2: ...",
+# neither with a column.
+
+#### a syntax error in a script file is named after the file alone
+printf 'echo first\nfi\n' > broken.sh
+$TESTSHELL broken.sh
+echo "status $?"
+## stdout:
+first
+status 2
+## stderr:
+broken.sh: line 2, column 1: syntax error: unexpected "fi"
+## differs: dash bash

@@ -96,11 +96,16 @@ impl Shell {
         Ok(Some(list))
     }
 
-    /// Report a syntax error: where the text came from (`-c`, the script,
-    /// a dot file, standard input), line, column and what was wrong.
+    /// Report a syntax error: where the text came from, line, column and
+    /// what was wrong. Named as bash names it: `$0: -c:` for a command
+    /// string, `$0:` for standard input, the file for a script or a dot
+    /// file (as the shell's other diagnostics name them).
     pub fn syntax_error(&self, e: &crate::shell::syntax::SyntaxError) {
-        let mut line = b"rush: ".to_vec();
-        line.extend_from_slice(&self.source_label);
+        let mut line = match self.source_label.as_slice() {
+            b"-c" => [&self.arg0[..], b": -c"].concat(),
+            b"stdin" => self.arg0.clone(),
+            file => file.to_vec(),
+        };
         line.extend_from_slice(
             format!(
                 ": line {}, column {}: syntax error: {}\n",
