@@ -68,5 +68,10 @@ hot-text:
     python3 benches/hot_text.py target/x86_64-unknown-linux-musl/release/rush
     cargo build --release --target x86_64-unknown-linux-musl
 
+# Check that the hot-text list still names every function a short start runs (CI does)
+hot-text-check:
+    cargo build --release --target x86_64-unknown-linux-musl
+    python3 benches/hot_text.py --check target/x86_64-unknown-linux-musl/release/rush
+
 # Lint and test, as CI does
 ci: lint test

@@ -3,6 +3,7 @@
 which the linker places side by side at the start of the text.
 
     python3 benches/hot_text.py [path/to/release/rush]     (just hot-text)
+    python3 benches/hot_text.py --check [path/to/release/rush]   (CI)
 
 Why: a process maps its text lazily, a 64 KiB window per page fault, and
 on a VM each fault costs ~5 us. Left where the linker puts them, the
@@ -174,8 +175,22 @@ def pattern(name, where):
     return f'*(.text.{name} .text.unlikely.{name})'
 
 
+def section_range(binary, section):
+    """[start, end) of `section` in `binary`, or None."""
+    out = subprocess.run(['objdump', '-h', binary], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) > 3 and p[1] == section:
+            return int(p[3], 16), int(p[3], 16) + int(p[2], 16)
+    return None
+
+
 def main():
-    rush = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    args = sys.argv[1:]
+    check = '--check' in args
+    args = [a for a in args if a != '--check']
+    rush = os.path.abspath(args[0] if args else os.path.join(
         ROOT, 'target', 'x86_64-unknown-linux-musl', 'release', 'rush'))
     rushd = os.path.join(os.path.dirname(rush), 'rushd')
     for tool in ('nm', 'objdump'):
@@ -220,7 +235,28 @@ def main():
         daemon.terminate()
         daemon.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
-    names = name_all(ips, functions(rush))
+    syms = functions(rush)
+    names = name_all(ips, syms)
+    if check:
+        # Stale when a function these starts run was left in the plain
+        # text: renamed, split or newly out of line since the list was
+        # written. (`_init`, in `.init` just before the hot section, is in
+        # its first window anyway.)
+        if section_range(rush, '.text.rush_hot') is None:
+            sys.exit(f'hot_text: {rush} has no .text.rush_hot section')
+        text = section_range(rush, '.text')
+        start = {name: a for a, _, name in syms}
+        cold = [n for n in names if text[0] <= start[n] < text[1]]
+        if cold:
+            print(f'hot_text: {len(cold)} of the {len(names)} functions a short run executes '
+                  'lie in .text, not .text.rush_hot, so starts fault in more text than '
+                  'they need: run `just hot-text` (benches/hot_text.py) and commit '
+                  'src/bin/rush-hot.ld', file=sys.stderr)
+            for n in cold:
+                print(f'    {n}', file=sys.stderr)
+            sys.exit(1)
+        print(f'hot_text: all {len(names)} functions a short run executes are in .text.rush_hot')
+        return
     where = libc_sections()
     lines, done = [], set()
     for n in names:
