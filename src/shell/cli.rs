@@ -18,7 +18,8 @@ Options (+ instead of - turns one off):
   -a  allexport    -b  notify      -C  noclobber   -e  errexit
   -f  noglob       -h  hashall     -i  interactive -m  monitor
   -n  noexec       -s  stdin       -u  nounset     -v  verbose
-  -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof)
+  -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof;
+                   -o or +o last, with no NAME: list the options)
   -l  login shell: run /etc/profile and ~/.profile first
   --version, --help
 
@@ -42,6 +43,9 @@ pub struct Invocation {
     pub interactive: bool,
     /// `-l`: a login shell (also when `argv[0]` starts with `-`).
     pub login: bool,
+    /// `-o` (`Some(false)`) or `+o` (`Some(true)`) with no name after it:
+    /// list the options as `set -o` or `set +o` does, then go on.
+    pub list_options: Option<bool>,
 }
 
 /// What to do instead of running a shell.
@@ -88,10 +92,13 @@ pub fn parse_args<A: AsRef<[u8]>>(args: &[A]) -> Result<Invocation, Early> {
                 b'i' => inv.interactive = on,
                 b'l' => inv.login = on,
                 b'o' => {
-                    i += 1;
-                    let Some(name) = args.get(i).map(AsRef::as_ref) else {
-                        return Err(Early::Usage("-o: option name required".into()));
+                    let Some(name) = args.get(i + 1).map(AsRef::as_ref) else {
+                        // Last on the line: list the options, as dash
+                        // and bash do, and start as if it were not there.
+                        inv.list_options = Some(!on);
+                        continue;
                     };
+                    i += 1;
                     match Options::by_name(name) {
                         Some(opt) => inv.options.push((opt, on)),
                         None => {
@@ -711,6 +718,9 @@ pub fn start(sh: &mut Shell, argv: &[Vec<u8>], ppid: i32) -> Result<Exec, i32> {
         let _ = set_disposition(SIGTERM, Disposition::Ignore);
     }
     configure(sh, &inv, &argv0);
+    if let Some(restorable) = inv.list_options {
+        crate::shell::builtins::set::print_options(sh, restorable);
+    }
     if inv.login || argv0.starts_with(b"-") {
         if let Err(d) = load_profiles(sh) {
             return Ok(Err(d));

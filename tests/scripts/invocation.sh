@@ -159,7 +159,8 @@ Options (+ instead of - turns one off):
   -a  allexport    -b  notify      -C  noclobber   -e  errexit
   -f  noglob       -h  hashall     -i  interactive -m  monitor
   -n  noexec       -s  stdin       -u  nounset     -v  verbose
-  -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof)
+  -x  xtrace       -o NAME / +o NAME  (also: pipefail, ignoreeof;
+                   -o or +o last, with no NAME: list the options)
   -l  login shell: run /etc/profile and ~/.profile first
   --version, --help
 
@@ -288,3 +289,17 @@ echo 'echo from stdin' | $TESTSHELL +
 ## stdout:
 x 0
 from stdin
+
+#### -o or +o with no option name lists the options, then runs as usual
+echo 'echo "after $-"' | $TESTSHELL -e -o | grep -e '^errexit' -e '^noglob' -e '^after'
+echo 'echo "after $-"' | $TESTSHELL -f +o | grep -e 'errexit$' -e 'noglob$' -e '^after'
+## stdout:
+errexit         on
+noglob          off
+after es
+set +o errexit
+set -o noglob
+after fs
+## differs: dash bash
+# bash prints its own table (`errexit<tab>on`) and more options; dash
+# lists noglob on after `-e -o` and orders `$-` otherwise.

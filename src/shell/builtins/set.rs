@@ -12,7 +12,7 @@ fn set_option(sh: &mut Shell, opt: Opt, on: bool) {
 
 /// Print the options as `set -o` does (`on`/`off` table) or as `set +o`
 /// does (commands that restore them).
-fn print_options(sh: &Shell, restorable: bool) -> i32 {
+pub(crate) fn print_options(sh: &Shell, restorable: bool) -> i32 {
     let mut out = Vec::new();
     for (opt, _, name) in TABLE {
         if matches!(opt, Opt::Interactive | Opt::Stdin) {
