@@ -91,6 +91,83 @@ fn busy_daemon_makes_the_client_run_the_job_itself() {
     }
 }
 
+/// A job queued behind a worker busy with a long job does not wait for it:
+/// after the queue wait (`RUSH_QUEUE_WAIT`) its client is answered busy
+/// and runs the job itself, so that `make -j` through a small pool runs as
+/// many recipes at once as without the daemon. (It waited for the worker:
+/// 16 recipes of `sleep 0.5; echo` through a pool of 4 took 2.0 s against
+/// 0.5 s directly.) A client with `RUSH_DAEMON=require` waits on, as asked.
+#[test]
+fn a_queued_job_runs_in_its_client_while_the_workers_stay_busy() {
+    for &b in backends() {
+        let d = Daemon::with_pool_env(b, 1, &[("RUSH_QUEUE_WAIT", "50")]);
+        let go = d.dir.path().join("go");
+        let marker = d.dir.path().join("running");
+        // The only worker is held until the test says so (its loop is not
+        // the job's last command, which would run in the client).
+        let mut blocker = d.spawn_job(
+            &format!(
+                "echo > '{}'; while [ ! -e '{}' ]; do sleep 0.02; done; true",
+                marker.display(),
+                go.display()
+            ),
+            "require",
+        );
+        wait_for_file(&marker);
+        let mut patient = d.spawn_job("echo patient", "require");
+        assert!(
+            eventually(Duration::from_secs(5), || json_number(
+                &d.status(),
+                "queue_depth"
+            ) == Some(1)),
+            "{b}: the patient job was not queued: {}",
+            d.status()
+        );
+        let o = run(
+            d.rush()
+                .env("RUSH_DAEMON", "auto")
+                .arg("-c")
+                .arg("echo ran; exit 5"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(5), "ran\n".into()),
+            "{b}: {o:?}"
+        );
+        assert!(
+            blocker.try_wait().expect("try_wait").is_none(),
+            "{b}: the blocker ended first"
+        );
+        let status = d.status();
+        assert_eq!(
+            json_number(&status, "busy_refusals"),
+            Some(1),
+            "{b}: {status}"
+        );
+        assert_eq!(
+            json_number(&status, "queue_depth"),
+            Some(1),
+            "{b}: {status}"
+        );
+        std::fs::write(&go, "").expect("go");
+        let s = wait_with_timeout(&mut blocker, Duration::from_secs(10), "blocker");
+        assert!(s.success(), "{b}");
+        let s = wait_with_timeout(&mut patient, Duration::from_secs(10), "patient");
+        assert!(s.success(), "{b}");
+        let mut out = String::new();
+        patient
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut out)
+            .expect("read");
+        assert_eq!(out, "patient\n", "{b}");
+        d.stop();
+    }
+}
+
 /// A client that a job starts (`$SHELL script` in a configure script, a
 /// recursive `make` with `SHELL=rush`) waits for no worker when none is
 /// idle: the busy ones may be its own ancestors, waiting for it. It runs

@@ -61,7 +61,7 @@ fn bad_inputs() -> Vec<Bad> {
             false,
             true,
         ),
-        b("wrong version", header(9, 3, 0, 0, 0), 0, false, true),
+        b("wrong version", header(V + 1, 3, 0, 0, 0), 0, false, true),
         b(
             "length over the limit",
             header(V, 1, 0, 4, u32::MAX),

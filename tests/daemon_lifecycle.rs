@@ -136,7 +136,13 @@ fn a_crashed_daemons_socket_is_replaced() {
 /// long one is ended after the grace period, a queued one runs in its
 /// client; nothing is left behind.
 fn stop_with_jobs_in_flight(b: &'static str, how: &str) {
-    let d = Daemon::with_pool_env(b, 2, &[("RUSH_STOP_GRACE", "1500")]);
+    // The queued job waits as long as it takes (its client, with
+    // RUSH_DAEMON=auto, would else run it itself after 10 ms).
+    let d = Daemon::with_pool_env(
+        b,
+        2,
+        &[("RUSH_STOP_GRACE", "1500"), ("RUSH_QUEUE_WAIT", "60000")],
+    );
     let daemon = d.pid() as i32;
     let tag = d.dir.path().display().to_string();
     let workers = worker_pids(&d.status());

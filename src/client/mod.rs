@@ -19,7 +19,7 @@
 //! controlling terminal the daemon cannot give) always run directly.
 
 use crate::proto::channel::{Channel, ChannelError};
-use crate::proto::message::{Context, JOB_LAST, JobParts, encode_job};
+use crate::proto::message::{Context, JOB_LAST, JOB_WAIT, JobParts, encode_job};
 use crate::proto::{ErrorCode, ExitStatus, Message};
 use platform::fd::{self, SCAN_LIMIT};
 use platform::process;
@@ -141,11 +141,11 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
             &default_socket
         }
     };
-    let mut result = run(argv, entries, socket);
+    let mut result = run(argv, entries, socket, env.mode == Mode::Require);
     if matches!(result, Err((Fallback::Stopping, _))) {
         // A daemon handing its socket to a new binary refuses the clients
         // it accepted just before: the new one serves the next connection.
-        result = run(argv, entries, socket);
+        result = run(argv, entries, socket, env.mode == Mode::Require);
     }
     match result {
         Ok(never) => match never {},
@@ -195,7 +195,10 @@ fn refused(f: Fallback, why: impl Into<String>) -> Why {
 /// The connection is made before the request is prepared, so that the
 /// worker it wakes gets going meanwhile; the worker waits for the request
 /// awake (`REQUEST_SPIN_NS` in src/daemon/worker.rs).
-fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
+/// `patient`: the job may wait in the daemon's queue for as long as it
+/// takes (`RUSH_DAEMON=require`), rather than come back `Busy` after the
+/// queue wait and run here.
+fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8], patient: bool) -> Result<Never, Why> {
     // No socket, no daemon: the only cost a direct run pays.
     if !platform::fs::access(socket, platform::fs::F_OK) {
         return Err(refused(Fallback::NoDaemon, "no socket"));
@@ -245,7 +248,11 @@ fn run(argv: &[&[u8]], env: &[&[u8]], socket: &[u8]) -> Result<Never, Why> {
         ignored,
         blocked: signal::blocked(),
         context: Context::current(),
-        flags: JOB_LAST,
+        flags: if patient {
+            JOB_LAST | JOB_WAIT
+        } else {
+            JOB_LAST
+        },
         sent_ns: process::monotonic_ns_syscall(),
         cwd: &cwd,
         fds,

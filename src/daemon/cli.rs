@@ -37,6 +37,9 @@ options (each also from the environment):
   --pool-size N      RUSH_POOL_SIZE     pre-forked workers (default 4)
   --disable-pool     RUSH_DISABLE_POOL=1  fork a worker per job
   --queue-max N      RUSH_QUEUE_MAX     queued jobs before answering busy (default 100)
+  --queue-wait MS    RUSH_QUEUE_WAIT    how long a job waits queued before its client is
+                                        answered busy and runs it (default 10; clients
+                                        with RUSH_DAEMON=require wait as long as it takes)
   --backend NAME     RUSH_BACKEND       uring, kqueue or poll
   --idle-exit SECS   RUSH_IDLE_EXIT     stop after SECS without a job (0: never; default
                                         never, 300 for on-demand)
@@ -77,6 +80,7 @@ fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
             b"--socket" => cfg.socket = value("--socket")?,
             b"--pool-size" => cfg.set_pool_size(&value("--pool-size")?)?,
             b"--queue-max" => cfg.set_queue_max(&value("--queue-max")?)?,
+            b"--queue-wait" => cfg.set_queue_wait(&value("--queue-wait")?)?,
             b"--backend" => cfg.set_backend(&value("--backend")?)?,
             b"--idle-exit" => cfg.set_idle_exit(&value("--idle-exit")?)?,
             b"--disable-pool" => cfg.fork_mode = true,

@@ -16,6 +16,11 @@ pub struct Config {
     /// Jobs waiting for a worker before the daemon answers busy
     /// (`--queue-max`, `RUSH_QUEUE_MAX`, default 100).
     pub queue_max: usize,
+    /// How long a job waits in the daemon's queue for a worker before its
+    /// client is answered busy and runs it itself (`--queue-wait`,
+    /// `RUSH_QUEUE_WAIT` in milliseconds, default 10; a client with
+    /// `RUSH_DAEMON=require` waits as long as it takes).
+    pub queue_wait: Duration,
     /// The loop's backend (`--backend`, `RUSH_BACKEND=uring|kqueue|poll`);
     /// `None`: the OS's best.
     pub backend: Option<BackendKind>,
@@ -56,6 +61,12 @@ pub struct Config {
 pub const DEFAULT_POOL_SIZE: usize = 4;
 /// Default queue limit.
 pub const DEFAULT_QUEUE_MAX: usize = 100;
+/// Default queue wait. A client running a job itself pays a start-up of
+/// its own (a few hundred microseconds) and loses what a worker keeps
+/// warm (up to a few milliseconds for a large startup file or script):
+/// waiting longer than that for a worker that is busy with a long job
+/// only makes `make -j` slower than without the daemon.
+pub const DEFAULT_QUEUE_WAIT: Duration = Duration::from_millis(10);
 /// How long a daemon started by `RUSH_DAEMON=spawn` waits without a job
 /// before it stops.
 pub const DEFAULT_ON_DEMAND_IDLE_EXIT: Duration = Duration::from_secs(300);
@@ -96,6 +107,7 @@ impl Config {
             pool_size: DEFAULT_POOL_SIZE,
             fork_mode: false,
             queue_max: DEFAULT_QUEUE_MAX,
+            queue_wait: DEFAULT_QUEUE_WAIT,
             backend: None,
             stop_grace: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
@@ -113,6 +125,9 @@ impl Config {
         }
         if let Some(v) = env("RUSH_QUEUE_MAX") {
             c.queue_max = number("RUSH_QUEUE_MAX", &v)?;
+        }
+        if let Some(v) = env("RUSH_QUEUE_WAIT") {
+            c.set_queue_wait(&v)?;
         }
         if let Some(v) = env("RUSH_BACKEND") {
             c.set_backend(&v)?;
@@ -168,6 +183,13 @@ impl Config {
         Ok(())
     }
 
+    /// Milliseconds a job may wait in the queue before its client is
+    /// answered busy.
+    pub fn set_queue_wait(&mut self, v: &[u8]) -> Result<(), String> {
+        self.queue_wait = Duration::from_millis(number("queue wait", v)? as u64);
+        Ok(())
+    }
+
     /// `pool` or `fork`.
     /// Do pool workers accept clients themselves?
     pub fn workers_accept(&self) -> bool {
@@ -190,6 +212,7 @@ mod tests {
             pool_size: DEFAULT_POOL_SIZE,
             fork_mode: false,
             queue_max: DEFAULT_QUEUE_MAX,
+            queue_wait: DEFAULT_QUEUE_WAIT,
             backend: None,
             stop_grace: Duration::from_secs(1),
             request_timeout: Duration::from_secs(1),
@@ -213,5 +236,9 @@ mod tests {
         assert_eq!(c.idle_limit(), Some(Duration::from_secs(2)));
         assert!(c.set_idle_exit(b"soon").is_err());
         assert!(truthy(b"1") && truthy(b"yes") && !truthy(b"0") && !truthy(b""));
+        assert_eq!(c.queue_wait, DEFAULT_QUEUE_WAIT);
+        c.set_queue_wait(b"250").unwrap();
+        assert_eq!(c.queue_wait, Duration::from_millis(250));
+        assert!(c.set_queue_wait(b"soon").is_err());
     }
 }

@@ -15,7 +15,7 @@ use super::board::{Board, state};
 use super::config::Config;
 use super::log;
 use super::worker;
-use crate::proto::message::JobSummary;
+use crate::proto::message::{JOB_WAIT, JobSummary};
 use crate::proto::{
     ErrorCode, ExitStatus, FrameError, HEADER_LEN, Kind, Message, StatusReport, WorkerReport,
     WorkerState, split,
@@ -61,6 +61,9 @@ const GRACE_KILL_TOKEN: Token = Token(DAEMON | 9);
 const SUCCESSOR_READY_TOKEN: Token = Token(DAEMON | 10);
 /// The successor process ended.
 const SUCCESSOR_EXIT_TOKEN: Token = Token(DAEMON | 11);
+/// The oldest job in the queue may have waited its time
+/// ([`Config::queue_wait`](crate::daemon::config::Config::queue_wait)).
+const QUEUE_TOKEN: Token = Token(DAEMON | 12);
 
 /// How long accepting pauses when the descriptor table is full, unless a
 /// descriptor of ours frees first.
@@ -314,9 +317,12 @@ pub struct Server {
     /// Idle workers, oldest first: the one that finished longest ago has had
     /// the most time to make its fresh process-group anchor.
     idle: VecDeque<ConnId>,
-    /// Clients waiting for a worker (entries may be stale: checked on pop).
-    queue: VecDeque<ConnId>,
+    /// Clients waiting for a worker (entries may be stale: checked on pop),
+    /// each with the time it is answered busy, unless it asked to wait.
+    queue: VecDeque<(ConnId, Option<Instant>)>,
     queued: usize,
+    /// A [`QUEUE_TOKEN`] timeout is in flight.
+    queue_timer_armed: bool,
     live_workers: usize,
     stopping: bool,
     started: Instant,
@@ -455,6 +461,7 @@ impl Server {
             idle: VecDeque::new(),
             queue: VecDeque::new(),
             queued: 0,
+            queue_timer_armed: false,
             live_workers: 0,
             stopping: false,
             started: Instant::now(),
@@ -744,6 +751,10 @@ impl Server {
             GRACE_KILL_TOKEN => return self.kill_workers(),
             SUCCESSOR_READY_TOKEN => return self.on_successor_ready(c.result),
             SUCCESSOR_EXIT_TOKEN => return self.on_successor_exit(c.result),
+            QUEUE_TOKEN => {
+                self.queue_timer_armed = false;
+                return self.expire_queue();
+            }
             _ => {}
         }
         let Some((id, op)) = ConnId::from_token(c.token) else {
@@ -1304,8 +1315,15 @@ impl Server {
         if self.queued >= self.cfg.queue_max || peer_pid.is_some_and(inside_a_job) {
             return self.refuse_busy(id);
         }
+        // A client that did not ask to wait (`RUSH_DAEMON=require`) waits
+        // only so long for a worker: one busy with a long job (a compiler
+        // run that is not a recipe's last command) would hold it for the
+        // whole of that job, and `make -j16` through a pool of 4 would run
+        // four recipes at a time.
+        let deadline =
+            (summary.flags & JOB_WAIT == 0).then(|| Instant::now() + self.cfg.queue_wait);
         self.set_client_state(id, ClientState::Queued(job));
-        self.queue.push_back(id);
+        self.queue.push_back((id, deadline));
         self.queued += 1;
         // While jobs wait here, workers that finish come here for them
         // rather than to the listening socket; one that went back to it
@@ -1323,7 +1341,44 @@ impl Server {
         );
         if waiting {
             self.send_message(id, &Message::Queued);
+            self.arm_queue_timer();
         }
+    }
+
+    /// Time the oldest deadline in the queue, unless a timeout is already
+    /// in flight (deadlines only grow: a later job's is never earlier).
+    fn arm_queue_timer(&mut self) {
+        if self.queue_timer_armed {
+            return;
+        }
+        let Some(first) = self.queue.iter().filter_map(|&(_, d)| d).min() else {
+            return;
+        };
+        self.queue_timer_armed = true;
+        let after = first.saturating_duration_since(Instant::now());
+        self.driver.submit(QUEUE_TOKEN, Op::Timeout { after });
+    }
+
+    /// Answer busy to the queued clients whose wait is over: they run
+    /// their jobs themselves.
+    fn expire_queue(&mut self) {
+        let now = Instant::now();
+        let mut late = Vec::new();
+        self.queue.retain(|&(id, deadline)| {
+            let over = deadline.is_some_and(|d| d <= now);
+            if over {
+                late.push(id);
+            }
+            !over
+        });
+        for id in late {
+            if let Some(ClientState::Queued(job)) = self.set_client_state(id, ClientState::Idle) {
+                drop(job);
+                self.queued -= 1;
+                self.refuse_busy(id);
+            }
+        }
+        self.arm_queue_timer();
     }
 
     /// Accept clients in the daemon: the workers, when they accept too,
@@ -1958,7 +2013,7 @@ impl Server {
     /// Give the next queued job to an idle worker.
     fn drain_queue(&mut self) {
         while self.queued > 0 {
-            let Some(client) = self.queue.pop_front() else {
+            let Some((client, deadline)) = self.queue.pop_front() else {
                 self.queued = 0;
                 return;
             };
@@ -1975,7 +2030,7 @@ impl Server {
             let Some(worker) = self.pop_idle() else {
                 // Put it back where it was.
                 self.set_client_state(client, ClientState::Queued(job));
-                self.queue.push_front(client);
+                self.queue.push_front((client, deadline));
                 self.queued += 1;
                 return;
             };
@@ -2434,7 +2489,7 @@ impl Server {
             let _ = platform::sockdir::unlink(&self.cfg.socket);
         }
         // Queued jobs run directly in their clients.
-        while let Some(client) = self.queue.pop_front() {
+        while let Some((client, _)) = self.queue.pop_front() {
             if let Some(ClientState::Queued(job)) = self.set_client_state(client, ClientState::Idle)
             {
                 drop(job);

@@ -125,7 +125,7 @@ pub struct JobRequest {
     /// cannot take on: a worker whose own differs refuses the job, which
     /// then runs directly.
     pub context: Context,
-    /// [`JOB_LAST`] and future bits.
+    /// [`JOB_LAST`], [`JOB_WAIT`].
     pub flags: u32,
     /// When the client sent the job ([`platform::process::monotonic_ns`]),
     /// for the dispatch latency `rushd status` reports.
@@ -161,6 +161,11 @@ pub struct JobParts<'a> {
 /// Job flag: the client sends no other job on this connection, so whoever
 /// answers it may close the connection with the answer.
 pub const JOB_LAST: u32 = 1;
+
+/// Job flag: the client would rather wait for a worker than run the job
+/// itself (`RUSH_DAEMON=require`), so the daemon keeps it queued for as
+/// long as it takes instead of answering `Busy` after its queue wait.
+pub const JOB_WAIT: u32 = 2;
 
 /// What the daemon needs from a job request, read without allocating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -441,7 +446,7 @@ fn read_job_fixed<'a>(r: &mut Reader<'a>) -> Result<JobFixed<'a>, FrameError> {
         place: r.u64()?,
     };
     let flags = r.u32()?;
-    if flags & !JOB_LAST != 0 {
+    if flags & !(JOB_LAST | JOB_WAIT) != 0 {
         return Err(FrameError::BadField("job flags"));
     }
     let sent_ns = r.u64()?;
@@ -952,7 +957,7 @@ impl Message {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::split;
+    use crate::proto::{VERSION, split};
 
     fn round_trip(m: &Message) {
         let mut buf = Vec::new();
@@ -1112,6 +1117,25 @@ mod tests {
         );
     }
 
+    /// `JOB_WAIT` is a flag a job may carry; an unknown one is refused.
+    #[test]
+    fn job_flags() {
+        for (flags, ok) in [(JOB_LAST | JOB_WAIT, true), (JOB_WAIT, true), (4, false)] {
+            let mut job = sample_job();
+            job.flags = flags;
+            let mut buf = Vec::new();
+            job.encode(&mut buf);
+            let (_, payload, _) = split(&buf).unwrap().unwrap();
+            match JobSummary::decode(payload) {
+                Ok(s) => assert!(ok && s.flags == flags, "{flags}"),
+                Err(e) => assert!(
+                    !ok && e == FrameError::BadField("job flags"),
+                    "{flags}: {e:?}"
+                ),
+            }
+        }
+    }
+
     #[test]
     fn refuses_bad_headers() {
         let mut buf = Vec::new();
@@ -1122,8 +1146,8 @@ mod tests {
         assert_eq!(split(b"RUX"), Err(FrameError::BadMagic));
         assert_eq!(split(b"RU"), Ok(None));
         let mut bad = buf.clone();
-        bad[4] = 9;
-        assert_eq!(split(&bad), Err(FrameError::BadVersion(9)));
+        bad[4] = VERSION + 1;
+        assert_eq!(split(&bad), Err(FrameError::BadVersion(VERSION + 1)));
         let mut bad = buf.clone();
         bad[8..12].copy_from_slice(&(MAX_PAYLOAD + 1).to_le_bytes());
         assert_eq!(split(&bad), Err(FrameError::TooLong(MAX_PAYLOAD + 1)));

@@ -257,6 +257,7 @@ impl Daemon {
             .env_remove("RUSH_DISABLE_POOL")
             .env_remove("RUSH_POOL_SIZE")
             .env_remove("RUSH_QUEUE_MAX")
+            .env_remove("RUSH_QUEUE_WAIT")
             .env_remove("RUSH_STOP_GRACE")
             .env_remove("RUSH_REQUEST_TIMEOUT")
             .stdin(Stdio::null())
