@@ -114,7 +114,7 @@ fn a_queued_job_runs_in_its_client_while_the_workers_stay_busy() {
             "require",
         );
         wait_for_file(&marker);
-        let mut patient = d.spawn_job("echo patient", "require");
+        let patient = d.spawn_job("echo patient", "require");
         assert!(
             eventually(Duration::from_secs(5), || json_number(
                 &d.status(),
@@ -152,18 +152,12 @@ fn a_queued_job_runs_in_its_client_while_the_workers_stay_busy() {
             "{b}: {status}"
         );
         std::fs::write(&go, "").expect("go");
-        let s = wait_with_timeout(&mut blocker, Duration::from_secs(10), "blocker");
-        assert!(s.success(), "{b}");
-        let s = wait_with_timeout(&mut patient, Duration::from_secs(10), "patient");
-        assert!(s.success(), "{b}");
-        let mut out = String::new();
-        patient
-            .stdout
-            .take()
-            .expect("stdout")
-            .read_to_string(&mut out)
-            .expect("read");
-        assert_eq!(out, "patient\n", "{b}");
+        assert_eq!(finish(blocker, "blocker").0, Some(0), "{b}");
+        assert_eq!(
+            finish(patient, "patient"),
+            (Some(0), "patient\n".into(), String::new()),
+            "{b}"
+        );
         d.stop();
     }
 }
