@@ -125,13 +125,7 @@ fn with_every_worker_busy_the_daemon_queues_then_hands_back() {
     for &b in backends() {
         let d = Daemon::with_pool(b, 1);
         let go = d.dir.path().join("go");
-        let blocker = spawn_job(
-            &d,
-            &format!(
-                "while [ ! -e '{}' ]; do sleep 0.02; done; echo blocker; exit 3",
-                go.display()
-            ),
-        );
+        let blocker = spawn_job(&d, &format!("{}; echo blocker; exit 3", wait_for_path(&go)));
         assert!(
             eventually(Duration::from_secs(10), || d
                 .status()
@@ -255,9 +249,9 @@ fn the_daemon_accepts_while_the_last_worker_runs_a_job_it_relayed() {
         let ready = d.dir.path().join("ready");
         let go = d.dir.path().join("go");
         let script = format!(
-            "echo > '{}'; while [ ! -e '{}' ]; do sleep 0.02; done; exit 3",
+            "echo > '{}'; {}; exit 3",
             ready.display(),
-            go.display()
+            wait_for_path(&go)
         );
         let mut s = relayed_job(&d.socket, &script);
         assert!(

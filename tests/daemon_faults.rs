@@ -107,9 +107,9 @@ fn a_queued_job_runs_in_its_client_while_the_workers_stay_busy() {
         // the job's last command, which would run in the client).
         let mut blocker = d.spawn_job(
             &format!(
-                "echo > '{}'; while [ ! -e '{}' ]; do sleep 0.02; done; true",
+                "echo > '{}'; {}; true",
                 marker.display(),
-                go.display()
+                wait_for_path(&go)
             ),
             "require",
         );
@@ -406,11 +406,7 @@ fn a_worker_killed_mid_job_leaves_the_other_jobs_untouched() {
         let jobs: Vec<_> = (0..3)
             .map(|i| {
                 d.spawn_job(
-                    &format!(
-                        "while [ ! -e '{}' ]; do sleep 0.02; done; echo job{i}; exit {}",
-                        go.display(),
-                        20 + i
-                    ),
+                    &format!("{}; echo job{i}; exit {}", wait_for_path(&go), 20 + i),
                     "require",
                 )
             })

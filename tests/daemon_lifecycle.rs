@@ -252,10 +252,7 @@ fn sighup_replaces_the_workers_without_dropping_queued_jobs() {
         let blockers: Vec<Child> = (0..2)
             .map(|_| {
                 d.spawn_job(
-                    &format!(
-                        "while [ ! -e '{}' ]; do sleep 0.02; done; echo blocker; exit 3",
-                        go.display()
-                    ),
+                    &format!("{}; echo blocker; exit 3", wait_for_path(&go)),
                     "require",
                 )
             })

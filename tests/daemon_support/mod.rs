@@ -498,6 +498,16 @@ pub fn finish(mut c: Child, what: &str) -> (Option<i32>, String, String) {
     (st.code(), out, err)
 }
 
+/// Shell text that waits until `path` exists, for 30 s at most: a job that
+/// holds a worker until the test lets it go, and ends by itself should the
+/// test fail first (its client and worker would otherwise run on after it).
+pub fn wait_for_path(path: &Path) -> String {
+    format!(
+        "i=0; while [ ! -e '{}' ] && [ $i -lt 1500 ]; do sleep 0.02; i=$((i+1)); done",
+        path.display()
+    )
+}
+
 /// A raw connection to a daemon, for tests that speak the protocol
 /// themselves (or fail to).
 pub fn raw_connect(socket: &Path) -> std::os::unix::net::UnixStream {
