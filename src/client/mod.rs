@@ -141,11 +141,12 @@ fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
             &default_socket
         }
     };
-    let mut result = run(argv, entries, socket, env.mode == Mode::Require);
+    let patient = env.mode == Mode::Require;
+    let mut result = run(argv, entries, socket, patient);
     if matches!(result, Err((Fallback::Stopping, _))) {
         // A daemon handing its socket to a new binary refuses the clients
         // it accepted just before: the new one serves the next connection.
-        result = run(argv, entries, socket, env.mode == Mode::Require);
+        result = run(argv, entries, socket, patient);
     }
     match result {
         Ok(never) => match never {},

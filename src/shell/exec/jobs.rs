@@ -129,46 +129,46 @@ impl Jobs {
         // first (16 runs in 300 said `wait 0` where bash always says 143).
         // The status stays recorded for a later `wait`.
         let job = self.background.iter().find(|j| j.pid == pid);
-        if let Some(status) = job.and_then(|j| j.status) {
-            if platform::signal::any_pending() {
-                return Err(Interrupted);
-            }
-            return Ok(Some(status));
-        }
-        let options = WaitOptions {
-            untraced: job.is_some_and(|j| j.group.is_some()),
-            ..WaitOptions::default()
-        };
-        loop {
-            if platform::signal::any_pending() {
-                return Err(Interrupted);
-            }
-            match process::wait_pid(pid, options) {
-                Ok(Some((_, WaitStatus::Stopped(sig)))) => {
-                    if let Some(g) = self
-                        .background
-                        .iter_mut()
-                        .find(|j| j.pid == pid)
-                        .and_then(|j| j.group.as_mut())
-                    {
-                        g.stopped = Some(sig);
-                        g.reported = false;
-                    }
-                    return Ok(Some(128 + sig));
-                }
-                Ok(Some((_, st))) => {
-                    let status = st.shell_status();
-                    self.record(pid, status);
+        let ended = match job.and_then(|j| j.status) {
+            Some(status) => status,
+            None => {
+                let options = WaitOptions {
+                    untraced: job.is_some_and(|j| j.group.is_some()),
+                    ..WaitOptions::default()
+                };
+                loop {
                     if platform::signal::any_pending() {
                         return Err(Interrupted);
                     }
-                    return Ok(Some(status));
+                    match process::wait_pid(pid, options) {
+                        Ok(Some((_, WaitStatus::Stopped(sig)))) => {
+                            if let Some(g) = self
+                                .background
+                                .iter_mut()
+                                .find(|j| j.pid == pid)
+                                .and_then(|j| j.group.as_mut())
+                            {
+                                g.stopped = Some(sig);
+                                g.reported = false;
+                            }
+                            return Ok(Some(128 + sig));
+                        }
+                        Ok(Some((_, st))) => {
+                            let status = st.shell_status();
+                            self.record(pid, status);
+                            break status;
+                        }
+                        Ok(None) => continue,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(_) => return Ok(None),
+                    }
                 }
-                Ok(None) => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => return Ok(None),
             }
+        };
+        if platform::signal::any_pending() {
+            return Err(Interrupted);
         }
+        Ok(Some(ended))
     }
 
     fn record(&mut self, pid: Pid, status: i32) {
