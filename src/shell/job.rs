@@ -88,11 +88,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     sh.warm = ctx.warm.cloned();
     sh.vars = match ctx.warm {
         Some(warm) => warm.borrow_mut().imported(ctx.env),
-        None => {
-            let mut vars = Vars::new();
-            vars.import(ctx.env.iter());
-            vars
-        }
+        None => Vars::imported(ctx.env.iter()),
     };
     sh.may_hand_back = ctx.may_hand_back;
     sh.times_base = ctx.times_base;

@@ -320,8 +320,7 @@ impl Warm {
         {
             return vars.clone();
         }
-        let mut vars = Vars::new();
-        vars.import(env.iter());
+        let vars = Vars::imported(env.iter());
         self.environ = Some((env.clone(), vars.clone()));
         vars
     }

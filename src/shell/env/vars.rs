@@ -99,6 +99,13 @@ impl Vars {
         Vars::default()
     }
 
+    /// A table holding only what `env` imports ([`Vars::import`]).
+    pub fn imported<'a>(env: impl IntoIterator<Item = &'a [u8]>) -> Vars {
+        let mut vars = Vars::new();
+        vars.import(env);
+        vars
+    }
+
     /// Import `NAME=value` strings from the process environment: each becomes
     /// an exported variable. Strings whose name is not a valid name are kept
     /// for the environment of utilities only if they were passed in (POSIX
