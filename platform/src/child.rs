@@ -4,8 +4,9 @@
 use crate::Pid;
 use crate::process::{WaitOptions, WaitStatus, wait_pid};
 use std::io;
-#[cfg(target_os = "linux")]
-use std::os::fd::{FromRawFd, OwnedFd};
+#[cfg(any(target_os = "linux", rush_kqueue))]
+use std::os::fd::FromRawFd;
+use std::os::fd::OwnedFd;
 
 /// `pidfd_open(2)`: a descriptor that becomes readable when `pid` exits
 /// (Linux 5.3). Close-on-exec by definition.
@@ -15,6 +16,64 @@ pub fn pidfd_open(pid: Pid) -> io::Result<OwnedFd> {
     let fd = crate::cvt(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
     // SAFETY: the kernel just returned a new descriptor that nobody owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// A watch on the end of a process that need not be our child: a pidfd on
+/// Linux, a kqueue with `EVFILT_PROC`/`NOTE_EXIT` on macOS and the BSDs.
+/// Set it while the process is known to live, so that its pid cannot have
+/// been reused by then.
+pub struct ExitWatch {
+    fd: OwnedFd,
+}
+
+impl ExitWatch {
+    /// Watch `pid`; `Unsupported` where the system gives no way.
+    pub fn new(pid: Pid) -> io::Result<ExitWatch> {
+        #[cfg(target_os = "linux")]
+        {
+            pidfd_open(pid).map(|fd| ExitWatch { fd })
+        }
+        #[cfg(rush_kqueue)]
+        {
+            // SAFETY: kqueue has no memory-safety preconditions.
+            let kq = crate::cvt(unsafe { libc::kqueue() })?;
+            // SAFETY: the kernel just returned a new descriptor that nobody owns.
+            let fd = unsafe { OwnedFd::from_raw_fd(kq) };
+            crate::fd::set_cloexec(kq, true)?;
+            // SAFETY: kevent is plain old data; all-zero is a valid value.
+            let mut ev: libc::kevent = unsafe { std::mem::zeroed() };
+            ev.ident = pid as _;
+            ev.filter = libc::EVFILT_PROC as _;
+            ev.flags = (libc::EV_ADD | libc::EV_ONESHOT) as _;
+            ev.fflags = libc::NOTE_EXIT as _;
+            // SAFETY: `ev` is one valid change; no events are asked for.
+            crate::cvt(unsafe {
+                libc::kevent(kq, &ev, 1, std::ptr::null_mut(), 0, std::ptr::null())
+            })?;
+            Ok(ExitWatch { fd })
+        }
+        #[cfg(not(any(target_os = "linux", rush_kqueue)))]
+        {
+            let _ = pid;
+            Err(io::ErrorKind::Unsupported.into())
+        }
+    }
+
+    /// Wait at most `limit` for the process to end (a zombie has ended):
+    /// whether it has.
+    pub fn wait(&self, limit: std::time::Duration) -> bool {
+        use std::os::fd::AsRawFd;
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let ms = left.as_millis().min(i32::MAX as u128) as i32;
+            match crate::fd::poll_readable(self.fd.as_raw_fd(), ms) {
+                Ok(ended) => return ended,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted && ms > 0 => continue,
+                Err(_) => return false,
+            }
+        }
+    }
 }
 
 /// Reap `pid` if it has ended: `Ok(None)` while it runs. Stopped children

@@ -397,13 +397,19 @@ fn connect(socket: &[u8]) -> Option<Channel> {
     platform::unix::connect(socket).ok().map(Channel::new)
 }
 
-/// `rushd stop`: ask for a graceful stop and wait until the daemon exits
-/// (its end of the connection closes when the process ends).
+/// `rushd stop`: ask for a graceful stop and wait until the daemon has
+/// exited, so that a caller may count on it (and on its workers) being gone.
 pub(super) fn stop(socket: &[u8]) -> i32 {
     let Some(mut ch) = connect(socket) else {
         eprintln!("rushd: not running on {}", String::from_utf8_lossy(socket));
         return EXIT_OK;
     };
+    // The daemon closes its connections a moment before its process ends,
+    // so the close alone does not say it has exited: watch the process.
+    let watch = daemon_pid(&mut ch).and_then(|pid| {
+        let watch = platform::child::ExitWatch::new(pid).ok()?;
+        Some((pid, watch))
+    });
     if let Err(e) = ch.send_message(&Message::Stop) {
         eprintln!("rushd: stop: {e}");
         return EXIT_FAILURE;
@@ -412,21 +418,50 @@ pub(super) fn stop(socket: &[u8]) -> i32 {
         match ch.recv() {
             Ok((Message::Stopping, _)) => {}
             Ok(_) => {}
-            Err(ChannelError::Closed) => return EXIT_OK,
+            Err(ChannelError::Closed) => break,
             Err(ChannelError::Io(e)) if e.raw_os_error() == Some(platform::errno::ECONNREFUSED) => {
-                return EXIT_OK;
+                break;
             }
             Err(e) => {
                 // A reset connection also means the daemon is gone.
                 if let ChannelError::Io(io) = &e {
                     if io.kind() == std::io::ErrorKind::ConnectionReset {
-                        return EXIT_OK;
+                        break;
                     }
                 }
                 eprintln!("rushd: stop: {e}");
                 return EXIT_FAILURE;
             }
         }
+    }
+    match watch {
+        Some((pid, watch)) if !watch.wait(EXIT_AFTER_CLOSE) => {
+            eprintln!(
+                "rushd: stop: rushd (pid {pid}) closed its socket but has not exited after {} s",
+                EXIT_AFTER_CLOSE.as_secs()
+            );
+            EXIT_FAILURE
+        }
+        _ => EXIT_OK,
+    }
+}
+
+/// How long `rushd stop` waits for the daemon's process to end once the
+/// daemon has closed its connection (which it does as it exits).
+const EXIT_AFTER_CLOSE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The pid of the daemon at the other end of `ch`, as it reports it, when
+/// it is also the process this one sees there (the socket's own listener,
+/// not a service manager holding an activated socket, nor a process in
+/// another PID namespace that numbers it differently).
+fn daemon_pid(ch: &mut Channel) -> Option<i32> {
+    ch.send_message(&Message::StatusRequest).ok()?;
+    let Ok((Message::Status(s), _)) = ch.recv() else {
+        return None;
+    };
+    match platform::unix::peer_pid(ch.fd()) {
+        Some(seen) if seen != s.pid => None,
+        _ => Some(s.pid),
     }
 }
 
