@@ -229,6 +229,65 @@ fn a_jobs_signal_mask_and_umask_are_its_alone() {
     }
 }
 
+/// A signal the client had blocked and that the job sends to `$$` waits,
+/// pending, for the last utility, which the client runs: directly it stays
+/// pending across the shell's exec. Also for the `exec` builtin, and on
+/// every way a job reaches a worker.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_blocked_signal_sent_to_the_shell_waits_for_its_last_utility() {
+    use std::os::unix::process::CommandExt;
+    let probe = "grep -E '^(ShdPnd|SigBlk):' /proc/self/status";
+    let scripts = [
+        format!("kill -TERM $$; {probe}"),
+        format!("kill -USR2 $$; kill -TERM $$; exec {probe}"),
+        // Not the last utility: the shell exits with it pending, and the
+        // next job's mask and pending set are clean.
+        format!("kill -TERM $$; {probe}; true"),
+    ];
+    let blocked = signal::bit(signal::SIGTERM) | signal::bit(signal::SIGUSR2);
+    let mut runs = vec![Via::Direct];
+    runs.extend(vias());
+    let mut want: Vec<Out> = Vec::new();
+    for via in runs {
+        let r = Runner::new(via);
+        for (i, script) in scripts.iter().enumerate() {
+            let mut c = r.command();
+            c.args(["-c", script]);
+            // SAFETY: the closure only changes the signal mask, which is
+            // async-signal-safe, in the child between fork and exec.
+            unsafe {
+                c.pre_exec(move || signal::block(blocked).map(drop));
+            }
+            let o = run(&mut c, None, Duration::from_secs(20));
+            match want.get(i) {
+                None => {
+                    // (/proc numbers signal n as bit n - 1: TERM is 0x4000.)
+                    // A forked utility starts with nothing pending.
+                    let pending = if i < 2 {
+                        "ShdPnd:\t0000000000004"
+                    } else {
+                        "ShdPnd:\t0000000000000000"
+                    };
+                    assert!(o.stdout_str().contains(pending), "{script}: {o:?}");
+                    want.push(o);
+                }
+                Some(w) => {
+                    assert_eq!(o.stdout_str(), w.stdout_str(), "{via:?}: {script}");
+                    assert_eq!(o.code(), w.code(), "{via:?}: {script}");
+                }
+            }
+        }
+        // The same worker's next job has nothing pending.
+        let next = r.sh(probe, None);
+        assert!(
+            next.stdout_str().contains("ShdPnd:\t0000000000000000\n"),
+            "{via:?}: {next:?}"
+        );
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

@@ -311,6 +311,21 @@ pub fn mark_pending(signal: i32) {
     record(signal);
 }
 
+/// The signals sent to this process (or thread) that wait, blocked, to be
+/// delivered (`sigpending(2)`), as a bit set (bit n = signal n).
+pub fn kernel_pending() -> u64 {
+    // SAFETY: sigset_t is plain old data; sigpending fills it.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` is valid for sigpending to fill.
+    if unsafe { libc::sigpending(&mut set) } != 0 {
+        return 0;
+    }
+    (1..NSIG)
+        // SAFETY: `set` was filled by sigpending.
+        .filter(|&n| unsafe { libc::sigismember(&set, n) } == 1)
+        .fold(0, |out, n| out | bit(n))
+}
+
 /// The process signal mask as a bit set (bit n = signal n).
 pub fn blocked() -> u64 {
     mask_op(libc::SIG_BLOCK, 0).unwrap_or(0)

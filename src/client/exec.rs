@@ -55,6 +55,7 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
         process::set_umask(req.umask);
     }
     set_signals(req.ignored, sent);
+    leave_pending(req.pending & sent.blocked & !req.ignored);
     let mut path = req.path.clone();
     path.push(0);
     let mut argv = req.argv.clone();
@@ -151,6 +152,19 @@ fn set_signals(ignored: u64, sent: &Sent<'_>) {
         }
     }
     let _ = signal::set_blocked(sent.blocked);
+}
+
+/// Send `set` to this process, which blocks those signals: they wait for
+/// the utility, as the ones sent to the job's shell under the same mask
+/// would have waited across a direct shell's exec.
+fn leave_pending(set: u64) {
+    if set == 0 {
+        return;
+    }
+    let me = process::getpid();
+    for sig in (1..signal::NSIG).filter(|&s| set & signal::bit(s) != 0) {
+        let _ = process::kill(me, sig);
+    }
 }
 
 /// Say why the utility could not run, as the job's shell would, and end

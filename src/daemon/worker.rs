@@ -1273,6 +1273,16 @@ fn serve(
         result.retire = true;
     }
     fd::reserve(&[]);
+    if let Some(exec) = &mut result.exec {
+        // What was sent to the shell while the mask held it back waits for
+        // the utility, as it would across a direct shell's exec. (A SIGCHLD
+        // from a process an earlier job left is not this job's.)
+        let mut pending = signal::kernel_pending() & blocked;
+        if !result.spawned {
+            pending &= !signal::bit(signal::SIGCHLD);
+        }
+        exec.pending = pending;
+    }
     let mut kept = Vec::new();
     if let Some(exec) = &result.exec {
         match keep_for_exec(internal, exec) {

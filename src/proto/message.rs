@@ -24,6 +24,11 @@ pub struct ExecRequest {
     /// Signals to ignore (bit n = signal n); every other one is set to its
     /// default.
     pub ignored: u64,
+    /// Signals that were sent to the job's shell while its mask (the
+    /// client's) blocked them, and wait for the utility: directly they
+    /// would stay pending across the shell's exec. The client sends them
+    /// to itself, still blocked, before it execs.
+    pub pending: u64,
     /// [`EXEC_AS_COMMAND`] (not set for the `exec` builtin), [`EXEC_CWD`].
     pub flags: u32,
     /// How the shell begins a diagnostic (`rush: -c: line 1`), for the
@@ -50,6 +55,7 @@ impl ExecRequest {
         w.bytes(&self.path)
             .u32(self.umask)
             .u64(self.ignored)
+            .u64(self.pending)
             .u32(self.flags)
             .bytes(&self.prefix)
             .u32(self.fds.len() as u32);
@@ -67,6 +73,7 @@ impl ExecRequest {
             return Err(FrameError::BadField("umask"));
         }
         let ignored = r.u64()?;
+        let pending = r.u64()?;
         let flags = r.u32()?;
         if flags & !(EXEC_AS_COMMAND | EXEC_CWD) != 0 {
             return Err(FrameError::BadField("exec flags"));
@@ -89,6 +96,7 @@ impl ExecRequest {
             env,
             umask,
             ignored,
+            pending,
             flags,
             prefix,
             fds,
@@ -997,6 +1005,7 @@ mod tests {
             env: [&b"A=1"[..]].into_iter().collect(),
             umask: 0o077,
             ignored: 1 << 2,
+            pending: 1 << 15,
             flags: EXEC_AS_COMMAND | EXEC_CWD,
             prefix: b"rush: -c: line 1".to_vec(),
             fds: vec![0, 1, 2, 9],

@@ -418,6 +418,8 @@ impl Shell {
                 .collect(),
             umask: platform::process::get_umask(),
             ignored: self.traps.ignored_now(),
+            // Known once the job is over (the worker fills it in).
+            pending: 0,
             flags: if self.cwd_changed {
                 flags | crate::proto::EXEC_CWD
             } else {
