@@ -288,6 +288,47 @@ fn a_blocked_signal_sent_to_the_shell_waits_for_its_last_utility() {
     }
 }
 
+/// A child that sends the job's shell a signal that kills it, and runs on:
+/// the shell dies at once, as directly, leaving the child running, rather
+/// than when the child ends (which here waits for the test to see the
+/// shell's end first, so the old way timed out).
+#[test]
+fn a_deadly_signal_from_a_child_ends_the_shell_while_the_child_runs() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut runs = vec![Via::Direct];
+    runs.extend(vias());
+    for via in runs {
+        let r = Runner::new(via);
+        let work = TempDir::new("deadly");
+        let go = work.path().join("go");
+        let late = work.path().join("late");
+        let child = work.path().join("child.sh");
+        std::fs::write(
+            &child,
+            format!(
+                "kill -TERM \"$1\"\n{}\necho late > '{}'\n",
+                wait_for_path(&go),
+                late.display()
+            ),
+        )
+        .expect("child script");
+        let script = format!("sh '{}' $$; echo after", child.display());
+        let o = run(
+            r.command().args(["-c", &script]),
+            None,
+            Duration::from_secs(10),
+        );
+        assert_eq!(o.status.signal(), Some(signal::SIGTERM), "{via:?}: {o:?}");
+        assert_eq!(o.stdout_str(), "", "{via:?}");
+        std::fs::write(&go, "").expect("go");
+        assert!(
+            eventually(Duration::from_secs(10), || late.exists()),
+            "{via:?}: the child did not run on"
+        );
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

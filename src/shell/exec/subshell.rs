@@ -256,6 +256,11 @@ impl Shell {
             // who sent it the signal.
             wait_unreaped(pid, on_interrupt);
             self.settle_forwarded_signals();
+            // The signal that ended that wait (or came while the client
+            // was settling) interrupts nothing more: the child may run on.
+            if let Some(sig) = pending_of(deadly) {
+                return 128 + sig;
+            }
         }
         match self.jobs.wait_for(pid, on_interrupt) {
             Some((status, ended)) => {
