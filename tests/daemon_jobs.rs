@@ -329,6 +329,33 @@ fn a_deadly_signal_from_a_child_ends_the_shell_while_the_child_runs() {
     }
 }
 
+/// `$$` expanded only in a command substitution's copy of the shell: the
+/// signal it sends the client still reaches the job's shell before the
+/// next command, as directly (half the time it came too late, or never).
+#[test]
+fn a_signal_to_the_shell_from_a_command_substitution_is_not_late() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut runs = vec![Via::Direct];
+    runs.extend(vias());
+    for via in runs {
+        let r = Runner::new(via);
+        for i in 0..10 {
+            let o = r.sh("x=$(kill -TERM $$; :); echo after", None);
+            assert_eq!(
+                (o.status.signal(), o.stdout_str()),
+                (Some(signal::SIGTERM), String::new()),
+                "{via:?}: run {i}: {o:?}"
+            );
+            let o = r.sh(
+                "trap 'echo T' TERM; x=$(kill -TERM $$; echo a); echo after $x",
+                None,
+            );
+            assert_eq!(o.stdout_str(), "T\nafter a\n", "{via:?}: run {i}");
+        }
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

@@ -75,6 +75,7 @@ pub struct JobResult {
 /// Run a client's job in this worker process and put the process's signal
 /// dispositions back as they were.
 pub fn run_job(ctx: &JobContext) -> JobResult {
+    crate::shell::exec::subshell::reset_shared_given_out();
     let mut sh = Shell::new(
         ProcessRole::Worker {
             job_pgid: ctx.job_pgid,

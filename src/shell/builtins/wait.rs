@@ -38,7 +38,7 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
             sh.utility_error(b"wait", format!("job {id} is stopped"));
             continue;
         }
-        if sh.is_worker() && sh.pid_given_out.get() && !sh.jobs.has_group(pid) {
+        if sh.is_worker() && sh.pid_is_out() && !sh.jobs.has_group(pid) {
             // Until the child ends, but without reaping it (in a daemon
             // worker, once `$$` is out): a child that signalled `$$` (the
             // client) and exited stays there for the client to ask whose
@@ -73,7 +73,7 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     }
     // In a daemon worker, a job that ended may have signalled `$$` (the
     // client) just before: let the client pass that on before going on.
-    if sh.is_worker() && sh.pid_given_out.get() {
+    if sh.is_worker() && sh.pid_is_out() {
         sh.settle_forwarded_signals();
     }
     if all {

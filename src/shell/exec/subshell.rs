@@ -250,7 +250,7 @@ impl Shell {
             }
             pending_of(deadly).is_some()
         };
-        if cancel_group.is_some() && self.pid_given_out.get() {
+        if cancel_group.is_some() && self.pid_is_out() {
             // Before reaping: a child that signalled `$$` and exited is
             // still a zombie of the job's group while the client looks at
             // who sent it the signal.
@@ -282,11 +282,29 @@ impl Shell {
     /// waits for the signals the client passes on before it goes on after
     /// a child (see `wait_foreground`).
     pub(crate) fn give_out_pid(&self) {
-        if !self.pid_given_out.replace(true) && self.signal_relay.is_some() {
+        if self.pid_given_out.replace(true) {
+            return;
+        }
+        if self.client_job
+            && let Some(word) = shared_given_out()
+        {
+            word.store(1, std::sync::atomic::Ordering::Release);
+        }
+        if self.signal_relay.is_some() {
             // Before any child can signal it.
             self.client_runs
                 .set(platform::process::run_count(self.shell_pid));
         }
+    }
+
+    /// Has `$$` been given out: by this shell, or, in a daemon job, by any
+    /// copy of it (a command substitution's, `x=$(kill -TERM $$; :)`),
+    /// which this shell would not otherwise know?
+    pub(crate) fn pid_is_out(&self) -> bool {
+        self.pid_given_out.get()
+            || self.client_job
+                && shared_given_out()
+                    .is_some_and(|w| w.load(std::sync::atomic::Ordering::Acquire) != 0)
     }
 
     /// In a daemon worker, a signal that has arrived and ends the job's
@@ -463,6 +481,24 @@ pub(crate) fn wait_unreaped(pid: Pid, mut give_up: impl FnMut() -> bool) {
             }
             _ => break,
         }
+    }
+}
+
+/// In a daemon worker, a word of memory shared with every process its job
+/// forks, set when any of them gives `$$` out ([`Shell::pid_is_out`]).
+static SHARED_GIVEN_OUT: std::sync::OnceLock<Option<platform::shm::SharedWords>> =
+    std::sync::OnceLock::new();
+
+fn shared_given_out() -> Option<&'static std::sync::atomic::AtomicU64> {
+    SHARED_GIVEN_OUT.get()?.as_ref().map(|w| &w.words()[0])
+}
+
+/// At the start of a daemon job, in the worker, before it forks anything:
+/// `$$` is not out yet. (Mapped at the worker's first job; should that
+/// fail, only what the job's shell gives out itself is known.)
+pub(crate) fn reset_shared_given_out() {
+    if let Some(w) = SHARED_GIVEN_OUT.get_or_init(|| platform::shm::SharedWords::new(1).ok()) {
+        w.words()[0].store(0, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
