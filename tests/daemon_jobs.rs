@@ -356,6 +356,45 @@ fn a_signal_to_the_shell_from_a_command_substitution_is_not_late() {
     }
 }
 
+/// The signals a job may trap or ignore, sent to `$$` (the client) by a
+/// child or to the worker as `$PPID`: trapped, ignored or at their default,
+/// the job ends as directly, and no worker dies of one. (The client used
+/// not to pass PIPE, XCPU, XFSZ, VTALRM, PROF, SYS, TRAP or URG on, and
+/// died of them itself; a worker died of VTALRM, PROF, SYS and TRAP.)
+#[test]
+fn signals_a_job_may_trap_reach_it_through_the_client() {
+    let names = [
+        "PIPE", "XCPU", "XFSZ", "VTALRM", "PROF", "SYS", "TRAP", "URG",
+    ];
+    let forms = [
+        "trap 'echo T' SIG; (kill -SIG $$); echo after",
+        "trap '' SIG; (kill -SIG $$); echo after",
+        "(kill -SIG $$); echo after",
+        "sh -c 'kill -SIG $PPID'; echo after",
+    ];
+    let direct = Runner::new(Via::Direct);
+    let scripts: Vec<String> = names
+        .iter()
+        .flat_map(|n| forms.iter().map(move |f| f.replace("SIG", n)))
+        .collect();
+    let want: Vec<Out> = scripts.iter().map(|s| direct.sh(s, None)).collect();
+    for via in vias() {
+        let r = Runner::new(via);
+        for (script, w) in scripts.iter().zip(&want) {
+            let o = r.sh(script, None);
+            assert_eq!(
+                (o.status, o.stdout_str(), o.stderr_str()),
+                (w.status, w.stdout_str(), w.stderr_str()),
+                "{via:?}: {script}"
+            );
+        }
+        if let Some(d) = &r.daemon {
+            assert_eq!(json_number(&d.status(), "respawns"), Some(0), "{via:?}");
+        }
+        r.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

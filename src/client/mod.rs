@@ -55,7 +55,7 @@ pub enum Fallback {
 }
 
 /// The signals forwarded to the job while it runs.
-const FORWARDED: [i32; 10] = crate::daemon::worker::FORWARDED;
+const FORWARDED: [i32; 18] = crate::daemon::worker::FORWARDED;
 
 /// How long the client polls for the job's answer before it sleeps
 /// ([`fd::wait_readable_spinning`]): a trivial job answers within this,

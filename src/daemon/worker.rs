@@ -44,7 +44,7 @@ pub use crate::shell::job::{JobContext, JobOutcome, JobResult};
 /// The signals a client forwards; the worker catches them so that they
 /// reach the job (and the interpreter, through its pending flags) without
 /// killing the worker.
-pub const FORWARDED: [i32; 10] = [
+pub const FORWARDED: [i32; 18] = [
     signal::SIGINT,
     signal::SIGTERM,
     signal::SIGHUP,
@@ -56,6 +56,16 @@ pub const FORWARDED: [i32; 10] = [
     signal::SIGALRM,
     signal::SIGTSTP,
     signal::SIGCONT,
+    // The rest a job may trap or ignore, which must then not kill the
+    // client instead (`trap '' PIPE; (kill -PIPE $$)`).
+    signal::SIGPIPE,
+    signal::SIGXCPU,
+    signal::SIGXFSZ,
+    signal::SIGVTALRM,
+    signal::SIGPROF,
+    signal::SIGSYS,
+    signal::SIGTRAP,
+    signal::SIGURG,
 ];
 
 /// Signals the worker catches between jobs (bit n = signal n): the ones

@@ -91,7 +91,9 @@ pub fn describe(sig: i32) -> std::borrow::Cow<'static, str> {
 /// the terminating ones a client forwards, plus those a job can raise on
 /// itself: SIGPIPE and SIGALRM, and SIGXCPU and SIGXFSZ, which the kernel
 /// sends the shell past its `ulimit -t` or `-f` (so the worker outlives a
-/// job that dies of them). The worker keeps them caught between jobs too,
+/// job that dies of them), and SIGVTALRM, SIGPROF, SIGSYS and SIGTRAP,
+/// which a client forwards for a job that traps them and which must not
+/// kill the worker when it does not. The worker keeps them caught between jobs too,
 /// so that starting a job with no traps changes no disposition at all.
 /// (SIGTSTP, SIGCONT and SIGWINCH keep their real defaults: a forwarded
 /// SIGTSTP must stop the worker at once, as it would stop a shell.)
@@ -106,6 +108,10 @@ pub const WORKER_EMULATED: &[i32] = &[
     signal::SIGPIPE,
     signal::SIGXCPU,
     signal::SIGXFSZ,
+    signal::SIGVTALRM,
+    signal::SIGPROF,
+    signal::SIGSYS,
+    signal::SIGTRAP,
 ];
 
 /// The signals a worker process catches (bit n = signal n): the emulated
