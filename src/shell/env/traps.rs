@@ -92,9 +92,10 @@ pub fn describe(sig: i32) -> std::borrow::Cow<'static, str> {
 /// itself: SIGPIPE and SIGALRM, and SIGXCPU and SIGXFSZ, which the kernel
 /// sends the shell past its `ulimit -t` or `-f` (so the worker outlives a
 /// job that dies of them), and SIGVTALRM, SIGPROF, SIGSYS and SIGTRAP,
-/// which a client forwards for a job that traps them and which must not
-/// kill the worker when it does not. The worker keeps them caught between jobs too,
-/// so that starting a job with no traps changes no disposition at all.
+/// which a client forwards for a job that may trap them and which must
+/// not kill the worker when it does not. The worker keeps them caught
+/// between jobs too, so that starting a job with no traps changes no
+/// disposition at all.
 /// (SIGTSTP, SIGCONT and SIGWINCH keep their real defaults: a forwarded
 /// SIGTSTP must stop the worker at once, as it would stop a shell.)
 pub const WORKER_EMULATED: &[i32] = &[

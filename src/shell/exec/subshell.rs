@@ -485,7 +485,9 @@ pub(crate) fn wait_unreaped(pid: Pid, mut give_up: impl FnMut() -> bool) {
 }
 
 /// In a daemon worker, a word of memory shared with every process its job
-/// forks, set when any of them gives `$$` out ([`Shell::pid_is_out`]).
+/// forks, set when any of them gives `$$` out ([`Shell::pid_is_out`]). A
+/// process an earlier job left running shares it too: should it expand
+/// `$$`, the job only pays the waits' check for nothing.
 static SHARED_GIVEN_OUT: std::sync::OnceLock<Option<platform::shm::SharedWords>> =
     std::sync::OnceLock::new();
 
