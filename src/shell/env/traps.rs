@@ -317,4 +317,17 @@ mod tests {
         }
         assert_eq!(describe(0), "Unknown signal 0");
     }
+
+    /// A signal a client forwards reaches its worker: one that would end
+    /// the worker at its default must be one the worker catches to
+    /// emulate that default (SIGVTALRM, forwarded without, killed it).
+    #[test]
+    fn every_forwarded_signal_that_would_end_a_worker_is_emulated() {
+        for sig in crate::daemon::worker::FORWARDED {
+            assert!(
+                !super::default_terminates(sig) || super::WORKER_EMULATED.contains(&sig),
+                "signal {sig} is forwarded but not emulated"
+            );
+        }
+    }
 }
