@@ -395,6 +395,70 @@ fn signals_a_job_may_trap_reach_it_through_the_client() {
     }
 }
 
+/// A soft limit a job changes is its own: the worker puts it back and
+/// serves on (it used to retire for any `ulimit`). A hard limit it cannot
+/// raise again retires it, and the next job finds the limits as before.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_jobs_soft_limits_are_put_back_and_a_hard_change_retires_its_worker() {
+    let probe = "ulimit -Sn; ulimit -Hn; :";
+    for &b in backends() {
+        let d = one_worker(b);
+        let before = job_on(&d, "require", probe);
+        let mut lines = before
+            .stdout_str()
+            .lines()
+            .map(String::from)
+            .collect::<Vec<_>>();
+        let hard: u64 = lines
+            .pop()
+            .and_then(|l| l.parse().ok())
+            .expect("hard limit");
+        let soft: u64 = lines
+            .pop()
+            .and_then(|l| l.parse().ok())
+            .expect("soft limit");
+        let worker = worker_pids(&d.status());
+        let o = job_on(
+            &d,
+            "require",
+            &format!("ulimit -S -n {}; ulimit -Sn", soft / 2),
+        );
+        assert_eq!(o.stdout_str(), format!("{}\n", soft / 2), "{b}: {o:?}");
+        assert_eq!(
+            job_on(&d, "require", probe).stdout_str(),
+            before.stdout_str(),
+            "{b}"
+        );
+        assert_eq!(
+            worker_pids(&d.status()),
+            worker,
+            "{b}: the worker was replaced"
+        );
+        let o = job_on(
+            &d,
+            "require",
+            &format!("ulimit -H -n {}; echo lowered", hard - 1),
+        );
+        assert_eq!(o.stdout_str(), "lowered\n", "{b}: {o:?}");
+        assert!(
+            eventually(Duration::from_secs(10), || {
+                let st = d.status();
+                json_number(&st, "respawns") == Some(1) && worker_pids(&st).len() == 1
+            }),
+            "{b}: the worker did not retire: {}",
+            d.status()
+        );
+        assert_ne!(worker_pids(&d.status()), worker, "{b}");
+        assert_eq!(
+            job_on(&d, "require", probe).stdout_str(),
+            before.stdout_str(),
+            "{b}"
+        );
+        d.stop();
+    }
+}
+
 #[test]
 fn a_thousand_sequential_jobs() {
     for &b in backends() {

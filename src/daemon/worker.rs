@@ -625,9 +625,10 @@ impl Worker<'_> {
             self.exit_now_retired();
         }
         self.had_children |= result.spawned;
-        // A job that changed this process's resource limits (`ulimit` run
-        // in the worker itself) leaves a worker that cannot serve the next
-        // job as the daemon promises: retire it; the daemon forks another.
+        // A job that changed this process's hard resource limits (`ulimit`
+        // run in the worker itself; soft ones it put back) leaves a worker
+        // that cannot serve the next job as the daemon promises: retire
+        // it; the daemon forks another.
         let last = self.oneshot || result.retire;
         let mut out = Vec::with_capacity(64);
         // The daemon passes an `Exec` on to the client, descriptors and all.

@@ -59,8 +59,9 @@ pub enum JobOutcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobResult {
     pub outcome: JobOutcome,
-    /// The job changed process state a worker cannot restore (resource
-    /// limits): the worker must retire instead of serving another job.
+    /// The job changed process state a worker cannot restore (a hard
+    /// resource limit): the worker must retire instead of serving another
+    /// job.
     pub retire: bool,
     /// The job started child processes (which may outlive it in its process
     /// group): the next job needs a fresh group.
@@ -110,12 +111,22 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         Err(status) => JobOutcome::Exited(status as u8),
     };
     restore_signals(sh.traps.touched(), ctx.worker_caught);
+    let retire = sh.hard_limit_changed || !restore_soft_limits(&sh.soft_limits_before);
     JobResult {
         outcome,
-        retire: sh.limits_changed,
+        retire,
         spawned: sh.spawned_children,
         exec: sh.hand_back.take(),
     }
+}
+
+/// Put back the soft limits a job changed (leaving their hard limits as
+/// they were): whether all are as before.
+fn restore_soft_limits(before: &[(i32, u64)]) -> bool {
+    use platform::process::{getrlimit, setrlimit};
+    before.iter().all(|&(resource, soft)| {
+        getrlimit(resource).is_ok_and(|(_, hard)| setrlimit(resource, soft, hard).is_ok())
+    })
 }
 
 /// Warm a worker before its first job: load the startup file the daemon's

@@ -94,8 +94,16 @@ pub fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
     };
     let s = if set_soft { new } else { cur_soft };
     let h = if set_hard { new } else { cur_hard };
-    // A worker cannot undo a limit change: it retires after this job.
-    sh.limits_changed = true;
+    if (s, h) != (cur_soft, cur_hard) {
+        // A worker puts a soft limit back after the job; a hard one it
+        // cannot (it retires).
+        sh.limits_changed = true;
+        if h != cur_hard {
+            sh.hard_limit_changed = true;
+        } else if !sh.soft_limits_before.iter().any(|&(r, _)| r == resource.id) {
+            sh.soft_limits_before.push((resource.id, cur_soft));
+        }
+    }
     if let Err(e) = setrlimit(resource.id, s, h) {
         sh.utility_error(b"ulimit", super::describe_error(&e));
         return Ok(1);

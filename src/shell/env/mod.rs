@@ -201,9 +201,15 @@ pub struct Shell {
     /// `getopts`' position inside a cluster of options: the OPTIND value it
     /// left and the offset in that argument.
     pub getopts_state: Option<(Vec<u8>, usize)>,
-    /// A job changed resource limits (`ulimit`): a worker cannot undo that
-    /// and must retire after the job.
+    /// The shell changed its resource limits (`ulimit`): in a daemon job
+    /// its last utility is not handed to the client, whose limits differ.
     pub limits_changed: bool,
+    /// The soft limits (resource, value) the shell had before it changed
+    /// them and left the hard one as it was: a worker puts them back after
+    /// the job. A hard limit cannot be raised again without privilege: a
+    /// job that changed one (`hard_limit_changed`) retires its worker.
+    pub soft_limits_before: Vec<(i32, u64)>,
+    pub hard_limit_changed: bool,
     /// CPU times (`platform::process::times`) this process had used when
     /// the shell began: a daemon worker's from before the job, which
     /// `times` leaves out; zero elsewhere (a forked subshell starts at
@@ -297,6 +303,8 @@ impl Shell {
             interactive: false,
             getopts_state: None,
             limits_changed: false,
+            soft_limits_before: Vec::new(),
+            hard_limit_changed: false,
             times_base: (0.0, 0.0, 0.0, 0.0),
             pid_given_out: std::cell::Cell::new(false),
             signal_relay: None,
