@@ -1211,11 +1211,17 @@ fn kill_0_in_an_exit_trap_ends_background_jobs_and_the_shell() {
 #[test]
 fn kill_0_signals_each_process_once() {
     use std::os::unix::process::CommandExt;
-    let script = r#"
+    // The child says when its trap is set (a fixed pause was not always
+    // enough on a loaded machine); `kill 0` then ends its `sleep` too.
+    let dir = TempDir::new("kill0");
+    let ready = dir.path().join("ready");
+    let script = format!(
+        r#"
 trap 'n=$((n + 1))' USR1
 n=0
-sh -c 'trap "echo child-got-it" USR1; sleep 0.3' &
-sleep 0.1
+rm -f '{ready}'
+sh -c 'trap "echo child-got-it" USR1; : > "$0"; sleep 5' '{ready}' &
+{wait}
 kill -USR1 0
 wait
 sleep 0.1
@@ -1223,12 +1229,15 @@ echo "shell got it $n time(s)"
 ( trap 'echo sub-got-it' USR1; kill -USR1 0; sleep 0.2 )
 sleep 0.1
 echo "shell got it $n time(s)"
-"#;
+"#,
+        ready = ready.display(),
+        wait = wait_for_path(&ready)
+    );
     for via in direct_and_vias() {
         let r = Runner::new(via);
         // A process group of its own: `kill 0` must not reach the tests.
         let o = run(
-            r.command().arg("-c").arg(script).process_group(0),
+            r.command().arg("-c").arg(&script).process_group(0),
             None,
             Duration::from_secs(20),
         );
