@@ -320,10 +320,7 @@ pub fn kernel_pending() -> u64 {
     if unsafe { libc::sigpending(&mut set) } != 0 {
         return 0;
     }
-    (1..NSIG)
-        // SAFETY: `set` was filled by sigpending.
-        .filter(|&n| unsafe { libc::sigismember(&set, n) } == 1)
-        .fold(0, |out, n| out | bit(n))
+    bits_of(&set)
 }
 
 /// The process signal mask as a bit set (bit n = signal n).
@@ -390,14 +387,7 @@ fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
     if r != 0 {
         return Err(io::Error::from_raw_os_error(r));
     }
-    let mut out = 0u64;
-    for n in 1..NSIG {
-        // SAFETY: `old` was filled by pthread_sigmask.
-        if unsafe { libc::sigismember(&old, n) } == 1 {
-            out |= bit(n);
-        }
-    }
-    Ok(out)
+    Ok(bits_of(&old))
 }
 
 /// Die of `signal` as a shell reports a child's death: restore its default
@@ -480,6 +470,14 @@ impl Drop for SignalFd {
     fn drop(&mut self) {
         let _ = set_blocked(self.old_mask);
     }
+}
+
+/// The bit set of a `sigset_t` the kernel filled ([`sigset_of`]'s inverse).
+fn bits_of(s: &libc::sigset_t) -> u64 {
+    (1..NSIG)
+        // SAFETY: `s` is an initialised sigset_t and `n` a valid number.
+        .filter(|&n| unsafe { libc::sigismember(s, n) } == 1)
+        .fold(0, |out, n| out | bit(n))
 }
 
 fn sigset_of(set: u64) -> libc::sigset_t {

@@ -1315,11 +1315,11 @@ impl Server {
         if self.queued >= self.cfg.queue_max || peer_pid.is_some_and(inside_a_job) {
             return self.refuse_busy(id);
         }
-        // A client that did not ask to wait (`RUSH_DAEMON=require`) waits
-        // only so long for a worker: one busy with a long job (a compiler
-        // run that is not a recipe's last command) would hold it for the
-        // whole of that job, and `make -j16` through a pool of 4 would run
-        // four recipes at a time.
+        // A client that did not ask to wait (as `RUSH_DAEMON=require`
+        // does, with `JOB_WAIT`) waits only so long for a worker: one busy
+        // with a long job (a compiler run that is not a recipe's last
+        // command) would hold it for the whole of that job, and `make
+        // -j16` through a pool of 4 would run four recipes at a time.
         let deadline =
             (summary.flags & JOB_WAIT == 0).then(|| Instant::now() + self.cfg.queue_wait);
         self.set_client_state(id, ClientState::Queued(job));
