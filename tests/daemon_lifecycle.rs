@@ -69,6 +69,47 @@ fn concurrent_starts_make_one_daemon() {
 }
 
 #[test]
+fn a_wrong_setting_is_named_and_does_not_keep_stop_from_working() {
+    let dir = TempDir::new("settings");
+    let socket = dir.path().join("s");
+    let state = dir.path().join("state");
+    let b = backends()[0];
+    let rushd = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = rushd_cli(args, &socket, &state, b, 1);
+        c.envs(env.iter().copied());
+        run(&mut c, None, Duration::from_secs(20))
+    };
+    // Said in one line with where it came from, not buried in the usage.
+    let o = rushd(&["start"], &[("RUSH_POOL_SIZE", "four")]);
+    assert_eq!(o.code(), Some(2), "{o:?}");
+    assert!(
+        o.stderr_str()
+            .starts_with("rushd: RUSH_POOL_SIZE=four: not a number\n"),
+        "{o:?}"
+    );
+    assert!(o.stderr_str().lines().count() <= 2, "{o:?}");
+    let o = rushd(&["start", "--queue-wait", "soon"], &[]);
+    assert_eq!(o.code(), Some(2), "{o:?}");
+    assert!(
+        o.stderr_str()
+            .starts_with("rushd: --queue-wait soon: not a number\n"),
+        "{o:?}"
+    );
+    assert_eq!(rushd(&["status"], &[]).code(), Some(3));
+    // A daemon started right is still looked at and stopped by a shell
+    // whose environment has the wrong value.
+    let o = rushd(&["start"], &[]);
+    assert_eq!(o.code(), Some(0), "{o:?}");
+    let wrong = [("RUSH_QUEUE_WAIT", "soon")];
+    let o = rushd(&["status"], &wrong);
+    assert_eq!(o.code(), Some(0), "{o:?}");
+    assert!(o.stdout_str().contains("rushd is running"), "{o:?}");
+    let o = rushd(&["stop"], &wrong);
+    assert_eq!(o.code(), Some(0), "{o:?}");
+    assert_none_left(&socket.display().to_string(), b);
+}
+
+#[test]
 fn a_crashed_daemons_socket_is_replaced() {
     for &b in backends() {
         let d = Daemon::with_pool(b, 1);

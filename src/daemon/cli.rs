@@ -57,7 +57,11 @@ enum Command {
 }
 
 fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
-    let mut cfg = Config::from_env()?;
+    // Flags override the environment. A wrong setting in the environment
+    // stops only the commands that use the settings: `rushd stop` and
+    // `rushd status` still reach the daemon that is running.
+    let mut cfg = Config::defaults();
+    let env_error = cfg.apply_env().err();
     let mut command = None;
     let mut json = false;
     let mut it = args.iter().skip(1);
@@ -78,11 +82,20 @@ fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
             b"uninstall-service" => command = Some(Command::UninstallService),
             b"--json" => json = true,
             b"--socket" => cfg.socket = value("--socket")?,
-            b"--pool-size" => cfg.set_pool_size(&value("--pool-size")?)?,
-            b"--queue-max" => cfg.set_queue_max(&value("--queue-max")?)?,
-            b"--queue-wait" => cfg.set_queue_wait(&value("--queue-wait")?)?,
-            b"--backend" => cfg.set_backend(&value("--backend")?)?,
-            b"--idle-exit" => cfg.set_idle_exit(&value("--idle-exit")?)?,
+            flag @ (b"--pool-size" | b"--queue-max" | b"--queue-wait" | b"--backend"
+            | b"--idle-exit") => {
+                let name = String::from_utf8_lossy(flag).into_owned();
+                let v = value(&name)?;
+                let set = match flag {
+                    b"--pool-size" => Config::set_pool_size,
+                    b"--queue-max" => Config::set_queue_max,
+                    b"--queue-wait" => Config::set_queue_wait,
+                    b"--backend" => Config::set_backend,
+                    _ => Config::set_idle_exit,
+                };
+                set(&mut cfg, &v)
+                    .map_err(|e| format!("{name} {}: {e}", String::from_utf8_lossy(&v)))?;
+            }
             b"--disable-pool" => cfg.fork_mode = true,
             other => {
                 return Err(format!(
@@ -97,7 +110,14 @@ fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
         Some(c) => c,
         None => Command::Foreground,
     };
-    Ok((command, cfg))
+    let needs_settings = !matches!(
+        command,
+        Command::Stop | Command::Status { .. } | Command::UninstallService
+    );
+    match env_error {
+        Some(e) if needs_settings => Err(e),
+        _ => Ok((command, cfg)),
+    }
 }
 
 /// Run `rushd` with `args` (`args[0]` is the program name); returns the
@@ -118,7 +138,7 @@ pub fn main(args: &[Vec<u8>]) -> i32 {
     let (command, cfg) = match parse(args) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("rushd: {e}\n{USAGE}");
+            eprintln!("rushd: {e}\nrushd: 'rushd --help' lists the commands and settings");
             return EXIT_USAGE;
         }
     };

@@ -80,11 +80,11 @@ fn env(name: &str) -> Option<Vec<u8>> {
         .filter(|v| !v.is_empty())
 }
 
-fn number(name: &str, v: &[u8]) -> Result<usize, String> {
+fn number(v: &[u8]) -> Result<usize, String> {
     std::str::from_utf8(v)
         .ok()
         .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| format!("{name}: not a number: {}", String::from_utf8_lossy(v)))
+        .ok_or_else(|| "not a number".to_string())
 }
 
 /// `RUSH_DISABLE_POOL` and friends: anything but empty, `0`, `no`, `false`
@@ -100,9 +100,10 @@ pub fn socket_from_env() -> Vec<u8> {
 }
 
 impl Config {
-    /// Settings from the environment alone.
-    pub fn from_env() -> Result<Config, String> {
-        let mut c = Config {
+    /// The defaults, with the socket from `RUSH_SOCKET` (which cannot be
+    /// wrong: any path is one).
+    pub fn defaults() -> Config {
+        Config {
             socket: socket_from_env(),
             pool_size: DEFAULT_POOL_SIZE,
             fork_mode: false,
@@ -116,41 +117,61 @@ impl Config {
             on_demand: false,
             successor_args: None,
             worker_accept: cfg!(any(target_os = "linux", target_os = "android")),
-        };
+        }
+    }
+
+    /// The settings given by environment variables; an error names the
+    /// variable and its value.
+    pub fn apply_env(&mut self) -> Result<(), String> {
+        self.apply_env_from(env)
+    }
+
+    /// [`Config::apply_env`] with the variables looked up by `env` (`None`:
+    /// unset or empty).
+    fn apply_env_from(&mut self, env: impl Fn(&str) -> Option<Vec<u8>>) -> Result<(), String> {
+        let c = self;
+        let named =
+            |name: &str, v: &[u8], e: String| format!("{name}={}: {e}", String::from_utf8_lossy(v));
         if let Some(v) = env("RUSH_POOL_SIZE") {
-            c.set_pool_size(&v)?;
+            c.set_pool_size(&v)
+                .map_err(|e| named("RUSH_POOL_SIZE", &v, e))?;
         }
         if let Some(v) = env("RUSH_DISABLE_POOL") {
             c.fork_mode = truthy(&v);
         }
         if let Some(v) = env("RUSH_QUEUE_MAX") {
-            c.queue_max = number("RUSH_QUEUE_MAX", &v)?;
+            c.set_queue_max(&v)
+                .map_err(|e| named("RUSH_QUEUE_MAX", &v, e))?;
         }
         if let Some(v) = env("RUSH_QUEUE_WAIT") {
-            c.set_queue_wait(&v)?;
+            c.set_queue_wait(&v)
+                .map_err(|e| named("RUSH_QUEUE_WAIT", &v, e))?;
         }
         if let Some(v) = env("RUSH_BACKEND") {
-            c.set_backend(&v)?;
+            c.set_backend(&v)
+                .map_err(|e| named("RUSH_BACKEND", &v, e))?;
         }
         if let Some(v) = env("RUSH_STOP_GRACE") {
-            c.stop_grace = Duration::from_millis(number("RUSH_STOP_GRACE", &v)? as u64);
+            let ms = number(&v).map_err(|e| named("RUSH_STOP_GRACE", &v, e))?;
+            c.stop_grace = Duration::from_millis(ms as u64);
         }
         if let Some(v) = env("RUSH_REQUEST_TIMEOUT") {
-            let ms = number("RUSH_REQUEST_TIMEOUT", &v)?.max(1);
-            c.request_timeout = Duration::from_millis(ms as u64);
+            let ms = number(&v).map_err(|e| named("RUSH_REQUEST_TIMEOUT", &v, e))?;
+            c.request_timeout = Duration::from_millis(ms.max(1) as u64);
         }
         if let Some(v) = env("RUSH_IDLE_EXIT") {
-            c.set_idle_exit(&v)?;
+            c.set_idle_exit(&v)
+                .map_err(|e| named("RUSH_IDLE_EXIT", &v, e))?;
         }
         if let Some(v) = env("RUSH_WORKER_ACCEPT") {
             c.worker_accept &= truthy(&v);
         }
-        Ok(c)
+        Ok(())
     }
 
     /// Seconds without a job before stopping; 0: never.
     pub fn set_idle_exit(&mut self, v: &[u8]) -> Result<(), String> {
-        self.idle_exit = Some(Duration::from_secs(number("idle exit", v)? as u64));
+        self.idle_exit = Some(Duration::from_secs(number(v)? as u64));
         Ok(())
     }
 
@@ -160,33 +181,31 @@ impl Config {
     }
 
     pub fn set_pool_size(&mut self, v: &[u8]) -> Result<(), String> {
-        let n = number("pool size", v)?;
+        let n = number(v)?;
         if n == 0 || n > MAX_POOL_SIZE {
-            return Err(format!("pool size must be 1..={MAX_POOL_SIZE}"));
+            return Err(format!("the pool size must be 1 to {MAX_POOL_SIZE}"));
         }
         self.pool_size = n;
         Ok(())
     }
 
     pub fn set_backend(&mut self, v: &[u8]) -> Result<(), String> {
-        self.backend = Some(BackendKind::parse(v).ok_or_else(|| {
-            format!(
-                "unknown backend {} (uring, kqueue or poll)",
-                String::from_utf8_lossy(v)
-            )
-        })?);
+        self.backend = Some(
+            BackendKind::parse(v)
+                .ok_or_else(|| "not a backend (uring, kqueue or poll)".to_string())?,
+        );
         Ok(())
     }
 
     pub fn set_queue_max(&mut self, v: &[u8]) -> Result<(), String> {
-        self.queue_max = number("queue limit", v)?;
+        self.queue_max = number(v)?;
         Ok(())
     }
 
     /// Milliseconds a job may wait in the queue before its client is
     /// answered busy.
     pub fn set_queue_wait(&mut self, v: &[u8]) -> Result<(), String> {
-        self.queue_wait = Duration::from_millis(number("queue wait", v)? as u64);
+        self.queue_wait = Duration::from_millis(number(v)? as u64);
         Ok(())
     }
 
@@ -240,5 +259,24 @@ mod tests {
         c.set_queue_wait(b"250").unwrap();
         assert_eq!(c.queue_wait, Duration::from_millis(250));
         assert!(c.set_queue_wait(b"soon").is_err());
+        assert_eq!(c.set_queue_max(b"many"), Err("not a number".to_string()));
+    }
+
+    #[test]
+    fn a_wrong_environment_setting_is_named_with_its_value() {
+        let mut c = Config::defaults();
+        let env = |name: &str| (name == "RUSH_QUEUE_WAIT").then(|| b"soon".to_vec());
+        assert_eq!(
+            c.apply_env_from(env),
+            Err("RUSH_QUEUE_WAIT=soon: not a number".to_string())
+        );
+        let env = |name: &str| (name == "RUSH_POOL_SIZE").then(|| b"0".to_vec());
+        assert_eq!(
+            c.apply_env_from(env),
+            Err("RUSH_POOL_SIZE=0: the pool size must be 1 to 1024".to_string())
+        );
+        let env = |name: &str| (name == "RUSH_BACKEND").then(|| b"poll".to_vec());
+        c.apply_env_from(env).unwrap();
+        assert_eq!(c.backend, Some(BackendKind::Poll));
     }
 }
