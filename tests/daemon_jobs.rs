@@ -792,6 +792,44 @@ fn a_job_sees_the_workers_own_descriptor_numbers_as_closed() {
     }
 }
 
+/// A descriptor a job opens among or above the worker's own numbers
+/// (`exec 1010<file`) is closed with the job: the next job on that worker,
+/// another client's maybe, finds the number closed, and a pipe the job
+/// left there does not keep the caller's reader waiting for ever.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_descriptor_a_job_opens_above_the_workers_own_goes_with_the_job() {
+    let work = TempDir::new("highfds");
+    let secret = work.path().join("secret");
+    std::fs::write(&secret, "not yours\n").unwrap();
+    let limit = platform::process::open_file_limit();
+    let base = limit.saturating_sub(16).clamp(64, 1000);
+    for &b in backends() {
+        let d = one_worker(b);
+        for n in [base + 10, base + 15, base + 40] {
+            let o = job_on(&d, "require", &format!("exec {n}<'{}'", secret.display()));
+            assert_eq!(o.code(), Some(0), "{b} {n}: {o:?}");
+            let o = job_on(&d, "require", &format!("cat <&{n} || echo closed"));
+            assert_eq!(o.stdout_str(), "closed\n", "{b} {n}: {o:?}");
+            // The caller reads the job's output to its end: a copy of the
+            // pipe left in the worker would keep that end from coming.
+            let mut c = std::process::Command::new("/bin/sh");
+            c.arg("-c")
+                .arg(format!("\"$0\" -c 'exec {n}>&1; echo hi' | cat"))
+                .arg(RUSH)
+                .env("RUSH_SOCKET", &d.socket)
+                .env("RUSH_DAEMON", "require");
+            let o = run(&mut c, None, Duration::from_secs(20));
+            assert_eq!(
+                (o.code(), o.stdout_str().as_str()),
+                (Some(0), "hi\n"),
+                "{b} {n}: {o:?}"
+            );
+        }
+        d.stop();
+    }
+}
+
 /// With a small open-file limit there is no number above a worker's
 /// descriptors to move them to: a job that takes every number up to the
 /// limit still runs as directly (they go below, out of its way).

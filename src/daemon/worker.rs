@@ -1334,12 +1334,25 @@ fn keep_for_exec(
 /// client's 0, 1 and 2 arrive at exactly those numbers), go back to `/`,
 /// reset the umask and signal mask.
 fn restore(internal: &Internal, baseline_umask: u32) {
-    // Internal descriptors sit above every target (`install_fds` keeps them
-    // there); everything below belongs to the job that just ended. The job
-    // opened descriptors only through the platform layer, which counts the
-    // highest number it handed out: closing up to there is closing all.
-    let top = fd::high_water().min(internal.lowest() - 1);
-    fd::close_range(0, top);
+    // Every descriptor but the internal ones belongs to the job that just
+    // ended: those below them (`install_fds` keeps the internal ones above
+    // every target), and any the job opened among or above them (`exec
+    // 1010<file`), which the next job, maybe another client's, must find
+    // closed. The job opened descriptors only through the platform layer,
+    // which counts the highest number it handed out: closing up to there
+    // is closing all.
+    let top = fd::high_water();
+    let mut keep: smallvec::SmallVec<[RawFd; 8]> = internal.all().collect();
+    keep.sort_unstable();
+    let mut first = 0;
+    for k in keep {
+        if k > top {
+            break;
+        }
+        fd::close_range(first, k - 1);
+        first = k + 1;
+    }
+    fd::close_range(first, top);
     fd::reset_high_water(-1);
     let _ = process::chdir(b"/");
     process::reset_umask(baseline_umask);
