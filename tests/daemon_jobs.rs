@@ -1546,3 +1546,48 @@ fn a_large_environment_reaches_a_handed_utility() {
         r.stop();
     }
 }
+
+/// A job whose shell, run directly, replaces itself with its last
+/// utility ends as that utility ends, though the client cannot take it
+/// (a limit the job changed, a descriptor numbered 256 or above): killed
+/// by its signal, with nothing said of the death; and `exec` with an EXIT
+/// trap set stays in the job, so that a failed exec runs the trap.
+#[test]
+fn the_last_utility_ends_the_job_as_directly_when_it_cannot_be_handed_back() {
+    let work = TempDir::new("standin");
+    let denied = work.path().join("ne.sh");
+    std::fs::write(&denied, "echo never\n").unwrap();
+    let f = work.path().join("f");
+    let cases = [
+        "ulimit -S -n 300; sh -c 'kill -TERM $$'".to_string(),
+        format!("exec 300>'{}'; sh -c 'kill -KILL $$'", f.display()),
+        "ulimit -S -n 300; sh -c 'exit 7'".to_string(),
+        format!("trap 'echo ex' EXIT; exec '{}'", denied.display()),
+    ];
+    let direct = Runner::new(Via::Direct);
+    let want: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
+    assert_eq!(want[0].signal(), Some(15), "{:?}", want[0]);
+    assert_eq!(want[1].signal(), Some(9), "{:?}", want[1]);
+    assert_eq!(want[2].code(), Some(7), "{:?}", want[2]);
+    assert_eq!(
+        (want[3].code(), want[3].stdout_str().as_str()),
+        (Some(126), "ex\n")
+    );
+    for via in vias() {
+        let r = Runner::new(via);
+        for (case, want) in cases.iter().zip(&want) {
+            let o = r.sh(case, None);
+            assert_eq!(
+                (o.code(), o.signal(), o.stdout_str(), o.stderr_str()),
+                (
+                    want.code(),
+                    want.signal(),
+                    want.stdout_str(),
+                    want.stderr_str()
+                ),
+                "{via:?}: {case}"
+            );
+        }
+        r.stop();
+    }
+}

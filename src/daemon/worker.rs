@@ -106,11 +106,6 @@ impl Internal {
             .chain(self.conn)
     }
 
-    /// The lowest internal descriptor.
-    fn lowest(&self) -> RawFd {
-        self.all().min().unwrap_or(self.base)
-    }
-
     /// Move every internal descriptor below `floor` to `floor` or above
     /// (a job's descriptors go below).
     fn make_room(&mut self, floor: RawFd) -> io::Result<()> {

@@ -22,7 +22,9 @@ pub fn exec(sh: &mut Shell, args: &[Vec<u8>]) -> Result<i32, Divert> {
         return Err(Divert::Exit(status::NOT_FOUND));
     };
     let env = sh.vars.environ();
-    if sh.may_hand_back_exec() {
+    // Not with a trap to run after: should the client's exec fail, the
+    // shell's EXIT trap would have to run, and it is not there.
+    if sh.may_hand_back_exec() && sh.no_trap_after() {
         // The client becomes the utility, as this shell would directly.
         match sh.try_hand_back(&path, fields, &env, 0) {
             Ok(()) => return Err(Divert::Replaced(status::SUCCESS)),
@@ -60,13 +62,19 @@ fn exec_in_worker(
     env: &[Vec<u8>],
 ) -> Result<i32, Divert> {
     match sh.spawn_utility(path, &mut fields, env) {
-        Ok(pid) => match sh.jobs.wait_status(pid) {
-            Some(platform::process::WaitStatus::Signaled { signal, .. }) => {
-                Err(Divert::Signaled(signal))
-            }
-            Some(st) => Err(Divert::Replaced(st.shell_status())),
-            None => Err(Divert::Replaced(status::NOT_FOUND)),
-        },
+        Ok(pid) => Err(replaced_by(sh, pid)),
         Err(err) => Err(cannot_exec(sh, &fields[0], &err)),
+    }
+}
+
+/// How a worker's job ends that stands in for a shell that replaced
+/// itself with the utility `pid`: as that utility ends, with its exit
+/// status or killed by its signal, running nothing more of the shell and
+/// saying nothing of its death.
+pub(crate) fn replaced_by(sh: &mut Shell, pid: platform::Pid) -> Divert {
+    match sh.jobs.wait_status(pid) {
+        Some(platform::process::WaitStatus::Signaled { signal, .. }) => Divert::Signaled(signal),
+        Some(st) => Divert::Replaced(st.shell_status()),
+        None => Divert::Replaced(status::NOT_FOUND),
     }
 }

@@ -298,7 +298,12 @@ impl Shell {
             return Ok(());
         };
         let hand_back = last && self.may_hand_back_utility();
-        if hand_back || last && self.may_replace_process() {
+        // A worker's job whose shell would replace itself with its last
+        // utility directly, but cannot hand it to the client (a limit it
+        // changed, a descriptor beyond those a message carries): the
+        // utility runs here, and the job ends as it ends, as if replaced.
+        let stand_in = last && self.is_worker() && !self.is_subshell && self.no_trap_after();
+        if hand_back || stand_in || last && self.may_replace_process() {
             // Saved (close-on-exec) copies keep the shell's own stderr for
             // `set -x`; the exec takes them away.
             let Ok(saved) = self.apply_redirects(&cmd.redirects, true) else {
@@ -313,16 +318,23 @@ impl Shell {
                 self.trace(&traced, &fields, saved.mark());
             }
             let env = self.vars.environ();
-            if hand_back {
-                match self.try_hand_back(&path, fields, &env, crate::proto::EXEC_AS_COMMAND) {
-                    Ok(()) => return Err(Divert::Exit(status::SUCCESS)),
-                    Err(back) => fields = back,
+            if hand_back || stand_in {
+                if hand_back {
+                    match self.try_hand_back(&path, fields, &env, crate::proto::EXEC_AS_COMMAND) {
+                        Ok(()) => return Err(Divert::Exit(status::SUCCESS)),
+                        Err(back) => fields = back,
+                    }
                 }
-                let status = match self.spawn_utility(&path, &mut fields, &env) {
-                    Ok(pid) => self.wait_foreground(pid),
-                    Err(err) => self.exec_failure(&fields[0].clone(), &path, err, &env, &fields),
-                };
-                return Err(Divert::Exit(status));
+                return Err(match self.spawn_utility(&path, &mut fields, &env) {
+                    Ok(pid) => crate::shell::builtins::exec::replaced_by(self, pid),
+                    Err(err) => Divert::Exit(self.exec_failure(
+                        &fields[0].clone(),
+                        &path,
+                        err,
+                        &env,
+                        &fields,
+                    )),
+                });
             }
             let err = self.exec_utility(&path, &mut fields, &env);
             return Err(Divert::Exit(self.exec_failure(
@@ -361,7 +373,7 @@ impl Shell {
 
     /// No trap could run after the last command: no EXIT trap, no command
     /// trap, not interactive.
-    fn no_trap_after(&self) -> bool {
+    pub(crate) fn no_trap_after(&self) -> bool {
         *self.traps.action(0) == crate::shell::env::traps::Action::Default
             && !self.interactive
             && !self.traps.any_command_trap()
