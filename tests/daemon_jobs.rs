@@ -1591,3 +1591,25 @@ fn the_last_utility_ends_the_job_as_directly_when_it_cannot_be_handed_back() {
         r.stop();
     }
 }
+
+/// A signal that ends the job's shell while it reads a command
+/// substitution ends it at once, as it ends a direct shell there (a
+/// watchdog's `kill $$`), not when the substitution's output ends: here
+/// that output would never end.
+#[test]
+fn a_deadly_signal_ends_the_shell_while_it_reads_a_substitution() {
+    let script = "(sleep 0.2; kill -TERM $$) & \
+                  x=$(while :; do echo y || exit; sleep 0.05; done 2>/dev/null); echo after";
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        let o = r.sh(script, None);
+        assert_eq!(
+            (o.signal(), o.stdout_str().as_str()),
+            (Some(15), ""),
+            "{via:?}: {o:?}"
+        );
+        r.stop();
+    }
+}

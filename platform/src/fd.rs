@@ -346,7 +346,7 @@ pub fn write_all(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
 
 /// Read everything until end of file, retrying on `EINTR`.
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> io::Result<()> {
-    read_to_end_spinning(fd, out, 0)
+    read_to_end_spinning(fd, out, 0, &|| false)
 }
 
 /// Give the CPU to whatever else is runnable on it. On Linux by a bare
@@ -369,8 +369,14 @@ fn yield_cpu() {
 /// [`read_to_end`] for output expected within microseconds (a command
 /// substitution of builtins): for the first `spin_ns` nanoseconds it
 /// waits without sleeping ([`wait_readable_spinning`]), then with plain
-/// blocking reads.
-pub fn read_to_end_spinning(fd: RawFd, out: &mut Vec<u8>, spin_ns: u64) -> io::Result<()> {
+/// blocking reads. A signal that interrupts it ends it (`EINTR`) when
+/// `stop` then says so.
+pub fn read_to_end_spinning(
+    fd: RawFd,
+    out: &mut Vec<u8>,
+    spin_ns: u64,
+    stop: &dyn Fn() -> bool,
+) -> io::Result<()> {
     let start = crate::process::monotonic_ns();
     let mut chunk = [0u8; 8192];
     let mut spinning = spin_ns > 0;
@@ -380,14 +386,14 @@ pub fn read_to_end_spinning(fd: RawFd, out: &mut Vec<u8>, spin_ns: u64) -> io::R
             spinning = left > 0;
             match wait_readable_spinning(&[fd], &mut [false], left) {
                 Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted && !stop() => continue,
                 Err(e) => return Err(e),
             }
         }
         match read(fd, &mut chunk) {
             Ok(0) => return Ok(()),
             Ok(n) => out.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && !stop() => {}
             Err(e) => return Err(e),
         }
     }
@@ -804,7 +810,7 @@ mod tests {
             close(w).unwrap();
         });
         let mut out = Vec::new();
-        read_to_end_spinning(r, &mut out, 100_000).unwrap();
+        read_to_end_spinning(r, &mut out, 100_000, &|| false).unwrap();
         writer.join().unwrap();
         close(r).unwrap();
         assert_eq!(out.len(), 20_003);

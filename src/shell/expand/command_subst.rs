@@ -63,7 +63,12 @@ impl Shell {
         // Most substitutions run builtins and answer within microseconds:
         // waiting for them awake saves the wake-up of an idle CPU
         // (`fd::wait_readable_spinning`; benches/cpu.sh 84 -> 73 ms).
-        let _ = fd::read_to_end_spinning(read, &mut output, SPIN_NS);
+        // A signal that ends the job's shell (in a daemon worker, which
+        // emulates its default action) ends the read at once, as it would
+        // end a direct shell in it (`(sleep 1; kill $$) & x=$(sleep 9)`).
+        let _ = fd::read_to_end_spinning(read, &mut output, SPIN_NS, &|| {
+            self.pending_death().is_some()
+        });
         let _ = fd::close(read);
         let status = self.wait_foreground(pid);
         // The job's shell was killed meanwhile (a daemon worker gives up
