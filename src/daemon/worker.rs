@@ -1230,7 +1230,7 @@ fn serve(
             internal,
             &format!("cannot install the client's descriptors: {e}"),
         );
-        restore(internal, baseline_umask);
+        restore(internal, baseline_umask, &[]);
         let result = JobResult {
             outcome: JobOutcome::Exited(126),
             retire: false,
@@ -1301,7 +1301,8 @@ fn serve(
             }
         }
     }
-    restore(internal, baseline_umask);
+    let kept_fds: smallvec::SmallVec<[RawFd; 8]> = kept.iter().map(AsRawFd::as_raw_fd).collect();
+    restore(internal, baseline_umask, &kept_fds);
     (result, kept)
 }
 
@@ -1324,11 +1325,11 @@ fn keep_for_exec(
     Ok(kept)
 }
 
-/// Close everything below the internal descriptors (0–2 included: a worker
-/// waits for its next job with no standard descriptors, so that the next
-/// client's 0, 1 and 2 arrive at exactly those numbers), go back to `/`,
-/// reset the umask and signal mask.
-fn restore(internal: &Internal, baseline_umask: u32) {
+/// Close every descriptor but the internal ones and `also` (0–2 included:
+/// a worker waits for its next job with no standard descriptors, so that
+/// the next client's 0, 1 and 2 arrive at exactly those numbers), go back
+/// to `/`, reset the umask and signal mask.
+fn restore(internal: &Internal, baseline_umask: u32, also: &[RawFd]) {
     // Every descriptor but the internal ones belongs to the job that just
     // ended: those below them (`install_fds` keeps the internal ones above
     // every target), and any the job opened among or above them (`exec
@@ -1337,7 +1338,8 @@ fn restore(internal: &Internal, baseline_umask: u32) {
     // which counts the highest number it handed out: closing up to there
     // is closing all.
     let top = fd::high_water();
-    let mut keep: smallvec::SmallVec<[RawFd; 8]> = internal.all().collect();
+    let mut keep: smallvec::SmallVec<[RawFd; 16]> =
+        internal.all().chain(also.iter().copied()).collect();
     keep.sort_unstable();
     let mut first = 0;
     for k in keep {
