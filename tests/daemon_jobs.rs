@@ -1613,3 +1613,46 @@ fn a_deadly_signal_ends_the_shell_while_it_reads_a_substitution() {
         r.stop();
     }
 }
+
+/// When the client's exec of the last command fails and it runs the file
+/// as a script itself (no `#!`), or says why it cannot run it, what the
+/// exec would have closed is closed: its connection to the daemon (at 0
+/// when the caller had closed stdin, where the script's `read` would read
+/// it and wait for ever), its signal descriptor.
+#[test]
+fn a_script_without_interpreter_line_sees_no_descriptor_of_the_client() {
+    let work = TempDir::new("noshebang");
+    let probe = work.path().join("probe.sh");
+    std::fs::write(
+        &probe,
+        "for n in 0 3 4 5 6 7; do { true <&$n; } 2>/dev/null && echo open $n; done; read x; echo read=$?\n",
+    )
+    .unwrap();
+    let mut perm = std::fs::metadata(&probe).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    std::fs::set_permissions(&probe, perm).unwrap();
+    let script = format!("\"$0\" -c '{}' <&-", probe.display());
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        let mut c = std::process::Command::new("/bin/sh");
+        c.arg("-c").arg(&script).arg(RUSH);
+        match &r.daemon {
+            Some(d) => {
+                c.env("RUSH_SOCKET", &d.socket)
+                    .env("RUSH_DAEMON", "require");
+            }
+            None => {
+                c.env("RUSH_DAEMON", "off");
+            }
+        }
+        let o = run(&mut c, None, Duration::from_secs(20));
+        assert_eq!(
+            (o.code(), o.stdout_str().as_str()),
+            (Some(0), "read=1\n"),
+            "{via:?}: {o:?}"
+        );
+        r.stop();
+    }
+}

@@ -64,6 +64,12 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
     }
     let env: Vec<&[u8]> = req.env.with_nuls().collect();
     let err = platform::spawn::exec(&path, &argv, &env);
+    // What the exec would have closed goes now: the connection, the signal
+    // descriptor, copies of the job's. A shell that runs the file as a
+    // script, and the message that it cannot run, find the descriptors a
+    // direct shell's would (the connection is at 0 or 2 when the caller
+    // had closed them: a script's `read` would read it).
+    close_cloexec();
     let command = req.flags & crate::proto::EXEC_AS_COMMAND != 0;
     if command
         && err.raw_os_error() == Some(platform::errno::ENOEXEC)
@@ -164,6 +170,18 @@ fn leave_pending(set: u64) {
     let me = process::getpid();
     for sig in (1..signal::NSIG).filter(|&s| set & signal::bit(s) != 0) {
         let _ = process::kill(me, sig);
+    }
+}
+
+/// Close every descriptor of this process that is close-on-exec: after
+/// [`install`], none of them is the job's.
+fn close_cloexec() {
+    let mut open = [0 as RawFd; fd::SCAN_LIMIT];
+    let n = fd::open_fds(&mut open);
+    for &f in &open[..n] {
+        if fd::is_cloexec(f) {
+            let _ = fd::close(f);
+        }
     }
 }
 
