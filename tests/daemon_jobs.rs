@@ -1656,3 +1656,18 @@ fn a_script_without_interpreter_line_sees_no_descriptor_of_the_client() {
         r.stop();
     }
 }
+
+/// A signal ends a job whose loop runs on after `set -n` (it reads
+/// commands and runs none), as it ends a direct shell there.
+#[test]
+fn a_deadly_signal_ends_a_loop_that_set_noexec() {
+    let script = "(sleep 0.2; kill -TERM $$) & i=0; while [ $i -lt 1 ]; do set -n; done";
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        let o = r.sh(script, None);
+        assert_eq!(o.signal(), Some(15), "{via:?}: {o:?}");
+        r.stop();
+    }
+}

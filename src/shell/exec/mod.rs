@@ -73,9 +73,11 @@ impl Shell {
 
     fn run_item(&mut self, item: &Item, last: bool) -> Exec {
         // `set -n`: read commands, run none, not even a loop's condition
-        // (a `while true` would otherwise never end).
+        // (a `while true` would otherwise never end). A signal still ends
+        // the shell as it arrives: in a worker, which emulates its default
+        // action, that is here (a loop that set `-n` runs on until then).
         if self.opt(Opt::NoExec) && !self.interactive {
-            return Ok(());
+            return self.run_pending_traps();
         }
         if item.is_async {
             return self.run_async(&item.and_or);
