@@ -1671,3 +1671,59 @@ fn a_deadly_signal_ends_a_loop_that_set_noexec() {
         r.stop();
     }
 }
+
+/// A file with no interpreter line runs as a script in a shell of its
+/// own, with its own `$$` and the invoking shell's as `$PPID` (as dash
+/// and bash): its `kill $$` is its own end, not a signal to the job's
+/// shell, which through the daemon came late or was lost. As the last
+/// command, it runs in the process the shell would have replaced itself
+/// with, directly and through the daemon alike.
+#[test]
+fn a_script_without_interpreter_line_is_a_shell_of_its_own() {
+    let work = TempDir::new("ownshell");
+    let hup = work.path().join("hup.sh");
+    std::fs::write(&hup, "kill -HUP $$\n").unwrap();
+    let me = work.path().join("me.sh");
+    std::fs::write(
+        &me,
+        "echo same=$(( $$ == PPID )); kill -ALRM $$; echo after\n",
+    )
+    .unwrap();
+    for f in [&hup, &me] {
+        let mut perm = std::fs::metadata(f).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+        std::fs::set_permissions(f, perm).unwrap();
+    }
+    let cases = [
+        format!("'{}'; echo survived=$?", hup.display()),
+        format!("parent=$$; '{}' | {{ read s; echo $s; }}", me.display()),
+        format!("'{}'", me.display()),
+    ];
+    let direct = Runner::new(Via::Direct);
+    let want: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
+    assert_eq!(want[0].stdout_str(), "survived=129\n", "{:?}", want[0]);
+    assert_eq!(want[1].stdout_str(), "same=0\n", "{:?}", want[1]);
+    assert_eq!(
+        (want[2].signal(), want[2].stdout_str().as_str()),
+        (Some(14), "same=0\n")
+    );
+    for via in vias() {
+        let r = Runner::new(via);
+        for (case, want) in cases.iter().zip(&want) {
+            for _ in 0..3 {
+                let o = r.sh(case, None);
+                assert_eq!(
+                    (o.code(), o.signal(), o.stdout_str(), o.stderr_str()),
+                    (
+                        want.code(),
+                        want.signal(),
+                        want.stdout_str(),
+                        want.stderr_str()
+                    ),
+                    "{via:?}: {case}"
+                );
+            }
+        }
+        r.stop();
+    }
+}

@@ -75,9 +75,12 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
         && err.raw_os_error() == Some(platform::errno::ENOEXEC)
         && !crate::shell::exec::subshell::is_binary_file(&req.path)
     {
+        // In this process, as the direct shell runs its last command's
+        // script in its own (`exec` would have replaced it).
         let status = script_in_fresh_shell(
             sent.ignored,
             process::getpid(),
+            process::getppid(),
             &req.path,
             req.env.iter(),
             &req.argv,

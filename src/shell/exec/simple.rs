@@ -337,6 +337,21 @@ impl Shell {
                 });
             }
             let err = self.exec_utility(&path, &mut fields, &env);
+            if err.raw_os_error() == Some(platform::errno::ENOEXEC)
+                && !super::subshell::is_binary_file(&path)
+            {
+                // A script with no interpreter line: in this process, as
+                // the shell it replaces itself with (and as the daemon's
+                // client runs a job's last one).
+                return Err(Divert::Exit(super::subshell::script_in_fresh_shell(
+                    self.traps.ignored_on_entry(),
+                    platform::process::getpid(),
+                    platform::process::getppid(),
+                    &path,
+                    env.iter().map(Vec::as_slice),
+                    &fields,
+                )));
+            }
             return Err(Divert::Exit(self.exec_failure(
                 &fields[0].clone(),
                 &path,

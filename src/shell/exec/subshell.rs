@@ -396,8 +396,11 @@ impl Shell {
         let env: Vec<Vec<u8>> = env.to_vec();
         let pid = self.fork_subshell(move |sh| {
             let ignored = sh.traps.ignored_on_entry();
+            // A shell of its own (dash, bash): its own `$$`, and the
+            // invoking shell's for `$PPID`.
             Err(Divert::Exit(script_in_fresh_shell(
                 ignored,
+                process::getpid(),
                 sh.shell_pid,
                 &path,
                 env.iter().map(Vec::as_slice),
@@ -445,11 +448,12 @@ pub fn is_binary_file(path: &[u8]) -> bool {
 /// Run `path`, a file that is not in an executable format, as a shell
 /// script (XCU 2.9.1.1) in a fresh shell in this process, with `fields` as
 /// its `$0` and arguments and `env` (entries may end in a NUL) as its
-/// environment: its exit status. `ignored_on_entry` and `shell_pid` are
-/// the invoking shell's.
+/// environment: its exit status. `ignored_on_entry` is the invoking
+/// shell's; `shell_pid` and `parent_pid` are its `$$` and `$PPID`.
 pub fn script_in_fresh_shell<'e>(
     ignored_on_entry: u64,
     shell_pid: Pid,
+    parent_pid: Pid,
     path: &[u8],
     env: impl IntoIterator<Item = &'e [u8]>,
     fields: &[Vec<u8>],
@@ -460,6 +464,7 @@ pub fn script_in_fresh_shell<'e>(
     let env_iter = env.into_iter().map(|e| e.strip_suffix(&[0]).unwrap_or(e));
     fresh.vars.import(env_iter);
     crate::shell::cli::init_variables(&mut fresh);
+    let _ = fresh.vars.set(b"PPID", parent_pid.to_string().as_bytes());
     fresh.arg0 = fields[0].clone();
     fresh.positional = fields[1..].to_vec();
     // Its diagnostics name it, as those of `rush FILE` do.
