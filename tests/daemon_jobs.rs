@@ -1727,3 +1727,24 @@ fn a_script_without_interpreter_line_is_a_shell_of_its_own() {
         r.stop();
     }
 }
+
+/// A deadly signal ends the job's shell before the trap of a signal that
+/// came earlier runs: directly the first killed the shell as it came, and
+/// traps run only between commands (here, after the foreground `sleep`).
+#[test]
+fn a_deadly_signal_ends_the_shell_before_an_earlier_signals_trap_runs() {
+    let script = "trap 'echo usr1 trap' USR1; \
+                  (kill -USR1 $$; sleep 0.1; kill -TERM $$) & sleep 1; echo after";
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        let o = r.sh(script, None);
+        assert_eq!(
+            (o.signal(), o.stdout_str().as_str()),
+            (Some(15), ""),
+            "{via:?}: {o:?}"
+        );
+        r.stop();
+    }
+}

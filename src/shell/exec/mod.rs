@@ -181,12 +181,20 @@ impl Shell {
         if pending & platform::signal::bit(cancel) != 0 && self.is_worker() {
             return Err(Divert::Signaled(platform::signal::SIGKILL));
         }
+        // In a worker, a signal whose default action it emulates ends the
+        // shell before any trap runs: directly it killed the shell as it
+        // came, before the shell could run the traps of signals that came
+        // earlier (traps run between commands, and none ran meanwhile).
+        // Which of several came first is not known: the kernel hands the
+        // client pending signals lowest number first.
+        if let Some(sig) = (1..platform::signal::NSIG)
+            .find(|&s| pending & platform::signal::bit(s) != 0 && self.worker_dies_of(s))
+        {
+            return Err(Divert::Signaled(sig));
+        }
         for sig in 1..platform::signal::NSIG {
             if pending & platform::signal::bit(sig) == 0 {
                 continue;
-            }
-            if self.worker_dies_of(sig) {
-                return Err(Divert::Signaled(sig));
             }
             if let Action::Command(text) = self.traps.action(sig).clone() {
                 self.run_trap_action(&text)?;
