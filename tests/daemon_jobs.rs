@@ -1547,6 +1547,37 @@ fn a_large_environment_reaches_a_handed_utility() {
     }
 }
 
+/// Run each of `cases` (`rush -c`) directly, then `times` times through
+/// every daemon way, and check that each run gives what the direct one
+/// did: status, signal, stdout, stderr. The direct runs' outputs.
+fn same_as_direct(cases: &[String], times: usize) -> Vec<Out> {
+    let direct = Runner::new(Via::Direct);
+    let want: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
+    let key = |o: &Out| (o.code(), o.signal(), o.stdout_str(), o.stderr_str());
+    for via in vias() {
+        let r = Runner::new(via);
+        for (case, want) in cases.iter().zip(&want) {
+            for _ in 0..times {
+                assert_eq!(key(&r.sh(case, None)), key(want), "{via:?}: {case}");
+            }
+        }
+        r.stop();
+    }
+    want
+}
+
+/// Run `script` (`rush -c`) directly and through every daemon way, and
+/// hand each way's output to `check`.
+fn every_way(script: &str, check: impl Fn(&Via, &Out)) {
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        check(&via, &r.sh(script, None));
+        r.stop();
+    }
+}
+
 /// A job whose shell, run directly, replaces itself with its last
 /// utility ends as that utility ends, though the client cannot take it
 /// (a limit the job changed, a descriptor numbered 256 or above): killed
@@ -1564,8 +1595,7 @@ fn the_last_utility_ends_the_job_as_directly_when_it_cannot_be_handed_back() {
         "ulimit -S -n 300; sh -c 'exit 7'".to_string(),
         format!("trap 'echo ex' EXIT; exec '{}'", denied.display()),
     ];
-    let direct = Runner::new(Via::Direct);
-    let want: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
+    let want = same_as_direct(&cases, 1);
     assert_eq!(want[0].signal(), Some(15), "{:?}", want[0]);
     assert_eq!(want[1].signal(), Some(9), "{:?}", want[1]);
     assert_eq!(want[2].code(), Some(7), "{:?}", want[2]);
@@ -1573,23 +1603,6 @@ fn the_last_utility_ends_the_job_as_directly_when_it_cannot_be_handed_back() {
         (want[3].code(), want[3].stdout_str().as_str()),
         (Some(126), "ex\n")
     );
-    for via in vias() {
-        let r = Runner::new(via);
-        for (case, want) in cases.iter().zip(&want) {
-            let o = r.sh(case, None);
-            assert_eq!(
-                (o.code(), o.signal(), o.stdout_str(), o.stderr_str()),
-                (
-                    want.code(),
-                    want.signal(),
-                    want.stdout_str(),
-                    want.stderr_str()
-                ),
-                "{via:?}: {case}"
-            );
-        }
-        r.stop();
-    }
 }
 
 /// A signal that ends the job's shell while it reads a command
@@ -1600,18 +1613,13 @@ fn the_last_utility_ends_the_job_as_directly_when_it_cannot_be_handed_back() {
 fn a_deadly_signal_ends_the_shell_while_it_reads_a_substitution() {
     let script = "(sleep 0.2; kill -TERM $$) & \
                   x=$(while :; do echo y || exit; sleep 0.05; done 2>/dev/null); echo after";
-    let mut all = vec![Via::Direct];
-    all.extend(vias());
-    for via in all {
-        let r = Runner::new(via);
-        let o = r.sh(script, None);
+    every_way(script, |via, o| {
         assert_eq!(
             (o.signal(), o.stdout_str().as_str()),
             (Some(15), ""),
             "{via:?}: {o:?}"
         );
-        r.stop();
-    }
+    });
 }
 
 /// When the client's exec of the last command fails and it runs the file
@@ -1662,14 +1670,9 @@ fn a_script_without_interpreter_line_sees_no_descriptor_of_the_client() {
 #[test]
 fn a_deadly_signal_ends_a_loop_that_set_noexec() {
     let script = "(sleep 0.2; kill -TERM $$) & i=0; while [ $i -lt 1 ]; do set -n; done";
-    let mut all = vec![Via::Direct];
-    all.extend(vias());
-    for via in all {
-        let r = Runner::new(via);
-        let o = r.sh(script, None);
+    every_way(script, |via, o| {
         assert_eq!(o.signal(), Some(15), "{via:?}: {o:?}");
-        r.stop();
-    }
+    });
 }
 
 /// A file with no interpreter line runs as a script in a shell of its
@@ -1699,33 +1702,13 @@ fn a_script_without_interpreter_line_is_a_shell_of_its_own() {
         format!("parent=$$; '{}' | {{ read s; echo $s; }}", me.display()),
         format!("'{}'", me.display()),
     ];
-    let direct = Runner::new(Via::Direct);
-    let want: Vec<Out> = cases.iter().map(|c| direct.sh(c, None)).collect();
+    let want = same_as_direct(&cases, 3);
     assert_eq!(want[0].stdout_str(), "survived=129\n", "{:?}", want[0]);
     assert_eq!(want[1].stdout_str(), "same=0\n", "{:?}", want[1]);
     assert_eq!(
         (want[2].signal(), want[2].stdout_str().as_str()),
         (Some(14), "same=0\n")
     );
-    for via in vias() {
-        let r = Runner::new(via);
-        for (case, want) in cases.iter().zip(&want) {
-            for _ in 0..3 {
-                let o = r.sh(case, None);
-                assert_eq!(
-                    (o.code(), o.signal(), o.stdout_str(), o.stderr_str()),
-                    (
-                        want.code(),
-                        want.signal(),
-                        want.stdout_str(),
-                        want.stderr_str()
-                    ),
-                    "{via:?}: {case}"
-                );
-            }
-        }
-        r.stop();
-    }
 }
 
 /// A deadly signal ends the job's shell before the trap of a signal that
@@ -1735,16 +1718,11 @@ fn a_script_without_interpreter_line_is_a_shell_of_its_own() {
 fn a_deadly_signal_ends_the_shell_before_an_earlier_signals_trap_runs() {
     let script = "trap 'echo usr1 trap' USR1; \
                   (kill -USR1 $$; sleep 0.1; kill -TERM $$) & sleep 1; echo after";
-    let mut all = vec![Via::Direct];
-    all.extend(vias());
-    for via in all {
-        let r = Runner::new(via);
-        let o = r.sh(script, None);
+    every_way(script, |via, o| {
         assert_eq!(
             (o.signal(), o.stdout_str().as_str()),
             (Some(15), ""),
             "{via:?}: {o:?}"
         );
-        r.stop();
-    }
+    });
 }
