@@ -390,6 +390,11 @@ pub fn read_to_end_spinning(
                 Err(e) => return Err(e),
             }
         }
+        // A signal handled while this spun, or between two reads, made no
+        // call fail with `EINTR`: look before blocking.
+        if stop() {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
         match read(fd, &mut chunk) {
             Ok(0) => return Ok(()),
             Ok(n) => out.extend_from_slice(&chunk[..n]),
