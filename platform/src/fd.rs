@@ -369,8 +369,9 @@ fn yield_cpu() {
 /// [`read_to_end`] for output expected within microseconds (a command
 /// substitution of builtins): for the first `spin_ns` nanoseconds it
 /// waits without sleeping ([`wait_readable_spinning`]), then with plain
-/// blocking reads. A signal that interrupts it ends it (`EINTR`) when
-/// `stop` then says so.
+/// blocking reads. It ends early (`EINTR`) once `stop` says so, asked
+/// before each wait and each read: a signal that arrived meanwhile, while
+/// it spun or between two reads, failed no call with `EINTR`.
 pub fn read_to_end_spinning(
     fd: RawFd,
     out: &mut Vec<u8>,
@@ -381,24 +382,25 @@ pub fn read_to_end_spinning(
     let mut chunk = [0u8; 8192];
     let mut spinning = spin_ns > 0;
     loop {
+        if stop() {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
         if spinning {
             let left = spin_ns.saturating_sub(crate::process::monotonic_ns() - start);
             spinning = left > 0;
             match wait_readable_spinning(&[fd], &mut [false], left) {
                 Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted && !stop() => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
-        }
-        // A signal handled while this spun, or between two reads, made no
-        // call fail with `EINTR`: look before blocking.
-        if stop() {
-            return Err(io::ErrorKind::Interrupted.into());
+            if stop() {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
         }
         match read(fd, &mut chunk) {
             Ok(0) => return Ok(()),
             Ok(n) => out.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && !stop() => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
