@@ -71,10 +71,7 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
     // had closed them: a script's `read` would read it).
     close_cloexec();
     let command = req.flags & crate::proto::EXEC_AS_COMMAND != 0;
-    if command
-        && err.raw_os_error() == Some(platform::errno::ENOEXEC)
-        && !crate::shell::exec::subshell::is_binary_file(&req.path)
-    {
+    if command && crate::shell::exec::subshell::runs_as_script(&err, &req.path) {
         // In this process, as the direct shell runs its last command's
         // script in its own (`exec` would have replaced it).
         let status = script_in_fresh_shell(

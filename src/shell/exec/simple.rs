@@ -297,13 +297,9 @@ impl Shell {
             };
             return Ok(());
         };
-        let hand_back = last && self.may_hand_back_utility();
-        // A worker's job whose shell would replace itself with its last
-        // utility directly, but cannot hand it to the client (a limit it
-        // changed, a descriptor beyond those a message carries): the
-        // utility runs here, and the job ends as it ends, as if replaced.
-        let stand_in = last && self.is_worker() && !self.is_subshell && self.no_trap_after();
-        if hand_back || stand_in || last && self.may_replace_process() {
+        // The last command, with no trap to run after it: the shell
+        // replaces itself with it.
+        if last && self.no_trap_after() {
             // Saved (close-on-exec) copies keep the shell's own stderr for
             // `set -x`; the exec takes them away.
             let Ok(saved) = self.apply_redirects(&cmd.redirects, true) else {
@@ -318,8 +314,12 @@ impl Shell {
                 self.trace(&traced, &fields, saved.mark());
             }
             let env = self.vars.environ();
-            if hand_back || stand_in {
-                if hand_back {
+            // A worker's job cannot: it hands the utility to the client, or,
+            // when the client cannot take it (a limit the job changed, a
+            // descriptor beyond those a message carries), runs it here and
+            // ends as it ends, as if replaced.
+            if self.is_worker() && !self.is_subshell {
+                if self.may_hand_back_exec() {
                     match self.try_hand_back(&path, fields, &env, crate::proto::EXEC_AS_COMMAND) {
                         Ok(()) => return Err(Divert::Exit(status::SUCCESS)),
                         Err(back) => fields = back,
@@ -337,9 +337,7 @@ impl Shell {
                 });
             }
             let err = self.exec_utility(&path, &mut fields, &env);
-            if err.raw_os_error() == Some(platform::errno::ENOEXEC)
-                && !super::subshell::is_binary_file(&path)
-            {
+            if super::subshell::runs_as_script(&err, &path) {
                 // A script with no interpreter line: in this process, as
                 // the shell it replaces itself with (and as the daemon's
                 // client runs a job's last one).
@@ -380,12 +378,6 @@ impl Shell {
         Ok(())
     }
 
-    /// May the shell replace its own process with the last command? Only
-    /// when run directly or in a subshell, with no trap to run after.
-    fn may_replace_process(&self) -> bool {
-        (self.is_subshell || !self.is_worker()) && self.no_trap_after()
-    }
-
     /// No trap could run after the last command: no EXIT trap, no command
     /// trap, not interactive.
     pub(crate) fn no_trap_after(&self) -> bool {
@@ -394,16 +386,9 @@ impl Shell {
             && !self.traps.any_command_trap()
     }
 
-    /// May the job's last utility go to the daemon client to run in its
-    /// own place? When a direct shell would replace itself with it, and
-    /// this shell is the job's own (not a subshell) with nothing a client
-    /// could not take on: resource limits the job changed.
-    fn may_hand_back_utility(&self) -> bool {
-        self.may_hand_back_exec() && self.no_trap_after()
-    }
-
-    /// May `exec utility` go to the client (see `may_hand_back_utility`)?
-    /// In the job's own shell, with resource limits as the client's.
+    /// May the job's last utility, or the utility of `exec`, go to the
+    /// daemon client to run in its own place? In the job's own shell (not
+    /// a subshell), with resource limits as the client's.
     pub fn may_hand_back_exec(&self) -> bool {
         self.may_hand_back && !self.is_subshell && !self.limits_changed
     }
@@ -470,9 +455,7 @@ impl Shell {
         env: &[Vec<u8>],
         fields: &[Vec<u8>],
     ) -> i32 {
-        if err.raw_os_error() == Some(platform::errno::ENOEXEC)
-            && !super::subshell::is_binary_file(path)
-        {
+        if super::subshell::runs_as_script(&err, path) {
             return self.run_as_script(path, env, fields);
         }
         let (message, status) = exec_error(name, &err, true);

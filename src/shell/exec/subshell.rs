@@ -414,6 +414,12 @@ impl Shell {
     }
 }
 
+/// Did exec fail on `path` because it is a script to run in a fresh
+/// shell (XCU 2.9.1.1: no executable format, and not a binary)?
+pub fn runs_as_script(err: &std::io::Error, path: &[u8]) -> bool {
+    err.raw_os_error() == Some(platform::errno::ENOEXEC) && !is_binary_file(path)
+}
+
 /// Is the file at `path`, which `execve` refused as in no executable
 /// format, a binary rather than a script? As bash decides: an ELF header,
 /// or a NUL byte in its first line (of at most 80 bytes). POSIX.1-2024 lets a shell refuse
