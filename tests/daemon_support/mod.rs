@@ -149,6 +149,22 @@ pub fn wait_with_timeout(child: &mut Child, limit: Duration, what: &str) -> Exit
     }
 }
 
+/// Spawn `cmd`, again while its program is "text file busy": a binary a
+/// test has just copied (a changed `rushd`) is, for as long as a child
+/// another test thread forks meanwhile still holds the copy's write
+/// descriptor, until that child's exec closes it.
+fn spawn_retrying_busy(cmd: &mut Command) -> Child {
+    for _ in 0..100 {
+        match cmd.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => return r.expect("spawn"),
+        }
+    }
+    cmd.spawn().expect("spawn")
+}
+
 /// Run `cmd` with stdout and stderr captured in files (no pipes to drain),
 /// `stdin` as its input, under a timeout.
 pub fn run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Out {
@@ -162,7 +178,7 @@ pub fn run(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Out {
         Some(_) => cmd.stdin(Stdio::piped()),
         None => cmd.stdin(Stdio::null()),
     };
-    let mut child = cmd.spawn().expect("spawn");
+    let mut child = spawn_retrying_busy(cmd);
     if let Some(input) = stdin {
         use std::io::Write;
         let mut pipe = child.stdin.take().expect("stdin pipe");
