@@ -1037,6 +1037,37 @@ fn without_a_daemon_auto_runs_directly_and_require_fails() {
     assert!(o.stderr_str().contains("RUSH_DAEMON=require"), "{o:?}");
 }
 
+/// A `RUSH_DAEMON` value that names no mode (a typo) is taken as `auto`,
+/// and said so on stderr, rather than silently: `requir` must not look as
+/// if the daemon were required. An empty value is `auto`, silently.
+#[test]
+fn an_unknown_rush_daemon_value_is_named_and_taken_as_auto() {
+    let dir = TempDir::new("unknownmode");
+    let socket = dir.path().join("nobody.sock");
+    for (value, warned) in [("requir", true), ("", false), ("auto", false)] {
+        let o = run(
+            Command::new(RUSH)
+                .env("RUSH_SOCKET", &socket)
+                .env("RUSH_DAEMON", value)
+                .arg("-c")
+                .arg("echo direct; exit 3"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(
+            (o.code(), o.stdout_str()),
+            (Some(3), "direct\n".into()),
+            "{value:?}: {o:?}"
+        );
+        let expected = if warned {
+            format!("rush: RUSH_DAEMON={value}: not auto, off, require or spawn; taken as auto\n")
+        } else {
+            String::new()
+        };
+        assert_eq!(o.stderr_str(), expected, "{value:?}: {o:?}");
+    }
+}
+
 /// The one-letter state `ps` shows for `pid` (`T` when stopped).
 fn ps_state(pid: u32) -> String {
     let o = Command::new("ps")

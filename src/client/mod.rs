@@ -85,12 +85,16 @@ fn applicable(argv: &[&[u8]]) -> bool {
 struct Env<'a> {
     mode: Mode,
     socket: Option<&'a [u8]>,
+    /// A `RUSH_DAEMON` value that names no mode (a typo): warned about,
+    /// and taken as `auto`.
+    unknown_mode: Option<&'a [u8]>,
 }
 
 fn read_env<'a>(entries: &[&'a [u8]]) -> Env<'a> {
     let mut env = Env {
         mode: Mode::Auto,
         socket: None,
+        unknown_mode: None,
     };
     for kv in entries {
         if let Some(v) = kv.strip_prefix(b"RUSH_DAEMON=") {
@@ -98,7 +102,11 @@ fn read_env<'a>(entries: &[&'a [u8]]) -> Env<'a> {
                 b"off" | b"0" | b"no" | b"false" => Mode::Off,
                 b"require" | b"required" => Mode::Require,
                 b"spawn" => Mode::Spawn,
-                _ => Mode::Auto,
+                b"auto" | b"" => Mode::Auto,
+                _ => {
+                    env.unknown_mode = Some(v);
+                    Mode::Auto
+                }
             };
         } else if let Some(v) = kv.strip_prefix(b"RUSH_SOCKET=") {
             if !v.is_empty() {
@@ -120,6 +128,16 @@ pub fn try_daemon(argv: &[&[u8]]) -> Fallback {
 
 fn try_with_env(argv: &[&[u8]], entries: &[&[u8]]) -> Fallback {
     let env = read_env(entries);
+    if let Some(v) = env.unknown_mode {
+        let _ = fd::write_all(
+            2,
+            format!(
+                "rush: RUSH_DAEMON={}: not auto, off, require or spawn; taken as auto\n",
+                String::from_utf8_lossy(v)
+            )
+            .as_bytes(),
+        );
+    }
     if env.mode == Mode::Off {
         return Fallback::Off;
     }
