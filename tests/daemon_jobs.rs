@@ -1653,6 +1653,43 @@ fn a_deadly_signal_ends_the_shell_while_it_reads_a_substitution() {
     });
 }
 
+/// The same when the signal comes within the substitution's first 100 µs,
+/// while the shell waits for its output awake: the shell dies then, and
+/// the substitution, writing later, finds nobody to read (`st=1` with
+/// SIGPIPE ignored). Through a pool the signal used to be taken while the
+/// shell spun, and the shell then slept until that write (`st=0`), in 1 to
+/// 4 runs in 20.
+#[test]
+fn a_deadly_signal_ends_the_shell_while_it_waits_awake_for_a_substitution() {
+    let work = TempDir::new("spinkill");
+    let st = work.path().join("st");
+    let case = format!(
+        "trap '' PIPE; x=$( (kill -TERM $$); sleep 0.1; echo data 2>/dev/null; echo st=$? >'{}' )",
+        st.display()
+    );
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        for _ in 0..10 {
+            let o = r.sh(&case, None);
+            assert_eq!(o.signal(), Some(15), "{via:?}: {o:?}");
+            // The substitution writes its status 0.1 s after the kill.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let written = loop {
+                match std::fs::read_to_string(&st) {
+                    Ok(s) if s.ends_with('\n') => break s,
+                    _ if Instant::now() > deadline => break String::new(),
+                    _ => std::thread::sleep(Duration::from_millis(20)),
+                }
+            };
+            assert_eq!(written, "st=1\n", "{via:?}");
+            std::fs::remove_file(&st).unwrap();
+        }
+        r.stop();
+    }
+}
+
 /// When the client's exec of the last command fails and it runs the file
 /// as a script itself (no `#!`), or says why it cannot run it, what the
 /// exec would have closed is closed: its connection to the daemon (at 0

@@ -368,39 +368,46 @@ fn yield_cpu() {
 
 /// [`read_to_end`] for output expected within microseconds (a command
 /// substitution of builtins): for the first `spin_ns` nanoseconds it
-/// waits without sleeping ([`wait_readable_spinning`]), then with plain
-/// blocking reads. It ends early (`EINTR`) once `stop` says so, asked
-/// before each wait and each read: a signal that arrived meanwhile, while
-/// it spun or between two reads, failed no call with `EINTR`.
+/// waits without sleeping (polling and yielding, as
+/// [`wait_readable_spinning`] does), then sleeps until there is more. It
+/// ends early (`EINTR`) once `stop` says so, asked before each read and,
+/// with signals held off, before each sleep
+/// ([`crate::signal::wait_readable_unless`]): a signal whose handler ran
+/// while it spun, or between two reads, interrupted no call, and must
+/// not leave it asleep until the writer's next write.
 pub fn read_to_end_spinning(
     fd: RawFd,
     out: &mut Vec<u8>,
     spin_ns: u64,
     stop: &dyn Fn() -> bool,
 ) -> io::Result<()> {
-    let start = crate::process::monotonic_ns();
     let mut chunk = [0u8; 8192];
-    let mut spinning = spin_ns > 0;
+    let mut p = [libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    // Whether a read would not block: known after a spin that saw the
+    // pipe ready, or guessed after a read that filled the buffer.
+    let mut ready = matches!(spin(&mut p, spin_ns), Ok(true));
     loop {
         if stop() {
             return Err(io::ErrorKind::Interrupted.into());
         }
-        if spinning {
-            let left = spin_ns.saturating_sub(crate::process::monotonic_ns() - start);
-            spinning = left > 0;
-            match wait_readable_spinning(&[fd], &mut [false], left) {
+        if !ready {
+            match crate::signal::wait_readable_unless(fd, stop) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
-            if stop() {
-                return Err(io::ErrorKind::Interrupted.into());
-            }
         }
         match read(fd, &mut chunk) {
             Ok(0) => return Ok(()),
-            Ok(n) => out.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Ok(n) => {
+                out.extend_from_slice(&chunk[..n]);
+                ready = n == chunk.len();
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => ready = false,
             Err(e) => return Err(e),
         }
     }
@@ -738,6 +745,36 @@ pub unsafe fn owned(fd: RawFd) -> OwnedFd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A signal handled while the read spins fails no call with `EINTR`:
+    /// `stop` must be asked again before the read sleeps. Here `stop` says
+    /// no once, as it would just before such a signal, and yes after; the
+    /// writer writes only after 1 s.
+    #[test]
+    fn a_substitution_read_asks_stop_before_it_sleeps() {
+        let (r, w) = pipe().unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let _ = write_all(w, b"late");
+            let _ = close(w);
+        });
+        let asked = std::cell::Cell::new(0);
+        let start = std::time::Instant::now();
+        let mut out = Vec::new();
+        let result = read_to_end_spinning(r, &mut out, 100_000, &|| {
+            asked.set(asked.get() + 1);
+            asked.get() > 1
+        });
+        let took = start.elapsed();
+        assert_eq!(
+            result.map_err(|e| e.kind()),
+            Err(io::ErrorKind::Interrupted)
+        );
+        assert!(out.is_empty());
+        assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+        writer.join().unwrap();
+        let _ = close(r);
+    }
 
     #[test]
     fn a_reserved_descriptor_moves_out_of_a_redirections_way() {

@@ -8,6 +8,7 @@
 
 use crate::{Pid, cvt};
 use std::io;
+use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU64, Ordering};
 
 /// Signal numbers are below this.
@@ -371,6 +372,57 @@ pub fn wait_for_any(signals: u64) {
         unsafe { libc::sigsuspend(&during) };
     }
     let _ = set_blocked(old);
+}
+
+/// Wait until `fd` is readable (or hung up), unless `stop` says not to
+/// wait. `stop` is asked with every signal blocked, and `ppoll` lets them
+/// in as it starts to sleep, so a handler that runs between the question
+/// and the sleep cannot go unseen: it ends the wait (`EINTR`, returned as
+/// such). Where there is no `ppoll` (macOS), the signals are let in before
+/// a plain `poll`, and one whose handler runs in between is seen only when
+/// the wait ends.
+pub fn wait_readable_unless(fd: RawFd, stop: &dyn Fn() -> bool) -> io::Result<()> {
+    let old = block(!0)?;
+    let result = if stop() {
+        Err(io::ErrorKind::Interrupted.into())
+    } else {
+        ppoll_readable(fd, old)
+    };
+    let _ = set_blocked(old);
+    result
+}
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+))]
+fn ppoll_readable(fd: RawFd, mask: u64) -> io::Result<()> {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let during = sigset_of(mask);
+    // SAFETY: `p` is one valid pollfd, `during` a valid sigset_t; a null
+    // timeout waits without end.
+    cvt(unsafe { libc::ppoll(&mut p, 1, std::ptr::null(), &during) }).map(drop)
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+)))]
+fn ppoll_readable(fd: RawFd, mask: u64) -> io::Result<()> {
+    set_blocked(mask)?;
+    crate::fd::poll_readable(fd, -1).map(drop)
 }
 
 fn mask_op(how: libc::c_int, set: u64) -> io::Result<u64> {
