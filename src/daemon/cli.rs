@@ -2,7 +2,7 @@
 //! `status [--json]`, `on-demand`, `install-service`, `uninstall-service`,
 //! and the settings flags.
 
-use super::config::{Config, DEFAULT_ON_DEMAND_IDLE_EXIT};
+use super::config::{Config, DEFAULT_ON_DEMAND_IDLE_EXIT, Setting, VALUED};
 use super::server::Ending;
 use crate::proto::channel::{Channel, ChannelError};
 use crate::proto::{Message, StatusReport};
@@ -71,6 +71,13 @@ fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
                 .cloned()
                 .ok_or_else(|| format!("{name} needs a value"))
         };
+        if let Some(setting) = valued(a) {
+            let name = String::from_utf8_lossy(a).into_owned();
+            let v = value(&name)?;
+            (setting.set)(&mut cfg, &v)
+                .map_err(|e| format!("{name} {}: {e}", String::from_utf8_lossy(&v)))?;
+            continue;
+        }
         match a.as_slice() {
             b"--foreground" | b"-f" => command = Some(Command::Foreground),
             b"start" => command = Some(Command::Start),
@@ -82,20 +89,6 @@ fn parse(args: &[Vec<u8>]) -> Result<(Command, Config), String> {
             b"uninstall-service" => command = Some(Command::UninstallService),
             b"--json" => json = true,
             b"--socket" => cfg.socket = value("--socket")?,
-            flag @ (b"--pool-size" | b"--queue-max" | b"--queue-wait" | b"--backend"
-            | b"--idle-exit") => {
-                let name = String::from_utf8_lossy(flag).into_owned();
-                let v = value(&name)?;
-                let set = match flag {
-                    b"--pool-size" => Config::set_pool_size,
-                    b"--queue-max" => Config::set_queue_max,
-                    b"--queue-wait" => Config::set_queue_wait,
-                    b"--backend" => Config::set_backend,
-                    _ => Config::set_idle_exit,
-                };
-                set(&mut cfg, &v)
-                    .map_err(|e| format!("{name} {}: {e}", String::from_utf8_lossy(&v)))?;
-            }
             b"--disable-pool" => cfg.fork_mode = true,
             other => {
                 return Err(format!(
@@ -331,6 +324,11 @@ fn daemon_child(mut cfg: Config, log_path: &[u8], ready: i32, args: &[Vec<u8>]) 
     }
 }
 
+/// The setting a flag that takes a value sets (`--socket` aside).
+fn valued(flag: &[u8]) -> Option<&'static Setting> {
+    VALUED.iter().find(|s| s.flag == Some(flag))
+}
+
 /// The arguments a restarted daemon runs with: the same settings, in the
 /// foreground (this process is already detached when it was started with
 /// `start`; its log stays its stderr).
@@ -341,7 +339,7 @@ fn restart_args(args: &[Vec<u8>]) -> Vec<Vec<u8>> {
     while let Some(a) = it.next() {
         match a.as_slice() {
             b"start" | b"restart" => out.push(b"--foreground".to_vec()),
-            b"--socket" | b"--pool-size" | b"--queue-max" | b"--backend" | b"--idle-exit" => {
+            flag if flag == b"--socket" || valued(flag).is_some() => {
                 out.push(a.clone());
                 out.extend(it.next().cloned());
             }

@@ -99,6 +99,54 @@ pub fn socket_from_env() -> Vec<u8> {
     env("RUSH_SOCKET").unwrap_or_else(platform::sockdir::default_socket_path)
 }
 
+/// A setting given as a value, by a flag (where it has one) or by an
+/// environment variable: one table for `rushd`'s command line
+/// (`cli.rs`) and [`Config::apply_env`].
+pub struct Setting {
+    pub flag: Option<&'static [u8]>,
+    pub var: &'static str,
+    /// Parse and set the value; an error says what is wrong with it.
+    pub set: fn(&mut Config, &[u8]) -> Result<(), String>,
+}
+
+pub const VALUED: [Setting; 7] = [
+    Setting {
+        flag: Some(b"--pool-size"),
+        var: "RUSH_POOL_SIZE",
+        set: Config::set_pool_size,
+    },
+    Setting {
+        flag: Some(b"--queue-max"),
+        var: "RUSH_QUEUE_MAX",
+        set: Config::set_queue_max,
+    },
+    Setting {
+        flag: Some(b"--queue-wait"),
+        var: "RUSH_QUEUE_WAIT",
+        set: Config::set_queue_wait,
+    },
+    Setting {
+        flag: Some(b"--backend"),
+        var: "RUSH_BACKEND",
+        set: Config::set_backend,
+    },
+    Setting {
+        flag: None,
+        var: "RUSH_STOP_GRACE",
+        set: Config::set_stop_grace,
+    },
+    Setting {
+        flag: None,
+        var: "RUSH_REQUEST_TIMEOUT",
+        set: Config::set_request_timeout,
+    },
+    Setting {
+        flag: Some(b"--idle-exit"),
+        var: "RUSH_IDLE_EXIT",
+        set: Config::set_idle_exit,
+    },
+];
+
 impl Config {
     /// The defaults, with the socket from `RUSH_SOCKET` (which cannot be
     /// wrong: any path is one).
@@ -129,43 +177,30 @@ impl Config {
     /// [`Config::apply_env`] with the variables looked up by `env` (`None`:
     /// unset or empty).
     fn apply_env_from(&mut self, env: impl Fn(&str) -> Option<Vec<u8>>) -> Result<(), String> {
-        let c = self;
-        let named =
-            |name: &str, v: &[u8], e: String| format!("{name}={}: {e}", String::from_utf8_lossy(v));
-        if let Some(v) = env("RUSH_POOL_SIZE") {
-            c.set_pool_size(&v)
-                .map_err(|e| named("RUSH_POOL_SIZE", &v, e))?;
+        for setting in &VALUED {
+            if let Some(v) = env(setting.var) {
+                (setting.set)(self, &v)
+                    .map_err(|e| format!("{}={}: {e}", setting.var, String::from_utf8_lossy(&v)))?;
+            }
         }
         if let Some(v) = env("RUSH_DISABLE_POOL") {
-            c.fork_mode = truthy(&v);
-        }
-        if let Some(v) = env("RUSH_QUEUE_MAX") {
-            c.set_queue_max(&v)
-                .map_err(|e| named("RUSH_QUEUE_MAX", &v, e))?;
-        }
-        if let Some(v) = env("RUSH_QUEUE_WAIT") {
-            c.set_queue_wait(&v)
-                .map_err(|e| named("RUSH_QUEUE_WAIT", &v, e))?;
-        }
-        if let Some(v) = env("RUSH_BACKEND") {
-            c.set_backend(&v)
-                .map_err(|e| named("RUSH_BACKEND", &v, e))?;
-        }
-        if let Some(v) = env("RUSH_STOP_GRACE") {
-            let ms = number(&v).map_err(|e| named("RUSH_STOP_GRACE", &v, e))?;
-            c.stop_grace = Duration::from_millis(ms as u64);
-        }
-        if let Some(v) = env("RUSH_REQUEST_TIMEOUT") {
-            let ms = number(&v).map_err(|e| named("RUSH_REQUEST_TIMEOUT", &v, e))?;
-            c.request_timeout = Duration::from_millis(ms.max(1) as u64);
-        }
-        if let Some(v) = env("RUSH_IDLE_EXIT") {
-            c.set_idle_exit(&v)
-                .map_err(|e| named("RUSH_IDLE_EXIT", &v, e))?;
+            self.fork_mode = truthy(&v);
         }
         if let Some(v) = env("RUSH_WORKER_ACCEPT") {
-            c.worker_accept &= truthy(&v);
+            self.worker_accept &= truthy(&v);
         }
+        Ok(())
+    }
+
+    /// Milliseconds a stopping daemon gives running jobs.
+    pub fn set_stop_grace(&mut self, v: &[u8]) -> Result<(), String> {
+        self.stop_grace = Duration::from_millis(number(v)? as u64);
+        Ok(())
+    }
+
+    /// Milliseconds a client has to send its request (at least 1).
+    pub fn set_request_timeout(&mut self, v: &[u8]) -> Result<(), String> {
+        self.request_timeout = Duration::from_millis(number(v)?.max(1) as u64);
         Ok(())
     }
 
