@@ -164,8 +164,8 @@ Options (+ instead of - turns one off):
   -l  login shell: run /etc/profile and ~/.profile first
   --version, --help
 
-Environment: RUSH_DAEMON=auto|off|require chooses whether a running rushd
-serves the command (see rushd --help). RUSH_ENV names a file a
+Environment: RUSH_DAEMON=auto|off|require|spawn chooses whether a running
+rushd serves the command (see rushd --help). RUSH_ENV names a file a
 non-interactive shell runs first; ENV, one an interactive shell runs first.
 HISTFILE keeps the prompt's history (default ~/.rush_history).
 ## status: 0
