@@ -1597,6 +1597,23 @@ fn same_as_direct(cases: &[String], times: usize) -> Vec<Out> {
     want
 }
 
+/// Run `script` in `/bin/sh`, with `$0` the `rush` binary, which uses
+/// `r`'s way (`RUSH_DAEMON=require` with its daemon, else `off`).
+fn around_rush(r: &Runner, script: &str, dir: Option<&std::path::Path>) -> Out {
+    let mut c = Command::new("/bin/sh");
+    c.arg("-c").arg(script).arg(RUSH);
+    if let Some(dir) = dir {
+        c.current_dir(dir);
+    }
+    match &r.daemon {
+        Some(d) => c
+            .env("RUSH_SOCKET", &d.socket)
+            .env("RUSH_DAEMON", "require"),
+        None => c.env("RUSH_DAEMON", "off"),
+    };
+    run(&mut c, None, Duration::from_secs(20))
+}
+
 /// Run `script` (`rush -c`) directly and through every daemon way, and
 /// hand each way's output to `check`.
 fn every_way(script: &str, check: impl Fn(&Via, &Out)) {
@@ -1690,6 +1707,46 @@ fn a_deadly_signal_ends_the_shell_while_it_waits_awake_for_a_substitution() {
     }
 }
 
+/// A signal that ends the job's shell ends it while it is blocked in a
+/// call that a signal it survives would only interrupt: the open of a
+/// FIFO nobody reads (a redirection, or the script itself), a write to a
+/// pipe nobody empties, the read of its next command. Directly the shell
+/// dies there; a worker used to go back into the call, and `timeout`'s
+/// TERM was lost until its KILL (status 137).
+#[test]
+fn a_deadly_signal_ends_the_shell_while_a_call_blocks() {
+    let work = TempDir::new("blockedcall");
+    let fifo = work.path().join("ff");
+    let done = work.path().join("done");
+    for f in [&fifo, &done] {
+        let o = run(Command::new("mkfifo").arg(f), None, Duration::from_secs(10));
+        assert_eq!(o.code(), Some(0), "{o:?}");
+    }
+    let cases = [
+        r#"timeout -k 9 0.3 "$0" -c 'echo hi >ff'; echo st=$?"#,
+        r#"timeout -s INT -k 9 0.3 "$0" ff; echo st=$?"#,
+        r#"timeout -k 9 0.3 "$0" -c '. ./ff; echo after'; echo st=$?"#,
+        r#"sleep 1 | timeout -k 9 0.3 "$0"; echo st=$?"#,
+        // The reader never reads standard input: the loop fills the pipe
+        // and blocks. It waits for the status on the second FIFO instead.
+        r#"{ timeout -k 9 0.3 "$0" -c 'while :; do echo xxxxxxxx; done'; echo st=$? >done; } | { read st <done; echo $st; }"#,
+    ];
+    let mut all = vec![Via::Direct];
+    all.extend(vias());
+    for via in all {
+        let r = Runner::new(via);
+        for case in cases {
+            let o = around_rush(&r, case, Some(work.path()));
+            assert_eq!(
+                (o.stdout_str().as_str(), o.stderr_str().as_str()),
+                ("st=124\n", ""),
+                "{via:?}: {case}: {o:?}"
+            );
+        }
+        r.stop();
+    }
+}
+
 /// When the client's exec of the last command fails and it runs the file
 /// as a script itself (no `#!`), or says why it cannot run it, what the
 /// exec would have closed is closed: its connection to the daemon (at 0
@@ -1712,18 +1769,7 @@ fn a_script_without_interpreter_line_sees_no_descriptor_of_the_client() {
     all.extend(vias());
     for via in all {
         let r = Runner::new(via);
-        let mut c = std::process::Command::new("/bin/sh");
-        c.arg("-c").arg(&script).arg(RUSH);
-        match &r.daemon {
-            Some(d) => {
-                c.env("RUSH_SOCKET", &d.socket)
-                    .env("RUSH_DAEMON", "require");
-            }
-            None => {
-                c.env("RUSH_DAEMON", "off");
-            }
-        }
-        let o = run(&mut c, None, Duration::from_secs(20));
+        let o = around_rush(&r, &script, None);
         assert_eq!(
             (o.code(), o.stdout_str().as_str()),
             (Some(0), "read=1\n"),

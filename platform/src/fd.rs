@@ -331,22 +331,33 @@ pub fn write(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     cvt(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) }).map(|n| n as usize)
 }
 
-/// Write all of `buf`, retrying on `EINTR` and short writes.
+/// Write all of `buf`, retrying on `EINTR` (unless a signal that must end
+/// the wait has arrived: [`crate::signal::give_up_on`]) and short writes.
 pub fn write_all(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
     while !buf.is_empty() {
         match write(fd, buf) {
             Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
             Ok(n) => buf = &buf[n..],
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && !crate::signal::giving_up() => {}
             Err(e) => return Err(e),
         }
     }
     Ok(())
 }
 
-/// Read everything until end of file, retrying on `EINTR`.
+/// Read everything until end of file, retrying on `EINTR` unless a signal
+/// that must end the wait has arrived ([`crate::signal::give_up_on`]).
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> io::Result<()> {
-    read_to_end_spinning(fd, out, 0, &|| false)
+    read_to_end_spinning(fd, out, 0, &crate::signal::giving_up)
+}
+
+/// The whole content of the file at `path` (`std::fs::read`, but a signal
+/// that must end the wait ends it: a script that is a FIFO nobody writes).
+pub fn read_file(path: &[u8]) -> io::Result<Vec<u8>> {
+    let fd = open_owned(path, libc::O_RDONLY, 0)?;
+    let mut out = Vec::new();
+    read_to_end(fd.as_raw_fd(), &mut out)?;
+    Ok(out)
 }
 
 /// Give the CPU to whatever else is runnable on it. On Linux by a bare
@@ -388,8 +399,9 @@ pub fn read_to_end_spinning(
         revents: 0,
     }];
     // Whether a read would not block: known after a spin that saw the
-    // pipe ready, or guessed after a read that filled the buffer.
-    let mut ready = matches!(spin(&mut p, spin_ns), Ok(true));
+    // pipe ready, or guessed after a read that filled the buffer (or, with
+    // no spin, at first: most such reads are of files).
+    let mut ready = spin_ns == 0 || matches!(spin(&mut p, spin_ns), Ok(true));
     loop {
         if stop() {
             return Err(io::ErrorKind::Interrupted.into());

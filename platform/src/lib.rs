@@ -46,12 +46,13 @@ pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
     }
 }
 
-/// Like [`cvt`], but retries the call while it fails with `EINTR`.
+/// Like [`cvt`], but retries the call while it fails with `EINTR`, unless
+/// a signal that must end the wait has arrived ([`signal::give_up_on`]).
 #[inline]
 pub fn cvt_retry<T: IsMinusOne>(mut f: impl FnMut() -> T) -> io::Result<T> {
     loop {
         match cvt(f()) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && !signal::giving_up() => continue,
             other => return other,
         }
     }

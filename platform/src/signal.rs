@@ -295,6 +295,29 @@ pub fn take_pending() -> u64 {
     set
 }
 
+/// Signals whose arrival ends a blocking call that would otherwise be
+/// retried on `EINTR` (bit n = signal n; [`give_up_on`]).
+static GIVE_UP_ON: AtomicU64 = AtomicU64::new(0);
+
+/// Make the calls that retry on `EINTR` ([`crate::cvt_retry`],
+/// [`crate::fd::write_all`]) fail with it instead once one of `set` has
+/// arrived. A daemon worker running a job sets the signals whose default
+/// action, death, it emulates: a direct shell blocked in `open` of a FIFO
+/// or in a write to a full pipe dies of them there, and the worker must
+/// not sleep on until the call completes. Empty (the default) elsewhere.
+pub fn give_up_on(set: u64) {
+    GIVE_UP_ON.store(set, Ordering::Relaxed);
+}
+
+/// Has one of the signals set by [`give_up_on`] arrived?
+#[inline]
+pub fn giving_up() -> bool {
+    let set = GIVE_UP_ON.load(Ordering::Relaxed);
+    set != 0
+        && any_pending()
+        && (1..NSIG).any(|n| set & bit(n) != 0 && PENDING[n as usize].load(Ordering::Relaxed))
+}
+
 /// Has `signal` arrived (and not been taken yet)?
 pub fn is_pending(signal: i32) -> bool {
     (0..NSIG).contains(&signal) && PENDING[signal as usize].load(Ordering::Relaxed)

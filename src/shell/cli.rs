@@ -298,8 +298,7 @@ fn load_warm_startup(sh: &mut Shell, path: &[u8]) -> Option<Exec> {
 
 /// Read a whole script file.
 pub fn read_script(path: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::os::unix::ffi::OsStrExt;
-    std::fs::read(std::ffi::OsStr::from_bytes(path))
+    fd::read_file(path)
 }
 
 /// Run the script file at `path` in `sh` (already set up).
@@ -307,19 +306,24 @@ pub fn run_script_file(sh: &mut Shell, path: &[u8]) -> Exec {
     if let Some(parsed) = sh.warm_file(path) {
         return match parsed {
             Ok(parsed) => sh.run_parsed(&parsed, true),
-            Err(e) => script_open_error(path, e),
+            Err(e) => script_open_error(sh, path, e),
         };
     }
     let text = match read_script(path) {
         Ok(text) => text,
-        Err(e) => return script_open_error(path, e),
+        Err(e) => return script_open_error(sh, path, e),
     };
     let mut parser = Parser::from_bytes(&text, 1);
     sh.run_program(&mut parser, true)
 }
 
 /// A script that cannot be read: 127 when it does not exist, else 126.
-fn script_open_error(path: &[u8], e: std::io::Error) -> Exec {
+fn script_open_error(sh: &Shell, path: &[u8], e: std::io::Error) -> Exec {
+    // In a worker, a signal that ends the job's shell interrupted the open
+    // or the read (a FIFO nobody writes): the shell dies of it there.
+    if let Some(sig) = sh.pending_death() {
+        return Err(Divert::Signaled(sig));
+    }
     let code = if e.kind() == std::io::ErrorKind::NotFound {
         status::NOT_FOUND
     } else {
@@ -420,6 +424,10 @@ impl Input for FdInput {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                     if self.prompt.is_some() && platform::signal::any_pending() {
                         return interrupted_prompt();
+                    }
+                    // A signal that ends the job's shell (in a worker).
+                    if platform::signal::giving_up() {
+                        return Err(e);
                     }
                     continue;
                 }

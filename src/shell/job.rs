@@ -94,6 +94,9 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     };
     sh.may_hand_back = ctx.may_hand_back;
     sh.times_base = ctx.times_base;
+    // A signal whose death the worker emulates ends a blocking call as it
+    // would end a direct shell blocked there (`echo hi >fifo`).
+    platform::signal::give_up_on(sh.traps.worker_deadly());
     let outcome = match cli::start(&mut sh, ctx.argv, ctx.client_ppid) {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {
@@ -111,6 +114,8 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         Err(status) => JobOutcome::Exited(status as u8),
     };
     restore_signals(sh.traps.touched(), ctx.worker_caught);
+    // Between jobs the worker's own calls retry as before.
+    platform::signal::give_up_on(0);
     let retire = sh.hard_limit_changed || !restore_soft_limits(&sh.soft_limits_before);
     JobResult {
         outcome,

@@ -343,7 +343,7 @@ impl Warm {
             return Ok(c.parsed.clone());
         }
         let read_at = now();
-        let text = std::fs::read(std::ffi::OsStr::from_bytes(&key.path))?;
+        let text = platform::fd::read_file(&key.path)?;
         let racy = key.racy_at(read_at);
         if let Some(c) = self.files.get_mut(key)
             && *c.parsed.text == *text

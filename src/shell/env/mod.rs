@@ -401,8 +401,14 @@ impl Shell {
         out
     }
 
-    /// Print `prefix: message` on standard error.
+    /// Print `prefix: message` on standard error. Not in a worker whose
+    /// job's shell a signal has ended already (its death is emulated at
+    /// the next command): a direct shell would have died before it could
+    /// say anything, such as why the call the signal interrupted failed.
     pub fn error(&self, message: impl AsRef<[u8]>) {
+        if self.pending_death().is_some() {
+            return;
+        }
         let mut line = self.diag_prefix();
         line.extend_from_slice(b": ");
         line.extend_from_slice(message.as_ref());

@@ -194,6 +194,25 @@ impl Traps {
         }
     }
 
+    /// In a worker, the signals that would end the job's shell should they
+    /// arrive now (bit n = signal n): those whose default action, death,
+    /// it emulates, still at their default. None elsewhere.
+    pub fn worker_deadly(&self) -> u64 {
+        if self.mode != SignalMode::Worker {
+            return 0;
+        }
+        WORKER_EMULATED
+            .iter()
+            .filter(|&&s| self.actions[s as usize] == Action::Default && default_terminates(s))
+            .fold(0, |m, &s| m | signal::bit(s))
+    }
+
+    /// Tell the platform layer which signals end a blocking call
+    /// ([`signal::give_up_on`]), after any change of action or mode.
+    fn publish_deadly(&self) {
+        signal::give_up_on(self.worker_deadly());
+    }
+
     /// Set the action for `sig` and the process disposition it implies.
     /// Returns false (and changes nothing) for a signal ignored on entry, or
     /// one that cannot be caught.
@@ -218,6 +237,7 @@ impl Traps {
             }
         }
         self.actions[sig as usize] = action;
+        self.publish_deadly();
         true
     }
 
@@ -262,6 +282,7 @@ impl Traps {
                 self.touched |= signal::bit(sig);
             }
         }
+        self.publish_deadly();
     }
 
     /// Entering a subshell: command traps are reset to their defaults

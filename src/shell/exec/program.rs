@@ -70,6 +70,11 @@ impl Shell {
                 self.last_status = status::USAGE;
                 return Err(Divert::Error(status::USAGE));
             }
+            // In a worker, a signal that ends the job's shell interrupted
+            // the read of the next command: the shell dies of it there.
+            Err(ParseError::Io(_)) if let Some(sig) = self.pending_death() => {
+                return Err(Divert::Signaled(sig));
+            }
             Err(ParseError::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
                 // ^C at the prompt: the command typed so far is dropped.
                 self.last_status = 128 + platform::signal::SIGINT;

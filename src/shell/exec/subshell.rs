@@ -321,10 +321,7 @@ impl Shell {
         if !self.is_worker() {
             return 0;
         }
-        crate::shell::env::traps::WORKER_EMULATED
-            .iter()
-            .filter(|&&s| self.worker_dies_of(s))
-            .fold(0, |m, &s| m | platform::signal::bit(s))
+        self.traps.worker_deadly()
     }
 
     /// A foreground process died of `signal`: say so on stderr, as dash
