@@ -111,6 +111,58 @@ static CAUGHT: AtomicU64 = AtomicU64::new(0);
 /// A descriptor the handler writes the signal's number to (a self-pipe), or -1.
 static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
 
+/// The tag of each signal's last arrival ([`send_tagged`]; 0 for an
+/// untagged one), stored before its pending flag.
+static TAG: [AtomicI32; NSIG as usize] = [const { AtomicI32::new(0) }; NSIG as usize];
+
+/// The handler: record the arrival, and its tag.
+extern "C" fn record_info(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    if (0..NSIG).contains(&signal) {
+        TAG[signal as usize].store(tag_of(info), Ordering::Relaxed);
+    }
+    record(signal);
+}
+
+/// The value a [`send_tagged`] signal carries; 0 for any other.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn tag_of(info: *const libc::siginfo_t) -> i32 {
+    if info.is_null() {
+        return 0;
+    }
+    // SAFETY: with SA_SIGINFO the kernel passes a valid siginfo_t.
+    let info = unsafe { &*info };
+    if info.si_code != libc::SI_QUEUE {
+        return 0;
+    }
+    // SAFETY: si_value is the one sigqueue set (SI_QUEUE, checked above).
+    let value = unsafe { info.si_value() };
+    value.sival_ptr as usize as i32
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn tag_of(_: *const libc::siginfo_t) -> i32 {
+    0
+}
+
+/// Send `signal` to `pid` carrying `tag` (`sigqueue`), for a handler of
+/// this module to tell it from other arrivals ([`take_pending_except`]).
+/// A plain `kill`, untagged, where there is no `sigqueue` (macOS).
+pub fn send_tagged(pid: Pid, signal: i32, tag: i32) -> io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let value = libc::sigval {
+            sival_ptr: tag as usize as *mut libc::c_void,
+        };
+        // SAFETY: sigqueue has no memory-safety preconditions.
+        cvt(unsafe { libc::sigqueue(pid, signal, value) }).map(drop)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = tag;
+        crate::process::kill(pid, signal)
+    }
+}
+
 extern "C" fn record(signal: libc::c_int) {
     if (0..NSIG).contains(&signal) {
         PENDING[signal as usize].store(true, Ordering::Relaxed);
@@ -180,9 +232,16 @@ pub fn set_disposition(signal: i32, disposition: Disposition) -> io::Result<Disp
     act.sa_sigaction = match disposition {
         Disposition::Default => libc::SIG_DFL,
         Disposition::Ignore => libc::SIG_IGN,
-        Disposition::Catch => record as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        Disposition::Catch => {
+            record_info as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
+                as libc::sighandler_t
+        }
     };
-    act.sa_flags = 0;
+    act.sa_flags = if disposition == Disposition::Catch {
+        libc::SA_SIGINFO
+    } else {
+        0
+    };
     // SAFETY: `act.sa_mask` is a valid sigset_t to initialise.
     unsafe { libc::sigemptyset(&mut act.sa_mask) };
     // SAFETY: sigaction is plain old data; all-zero is a valid value.
@@ -318,6 +377,36 @@ pub fn giving_up() -> bool {
         && (1..NSIG).any(|n| set & bit(n) != 0 && PENDING[n as usize].load(Ordering::Relaxed))
 }
 
+/// Forget every arrival but those tagged `tag` ([`send_tagged`]), and
+/// return the set forgotten: a daemon worker starting a job keeps what
+/// the daemon already forwarded to that job (tagged with its client's
+/// pid), and nothing meant for an earlier one.
+pub fn take_pending_except(tag: i32) -> u64 {
+    if !any_pending() {
+        return 0;
+    }
+    let mut forgotten = 0u64;
+    let mut kept = false;
+    for (n, flag) in PENDING.iter().enumerate() {
+        if !flag.load(Ordering::Relaxed) {
+            continue;
+        }
+        if tag != 0 && TAG[n].load(Ordering::Relaxed) == tag {
+            kept = true;
+        } else if flag.swap(false, Ordering::Relaxed) {
+            forgotten |= bit(n as i32);
+        }
+    }
+    if !kept {
+        ANY_PENDING.store(false, Ordering::Relaxed);
+        // One that arrived meanwhile sets it again.
+        if PENDING.iter().any(|f| f.load(Ordering::Relaxed)) {
+            ANY_PENDING.store(true, Ordering::Release);
+        }
+    }
+    forgotten
+}
+
 /// Has `signal` arrived (and not been taken yet)?
 pub fn is_pending(signal: i32) -> bool {
     (0..NSIG).contains(&signal) && PENDING[signal as usize].load(Ordering::Relaxed)
@@ -332,6 +421,9 @@ pub fn clear_pending(signal: i32) {
 
 /// Mark `signal` as arrived, as if its handler had run.
 pub fn mark_pending(signal: i32) {
+    if (0..NSIG).contains(&signal) {
+        TAG[signal as usize].store(0, Ordering::Relaxed);
+    }
     record(signal);
 }
 
@@ -581,6 +673,39 @@ mod tests {
         }
         assert_eq!(number(b"sigint"), Some(SIGINT));
         assert_eq!(number(b"NOPE"), None);
+    }
+
+    #[test]
+    fn a_tagged_arrival_outlives_the_forgetting_of_others() {
+        let _serial = crate::SIGNAL_TESTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // SIGURG: ignored by default, so a stray one kills nothing.
+        let sig = SIGURG;
+        let before = set_disposition(sig, Disposition::Catch).unwrap();
+        send_tagged(crate::process::getpid(), sig, 4242).unwrap();
+        // The test harness runs threads; the signal may land on another one.
+        for _ in 0..1000 {
+            if is_pending(sig) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(is_pending(sig));
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            assert_eq!(take_pending_except(4242), 0);
+            assert!(is_pending(sig) && any_pending());
+        }
+        assert_eq!(take_pending_except(7), bit(sig));
+        assert!(!is_pending(sig));
+        mark_pending(sig);
+        assert_eq!(
+            take_pending_except(4242),
+            bit(sig),
+            "mark_pending is untagged"
+        );
+        let _ = set_disposition(sig, before);
     }
 
     #[test]

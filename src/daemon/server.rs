@@ -140,6 +140,9 @@ impl ConnId {
 struct Job {
     /// The request frame, forwarded to the worker as received.
     frame: Vec<u8>,
+    /// The client's pid, as the request gives it: the tag of the signals
+    /// forwarded to the job ([`platform::signal::send_tagged`]).
+    client_pid: i32,
     /// The client's directory and descriptors.
     fds: Vec<OwnedFd>,
     received: Instant,
@@ -182,6 +185,9 @@ struct Worker {
     /// Fork-per-request: exits after one job and is not replaced.
     oneshot: bool,
     reaped: bool,
+    /// The pid of the client of its current or last job, which tags the
+    /// signals forwarded to it.
+    job_tag: i32,
     /// The worker reported `Started` for its current job.
     started: bool,
     /// The job's client went away before `Started`: cancel it on arrival
@@ -1165,6 +1171,7 @@ impl Server {
                 }
                 let job = Job {
                     frame: frame.to_vec(),
+                    client_pid: summary.pid,
                     fds,
                     received: Instant::now(),
                 };
@@ -1569,15 +1576,18 @@ impl Server {
         // end before the shell has the signal pending, or it would run its
         // next command (`trap ... TERM; cmd; echo end`), which a direct
         // shell, signalled with its group at once, never does.
+        // Tagged with the job's client: one that arrives before the worker
+        // has started the job is kept for it, not taken for a leftover of
+        // the job before.
         let stop_or_cont = sig == signal::SIGTSTP || sig == signal::SIGCONT;
         if shell && !stop_or_cont {
-            let _ = process::kill(w.pid, sig);
+            let _ = signal::send_tagged(w.pid, sig, w.job_tag);
         }
         if group {
             let _ = process::kill(-w.pgid, sig);
         }
         if shell && stop_or_cont {
-            let _ = process::kill(w.pid, sig);
+            let _ = signal::send_tagged(w.pid, sig, w.job_tag);
         }
     }
 
@@ -1815,6 +1825,7 @@ impl Server {
                         oneshot: for_client.is_some(),
                         reaped: false,
                         started: false,
+                        job_tag: 0,
                         cancel_on_start: false,
                         exited: None,
                         retiring: false,
@@ -1998,6 +2009,7 @@ impl Server {
             // hop and a wake-up less on every job).
             w.started = true;
             w.cancel_on_start = false;
+            w.job_tag = job.client_pid;
             started = Some(Message::Started {
                 worker: w.pid,
                 pgid: w.pgid,

@@ -291,9 +291,10 @@ pub fn main(
     accepting: Option<Accepting<'_>>,
 ) -> ! {
     // The daemon's signal routing (blocked signals, a self-pipe) must not
-    // leak into the worker.
+    // leak into the worker. The handlers go in before the mask is emptied:
+    // a signal the daemon forwards to the job of a worker it has just
+    // forked (fork mode) must find them, not the default action.
     signal::set_wakeup_fd(None);
-    let _ = signal::set_blocked(0);
     let caught = worker_caught();
     for sig in 1..signal::NSIG {
         if sig != signal::SIGKILL && sig != signal::SIGSTOP && sig < 32
@@ -307,6 +308,7 @@ pub fn main(
             let _ = signal::set_disposition(sig, d);
         }
     }
+    let _ = signal::set_blocked(0);
     // Its own process group: a terminal's ^C meant for a foreground rushd
     // does not reach the workers.
     let _ = process::setpgid(0, 0);
@@ -600,7 +602,10 @@ impl Worker<'_> {
         // A cancel aimed at an earlier job was delivered before this job
         // could be dispatched; forget it.
         signal::clear_pending(signal::cancel_signal());
-        let _ = signal::take_pending();
+        // What the daemon forwarded to this job before it could start
+        // (tagged with its client's pid) stays; what was meant for an
+        // earlier job goes.
+        let _ = signal::take_pending_except(job.pid);
         // The job's client is the daemon's. Should the daemon die
         // meanwhile (SIGKILL, a crash), the client has lost it and the job
         // must end as when a client goes, not run on for no one: the

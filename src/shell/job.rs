@@ -97,7 +97,14 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     // A signal whose death the worker emulates ends a blocking call as it
     // would end a direct shell blocked there (`echo hi >fifo`).
     platform::signal::give_up_on(sh.traps.worker_deadly());
-    let outcome = match cli::start(&mut sh, ctx.argv, ctx.client_ppid) {
+    // A signal forwarded before the job could start (`timeout 0.001 rush
+    // ...`) ends it before its first command, as it ends a shell that has
+    // just started.
+    let started = match sh.pending_death() {
+        Some(sig) => Ok(Err(Divert::Signaled(sig))),
+        None => cli::start(&mut sh, ctx.argv, ctx.client_ppid),
+    };
+    let outcome = match started {
         Ok(r) => match r {
             Err(Divert::Signaled(sig)) => JobOutcome::Signaled {
                 signal: sig,
@@ -113,6 +120,21 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         },
         Err(status) => JobOutcome::Exited(status as u8),
     };
+    // A signal forwarded after the shell chose to hand its last utility to
+    // the client, before the client could run it: a direct shell would
+    // have died of it before its exec (or the utility, after it, of the
+    // same signal), and the client would pass it to nobody.
+    let mut hand_back = sh.hand_back.take();
+    let outcome = match sh.pending_death() {
+        Some(signal) if hand_back.is_some() => {
+            hand_back = None;
+            JobOutcome::Signaled {
+                signal,
+                core_dumped: false,
+            }
+        }
+        _ => outcome,
+    };
     restore_signals(sh.traps.touched(), ctx.worker_caught);
     // Between jobs the worker's own calls retry as before.
     platform::signal::give_up_on(0);
@@ -121,7 +143,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
         outcome,
         retire,
         spawned: sh.spawned_children,
-        exec: sh.hand_back.take(),
+        exec: hand_back,
     }
 }
 
