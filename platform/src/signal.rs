@@ -105,6 +105,8 @@ pub enum Disposition {
 
 static PENDING: [AtomicBool; NSIG as usize] = [const { AtomicBool::new(false) }; NSIG as usize];
 static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+/// Every signal recorded since [`take_arrived`] last cleared the set.
+static ARRIVED: AtomicU64 = AtomicU64::new(0);
 /// Bit `n` is set when signal `n` has a recording handler installed.
 static CAUGHT: AtomicU64 = AtomicU64::new(0);
 
@@ -165,6 +167,7 @@ pub fn send_tagged(pid: Pid, signal: i32, tag: i32) -> io::Result<()> {
 
 extern "C" fn record(signal: libc::c_int) {
     if (0..NSIG).contains(&signal) {
+        ARRIVED.fetch_or(bit(signal), Ordering::Relaxed);
         PENDING[signal as usize].store(true, Ordering::Relaxed);
         ANY_PENDING.store(true, Ordering::Release);
         let fd = WAKE_FD.load(Ordering::Relaxed);
@@ -405,6 +408,12 @@ pub fn take_pending_except(tag: i32) -> u64 {
         }
     }
     forgotten
+}
+
+/// Every signal recorded since the last call (bit n = signal n), taken or
+/// not: what a daemon worker's job received while it ran.
+pub fn take_arrived() -> u64 {
+    ARRIVED.swap(0, Ordering::Relaxed)
 }
 
 /// Has `signal` arrived (and not been taken yet)?

@@ -39,7 +39,12 @@ pub(super) struct Sent<'a> {
 /// The caller's connection and signal descriptors are left open, unowned:
 /// they are close-on-exec, and one of the numbers installed here may be
 /// theirs.
-pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Sent<'_>) -> ! {
+pub(super) fn become_utility(
+    req: ExecRequest,
+    received: Vec<OwnedFd>,
+    sent: &Sent<'_>,
+    forwarded: u64,
+) -> ! {
     if received.len() != req.nfds() {
         fail(&req, "the job's descriptors did not arrive", 126);
     }
@@ -56,6 +61,7 @@ pub(super) fn become_utility(req: ExecRequest, received: Vec<OwnedFd>, sent: &Se
     }
     set_signals(req.ignored, sent);
     leave_pending(req.pending & sent.blocked & !req.ignored);
+    deliver_unseen(forwarded & !req.seen & !req.ignored & !sent.blocked);
     let mut path = req.path.clone();
     path.push(0);
     let mut argv = req.argv.clone();
@@ -170,6 +176,20 @@ fn leave_pending(set: u64) {
     let me = process::getpid();
     for sig in (1..signal::NSIG).filter(|&s| set & signal::bit(s) != 0) {
         let _ = process::kill(me, sig);
+    }
+}
+
+/// Send this process the signals of `set` that the job's shell would have
+/// died of, which it never received: passed on while the job was ending
+/// in this utility, they reached the daemon too late. Directly they would
+/// have reached the shell or the utility, the same process: at their
+/// default (`set` holds no ignored one) they end this one now.
+fn deliver_unseen(set: u64) {
+    let me = process::getpid();
+    for &sig in crate::shell::env::traps::WORKER_EMULATED {
+        if set & signal::bit(sig) != 0 {
+            let _ = process::kill(me, sig);
+        }
     }
 }
 

@@ -417,6 +417,8 @@ fn wait(
     // Whether anything was sent after the job: then a reset connection
     // no longer proves that the job went unread.
     let mut sent_more = false;
+    // The signals passed on to the job (bit n = signal n).
+    let mut forwarded = 0u64;
     let mut arrived = Vec::new();
     // Only the first wait spins: after it, the job is not a trivial one.
     let mut spin = ANSWER_SPIN_NS;
@@ -446,7 +448,7 @@ fn wait(
                         // become; the connection and the signal descriptor
                         // go with the exec.
                         std::mem::forget(fwd);
-                        exec::become_utility(req, fds, sent)
+                        exec::become_utility(req, fds, sent, forwarded)
                     }
                     Message::Busy if heard != Heard::Started => {
                         return Err(refused(
@@ -506,6 +508,7 @@ fn wait(
                     continue;
                 }
                 sent_more = true;
+                forwarded |= signal::bit(sig);
                 // Whose signal: one sent by the job's own processes (a child
                 // signalling `$$`) is for the shell alone. Asked at once,
                 // while the sender is still there to be asked; one already

@@ -1210,6 +1210,8 @@ fn serve(
         times_base,
         inheritable,
     } = setting;
+    // From here on, what the job's shell receives (`ExecRequest::seen`).
+    let _ = signal::take_arrived();
     // Caught between jobs once a job has left children
     // (`Worker::reap_leftovers`); the job has it at its default, as
     // directly. No system call while it is.
@@ -1293,6 +1295,7 @@ fn serve(
             pending &= !signal::bit(signal::SIGCHLD);
         }
         exec.pending = pending;
+        exec.seen = signal::take_arrived();
     }
     let mut kept = Vec::new();
     if let Some(exec) = &result.exec {

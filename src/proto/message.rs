@@ -29,6 +29,12 @@ pub struct ExecRequest {
     /// would stay pending across the shell's exec. The client sends them
     /// to itself, still blocked, before it execs.
     pub pending: u64,
+    /// Signals the job's shell received while the job ran (bit n = signal
+    /// n). One the client passed on and the shell never received reached
+    /// the daemon after the job had ended here: the client sends it to
+    /// itself, the process about to become the utility, as it would have
+    /// reached the shell or the utility directly.
+    pub seen: u64,
     /// [`EXEC_AS_COMMAND`] (not set for the `exec` builtin), [`EXEC_CWD`].
     pub flags: u32,
     /// How the shell begins a diagnostic (`rush: -c: line 1`), for the
@@ -56,6 +62,7 @@ impl ExecRequest {
             .u32(self.umask)
             .u64(self.ignored)
             .u64(self.pending)
+            .u64(self.seen)
             .u32(self.flags)
             .bytes(&self.prefix)
             .u32(self.fds.len() as u32);
@@ -74,6 +81,7 @@ impl ExecRequest {
         }
         let ignored = r.u64()?;
         let pending = r.u64()?;
+        let seen = r.u64()?;
         let flags = r.u32()?;
         if flags & !(EXEC_AS_COMMAND | EXEC_CWD) != 0 {
             return Err(FrameError::BadField("exec flags"));
@@ -97,6 +105,7 @@ impl ExecRequest {
             umask,
             ignored,
             pending,
+            seen,
             flags,
             prefix,
             fds,
@@ -1006,6 +1015,7 @@ mod tests {
             umask: 0o077,
             ignored: 1 << 2,
             pending: 1 << 15,
+            seen: 1 << 10,
             flags: EXEC_AS_COMMAND | EXEC_CWD,
             prefix: b"rush: -c: line 1".to_vec(),
             fds: vec![0, 1, 2, 9],

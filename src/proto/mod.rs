@@ -23,7 +23,7 @@ use std::fmt;
 /// The first four bytes of every frame.
 pub const MAGIC: [u8; 4] = *b"RUSH";
 /// The protocol version; a peer speaking another is refused.
-pub const VERSION: u8 = 10;
+pub const VERSION: u8 = 11;
 /// The size of [`Header`] on the wire.
 pub const HEADER_LEN: usize = 12;
 /// The largest payload accepted: argv and environment together may be

@@ -430,8 +430,9 @@ impl Shell {
                 .collect(),
             umask: platform::process::get_umask(),
             ignored: self.traps.ignored_now(),
-            // Known once the job is over (the worker fills it in).
+            // Known once the job is over (the worker fills them in).
             pending: 0,
+            seen: 0,
             flags: if self.cwd_changed {
                 flags | crate::proto::EXEC_CWD
             } else {
