@@ -271,6 +271,48 @@ fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
     }
 }
 
+/// The same when the job's shell is blocked in a call it would retry on
+/// `EINTR` (the open of a FIFO nobody reads): the daemon's cancel signal
+/// ends the call. It used to leave the worker asleep until the daemon
+/// killed it 2 s later, and for ever once the daemon itself was gone.
+#[test]
+fn client_killed_while_its_job_opens_a_fifo_keeps_the_worker() {
+    for &b in backends() {
+        let d = Daemon::with_pool(b, 1);
+        let fifo = d.dir.path().join("ff");
+        let started = d.dir.path().join("started");
+        let o = run(
+            Command::new("mkfifo").arg(&fifo),
+            None,
+            Duration::from_secs(10),
+        );
+        assert_eq!(o.code(), Some(0), "{o:?}");
+        let worker = worker_pids(&d.status());
+        let mut client = d.spawn_job(
+            &format!(
+                "echo >'{}'; echo hi >'{}'; true",
+                started.display(),
+                fifo.display()
+            ),
+            "require",
+        );
+        wait_for_file(&started);
+        std::thread::sleep(Duration::from_millis(100));
+        client.kill().expect("kill -9 the client");
+        let _ = client.wait();
+        let o = run(
+            d.rush().arg("-c").arg("echo next"),
+            None,
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.stdout_str(), "next\n", "{b}: {o:?}");
+        let st = d.status();
+        assert_eq!(worker_pids(&st), worker, "{b}: {st}");
+        assert_eq!(json_number(&st, "respawns"), Some(0), "{b}");
+        d.stop();
+    }
+}
+
 #[test]
 fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
     for &b in backends() {

@@ -96,7 +96,7 @@ pub fn run_job(ctx: &JobContext) -> JobResult {
     sh.times_base = ctx.times_base;
     // A signal whose death the worker emulates ends a blocking call as it
     // would end a direct shell blocked there (`echo hi >fifo`).
-    platform::signal::give_up_on(sh.traps.worker_deadly());
+    sh.traps.publish_deadly();
     // A signal forwarded before the job could start (`timeout 0.001 rush
     // ...`) ends it before its first command, as it ends a shell that has
     // just started.

@@ -208,9 +208,15 @@ impl Traps {
     }
 
     /// Tell the platform layer which signals end a blocking call
-    /// ([`signal::give_up_on`]), after any change of action or mode.
-    fn publish_deadly(&self) {
-        signal::give_up_on(self.worker_deadly());
+    /// ([`signal::give_up_on`]), after any change of action or mode: in a
+    /// worker, the deadly ones and the daemon's cancel signal (a job whose
+    /// client went away must not sleep on in `open` of a FIFO).
+    pub fn publish_deadly(&self) {
+        let cancel = match self.mode {
+            SignalMode::Worker => signal::bit(signal::cancel_signal()),
+            _ => 0,
+        };
+        signal::give_up_on(self.worker_deadly() | cancel);
     }
 
     /// Set the action for `sig` and the process disposition it implies.
