@@ -416,6 +416,17 @@ pub fn take_arrived() -> u64 {
     ARRIVED.swap(0, Ordering::Relaxed)
 }
 
+/// The signals that have arrived and not been taken yet (bit n = signal n),
+/// left as they are.
+pub fn pending_set() -> u64 {
+    if !any_pending() {
+        return 0;
+    }
+    (1..NSIG)
+        .filter(|&n| PENDING[n as usize].load(Ordering::Relaxed))
+        .fold(0, |m, n| m | bit(n))
+}
+
 /// Has `signal` arrived (and not been taken yet)?
 pub fn is_pending(signal: i32) -> bool {
     (0..NSIG).contains(&signal) && PENDING[signal as usize].load(Ordering::Relaxed)

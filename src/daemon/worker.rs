@@ -1295,7 +1295,9 @@ fn serve(
             pending &= !signal::bit(signal::SIGCHLD);
         }
         exec.pending = pending;
-        exec.seen = signal::take_arrived();
+        // One that arrived and is still pending, the shell never acted on
+        // (it came after the job's last look): the client delivers it.
+        exec.seen = signal::take_arrived() & !signal::pending_set();
     }
     let mut kept = Vec::new();
     if let Some(exec) = &result.exec {

@@ -29,8 +29,8 @@ pub struct ExecRequest {
     /// would stay pending across the shell's exec. The client sends them
     /// to itself, still blocked, before it execs.
     pub pending: u64,
-    /// Signals the job's shell received while the job ran (bit n = signal
-    /// n). One the client passed on and the shell never received reached
+    /// Signals the job's shell received and took while the job ran (bit n
+    /// = signal n). One the client passed on that is not among them reached
     /// the daemon after the job had ended here: the client sends it to
     /// itself, the process about to become the utility, as it would have
     /// reached the shell or the utility directly.
