@@ -271,6 +271,20 @@ fn worker_killed_mid_job_fails_its_client_and_is_replaced() {
     }
 }
 
+/// The next job runs on `worker` (the pool's pids as they were), and no
+/// worker was replaced meanwhile.
+fn the_same_worker_serves_the_next_job(d: &Daemon, worker: &[i32], b: &str) {
+    let o = run(
+        d.rush().arg("-c").arg("echo next"),
+        None,
+        Duration::from_secs(20),
+    );
+    assert_eq!(o.stdout_str(), "next\n", "{b}: {o:?}");
+    let st = d.status();
+    assert_eq!(worker_pids(&st), worker, "{b}: {st}");
+    assert_eq!(json_number(&st, "respawns"), Some(0), "{b}");
+}
+
 /// The same when the job's shell is blocked in a call it would retry on
 /// `EINTR` (the open of a FIFO nobody reads): the daemon's cancel signal
 /// ends the call. It used to leave the worker asleep until the daemon
@@ -300,15 +314,7 @@ fn client_killed_while_its_job_opens_a_fifo_keeps_the_worker() {
         std::thread::sleep(Duration::from_millis(100));
         client.kill().expect("kill -9 the client");
         let _ = client.wait();
-        let o = run(
-            d.rush().arg("-c").arg("echo next"),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "next\n", "{b}: {o:?}");
-        let st = d.status();
-        assert_eq!(worker_pids(&st), worker, "{b}: {st}");
-        assert_eq!(json_number(&st, "respawns"), Some(0), "{b}");
+        the_same_worker_serves_the_next_job(&d, &worker, b);
         d.stop();
     }
 }
@@ -336,16 +342,7 @@ fn client_killed_mid_job_kills_the_job_and_keeps_the_worker() {
             eventually(Duration::from_secs(3), || !alive(bg)),
             "{b}: the job's background process survived its client"
         );
-        // The same worker serves the next job.
-        let o = run(
-            d.rush().arg("-c").arg("echo next"),
-            None,
-            Duration::from_secs(20),
-        );
-        assert_eq!(o.stdout_str(), "next\n", "{b}: {o:?}");
-        let st = d.status();
-        assert_eq!(worker_pids(&st), worker, "{b}: {st}");
-        assert_eq!(json_number(&st, "respawns"), Some(0), "{b}");
+        the_same_worker_serves_the_next_job(&d, &worker, b);
         d.stop();
     }
 }

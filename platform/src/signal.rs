@@ -527,14 +527,7 @@ pub fn wait_readable_unless(fd: RawFd, stop: &dyn Fn() -> bool) -> io::Result<()
     result
 }
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "dragonfly",
-    target_os = "netbsd",
-    target_os = "openbsd"
-))]
+#[cfg(rush_posix2024)]
 fn ppoll_readable(fd: RawFd, mask: u64) -> io::Result<()> {
     let mut p = libc::pollfd {
         fd,
@@ -547,14 +540,7 @@ fn ppoll_readable(fd: RawFd, mask: u64) -> io::Result<()> {
     cvt(unsafe { libc::ppoll(&mut p, 1, std::ptr::null(), &during) }).map(drop)
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "dragonfly",
-    target_os = "netbsd",
-    target_os = "openbsd"
-)))]
+#[cfg(not(rush_posix2024))]
 fn ppoll_readable(fd: RawFd, mask: u64) -> io::Result<()> {
     set_blocked(mask)?;
     crate::fd::poll_readable(fd, -1).map(drop)

@@ -19,25 +19,11 @@ pub const MAX_FDS: usize = 253;
 // SAFETY: CMSG_SPACE is pure arithmetic on its argument.
 const CMSG_BYTES: usize = unsafe { libc::CMSG_SPACE((MAX_FDS * 4) as libc::c_uint) } as usize;
 
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "dragonfly",
-    target_os = "netbsd",
-    target_os = "openbsd"
-))]
+#[cfg(rush_posix2024)]
 const RECV_CLOEXEC: libc::c_int = libc::MSG_CMSG_CLOEXEC;
 // macOS has no MSG_CMSG_CLOEXEC: FD_CLOEXEC is set on each descriptor as it
 // is taken, which is race-free because rush's processes are single-threaded.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "dragonfly",
-    target_os = "netbsd",
-    target_os = "openbsd"
-)))]
+#[cfg(not(rush_posix2024))]
 const RECV_CLOEXEC: libc::c_int = 0;
 
 /// Flags for every `sendmsg`: never raise SIGPIPE on a peer that went away.
