@@ -375,9 +375,7 @@ pub fn give_up_on(set: u64) {
 #[inline]
 pub fn giving_up() -> bool {
     let set = GIVE_UP_ON.load(Ordering::Relaxed);
-    set != 0
-        && any_pending()
-        && (1..NSIG).any(|n| set & bit(n) != 0 && PENDING[n as usize].load(Ordering::Relaxed))
+    set != 0 && pending_set() & set != 0
 }
 
 /// Forget every arrival but those tagged `tag` ([`send_tagged`]), and
@@ -425,6 +423,11 @@ pub fn pending_set() -> u64 {
     (1..NSIG)
         .filter(|&n| PENDING[n as usize].load(Ordering::Relaxed))
         .fold(0, |m, n| m | bit(n))
+}
+
+/// The lowest-numbered signal of `set` (bit n = signal n), if any.
+pub fn lowest(set: u64) -> Option<i32> {
+    (set != 0).then(|| set.trailing_zeros() as i32)
 }
 
 /// Has `signal` arrived (and not been taken yet)?

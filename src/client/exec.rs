@@ -60,8 +60,17 @@ pub(super) fn become_utility(
         process::set_umask(req.umask);
     }
     set_signals(req.ignored, sent);
-    leave_pending(req.pending & sent.blocked & !req.ignored);
-    deliver_unseen(forwarded & !req.seen & !req.ignored & !sent.blocked);
+    // What was sent to the shell while the mask held it back waits for
+    // the utility, as across a direct shell's exec (these stay blocked).
+    send_self(req.pending & sent.blocked & !req.ignored);
+    // What the client passed on that the job's shell never received (it
+    // reached the daemon after the job had ended in this utility) would
+    // directly have reached the shell or the utility, one process: at its
+    // default, the signals a worker emulates end this one now.
+    let emulated = crate::shell::env::traps::WORKER_EMULATED
+        .iter()
+        .fold(0, |m, &s| m | signal::bit(s));
+    send_self(forwarded & !req.seen & !req.ignored & !sent.blocked & emulated);
     let mut path = req.path.clone();
     path.push(0);
     let mut argv = req.argv.clone();
@@ -166,30 +175,14 @@ fn set_signals(ignored: u64, sent: &Sent<'_>) {
     let _ = signal::set_blocked(sent.blocked);
 }
 
-/// Send `set` to this process, which blocks those signals: they wait for
-/// the utility, as the ones sent to the job's shell under the same mask
-/// would have waited across a direct shell's exec.
-fn leave_pending(set: u64) {
+/// Send this process each signal of `set`.
+fn send_self(set: u64) {
     if set == 0 {
         return;
     }
     let me = process::getpid();
     for sig in (1..signal::NSIG).filter(|&s| set & signal::bit(s) != 0) {
         let _ = process::kill(me, sig);
-    }
-}
-
-/// Send this process the signals of `set` that the job's shell would have
-/// died of, which it never received: passed on while the job was ending
-/// in this utility, they reached the daemon too late. Directly they would
-/// have reached the shell or the utility, the same process: at their
-/// default (`set` holds no ignored one) they end this one now.
-fn deliver_unseen(set: u64) {
-    let me = process::getpid();
-    for &sig in crate::shell::env::traps::WORKER_EMULATED {
-        if set & signal::bit(sig) != 0 {
-            let _ = process::kill(me, sig);
-        }
     }
 }
 

@@ -515,8 +515,8 @@ pub(crate) fn reset_shared_given_out() {
 /// The first of `signals` (bit n = signal n) that has arrived and not yet
 /// been acted on.
 fn pending_of(signals: u64) -> Option<i32> {
-    if signals == 0 || !platform::signal::any_pending() {
+    if signals == 0 {
         return None;
     }
-    (1..64).find(|&s| signals & platform::signal::bit(s) != 0 && platform::signal::is_pending(s))
+    platform::signal::lowest(platform::signal::pending_set() & signals)
 }
